@@ -1,0 +1,38 @@
+# shellcheck shell=bash
+# Sourced by bin/kaiware, .ci/run and the bench scripts. Finds a JDK >= 21 and exports JAVA_HOME.
+# Order: $JAVA_HOME if it is new enough, then the usual install folders, then `java` on the PATH.
+# Prints a clear message and returns 1 when none is found.
+KAIWARE_MIN_JAVA=21
+
+kaiware_java_major() { # $1 = path to a java binary; prints the feature version (17, 21, 25...)
+  "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1
+}
+
+kaiware_find_java() {
+  local candidate major
+  local -a candidates=()
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  for candidate in /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/*; do
+    [ -d "$candidate" ] && candidates+=("$candidate")
+  done
+  if command -v java >/dev/null 2>&1; then
+    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
+  fi
+  local best="" best_major=0
+  for candidate in "${candidates[@]}"; do
+    [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
+    major=$(kaiware_java_major "$candidate/bin/java")
+    [ -n "$major" ] || continue
+    if [ "$major" -ge "$KAIWARE_MIN_JAVA" ]; then
+      # JAVA_HOME wins when it fits; otherwise take the newest JDK found.
+      if [ "$candidate" = "${JAVA_HOME:-}" ]; then best="$candidate"; best_major=$major; break; fi
+      if [ "$major" -gt "$best_major" ]; then best="$candidate"; best_major=$major; fi
+    fi
+  done
+  if [ -z "$best" ]; then
+    echo "kaiware: no JDK >= $KAIWARE_MIN_JAVA found (looked at JAVA_HOME='${JAVA_HOME:-}', /usr/lib/jvm, /usr/java, /opt/java, ~/.sdkman, ~/.jdks and the PATH)." >&2
+    echo "kaiware: install one (e.g. apt-get install openjdk-21-jdk) or set JAVA_HOME to it." >&2
+    return 1
+  fi
+  export JAVA_HOME="$best"
+}

@@ -1,0 +1,203 @@
+package io.kaiware.command;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The state of one client connection that commands read and change: selected database, protocol
+ * version, authentication, names. Owned by the engine thread; the I/O side only reads the
+ * {@code volatile} fields it needs (protocol version for encoding, closing flags).
+ */
+public final class ClientSession {
+
+  /** CLIENT REPLY modes. */
+  public enum ReplyMode { ON, OFF, SKIP }
+
+  private static final AtomicLong NEXT_ID = new AtomicLong(1);
+
+  private final long id = NEXT_ID.getAndIncrement();
+  private final String remoteAddress;
+  private final String localAddress;
+  private final long createdAtMs;
+  private volatile int protocol = 2;
+  private volatile boolean authenticated;
+  private volatile boolean closeAfterReply;
+  private volatile String name = "";
+  private volatile String libName = "";
+  private volatile String libVersion = "";
+  private volatile String user = "default";
+  private volatile int db;
+  private volatile long lastInteractionMs;
+  private volatile String lastCommand = "NULL";
+  private ReplyMode replyMode = ReplyMode.ON;
+  private boolean skipNextReply;
+  private volatile boolean noEvict;
+  private volatile boolean noTouch;
+  private volatile boolean readOnlyMode;
+
+  public ClientSession(String remoteAddress, String localAddress, long createdAtMs, boolean authenticated) {
+    this.remoteAddress = remoteAddress;
+    this.localAddress = localAddress;
+    this.createdAtMs = createdAtMs;
+    this.lastInteractionMs = createdAtMs;
+    this.authenticated = authenticated;
+  }
+
+  public long id() {
+    return id;
+  }
+
+  public String remoteAddress() {
+    return remoteAddress;
+  }
+
+  public String localAddress() {
+    return localAddress;
+  }
+
+  public long createdAtMs() {
+    return createdAtMs;
+  }
+
+  public int protocol() {
+    return protocol;
+  }
+
+  public void setProtocol(int protocol) {
+    this.protocol = protocol;
+  }
+
+  public boolean authenticated() {
+    return authenticated;
+  }
+
+  public void setAuthenticated(boolean authenticated) {
+    this.authenticated = authenticated;
+  }
+
+  /** Set by QUIT and CLIENT KILL: the connection closes once the pending replies are written. */
+  public boolean closeAfterReply() {
+    return closeAfterReply;
+  }
+
+  public void setCloseAfterReply() {
+    this.closeAfterReply = true;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String libName() {
+    return libName;
+  }
+
+  public void setLibName(String libName) {
+    this.libName = libName;
+  }
+
+  public String libVersion() {
+    return libVersion;
+  }
+
+  public void setLibVersion(String libVersion) {
+    this.libVersion = libVersion;
+  }
+
+  public String user() {
+    return user;
+  }
+
+  public void setUser(String user) {
+    this.user = user;
+  }
+
+  public int db() {
+    return db;
+  }
+
+  public void setDb(int db) {
+    this.db = db;
+  }
+
+  public long lastInteractionMs() {
+    return lastInteractionMs;
+  }
+
+  public String lastCommand() {
+    return lastCommand;
+  }
+
+  void touched(long nowMs, String command) {
+    this.lastInteractionMs = nowMs;
+    this.lastCommand = command;
+  }
+
+  public ReplyMode replyMode() {
+    return replyMode;
+  }
+
+  public void setReplyMode(ReplyMode replyMode) {
+    this.replyMode = replyMode;
+    this.skipNextReply = false;
+  }
+
+  /** CLIENT REPLY SKIP: the next command's reply is dropped. */
+  public void skipNextReply() {
+    this.skipNextReply = true;
+  }
+
+  /** Whether the reply of the command now executing is dropped (CLIENT REPLY OFF/SKIP). */
+  boolean consumeReplySuppressed() {
+    if (skipNextReply) {
+      skipNextReply = false;
+      return true;
+    }
+    return replyMode == ReplyMode.OFF;
+  }
+
+  boolean isReplySkipPending() {
+    return skipNextReply;
+  }
+
+  public boolean noEvict() {
+    return noEvict;
+  }
+
+  public void setNoEvict(boolean noEvict) {
+    this.noEvict = noEvict;
+  }
+
+  public boolean noTouch() {
+    return noTouch;
+  }
+
+  public void setNoTouch(boolean noTouch) {
+    this.noTouch = noTouch;
+  }
+
+  public boolean readOnlyMode() {
+    return readOnlyMode;
+  }
+
+  public void setReadOnlyMode(boolean readOnlyMode) {
+    this.readOnlyMode = readOnlyMode;
+  }
+
+  /** Back to a fresh connection's state, as RESET does (authentication included). */
+  public void reset(boolean authenticatedByDefault) {
+    protocol = 2;
+    db = 0;
+    name = "";
+    replyMode = ReplyMode.ON;
+    skipNextReply = false;
+    noEvict = false;
+    noTouch = false;
+    readOnlyMode = false;
+    authenticated = authenticatedByDefault;
+    user = "default";
+  }
+}

@@ -1,0 +1,128 @@
+package io.kaiware.command;
+
+import io.kaiware.engine.Database;
+import io.kaiware.engine.Keyspace;
+import io.kaiware.resp.RespWriter;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Everything a {@link CommandHandler} sees for one command: its arguments, the client's session,
+ * the keyspace, the reply writer and the command time. One instance per engine, reused for every
+ * command, so dispatch allocates nothing.
+ *
+ * <p>{@link #nowMs()} is the only clock a handler may read: on a replicated group it is the time
+ * stamped into the log entry, which keeps every replica's TTL decisions identical.
+ */
+public final class CommandContext {
+
+  private final Keyspace keyspace;
+  private final ServerHooks server;
+  private final CommandTable commands;
+  private byte[][] args;
+  private ClientSession session;
+  private RespWriter reply;
+  private long nowMs;
+  private CommandSpec spec;
+  private Dispatcher dispatcher;
+
+  public CommandContext(Keyspace keyspace, ServerHooks server, CommandTable commands) {
+    this.keyspace = keyspace;
+    this.server = server;
+    this.commands = commands;
+  }
+
+  void bind(byte[][] args, ClientSession session, RespWriter reply, long nowMs) {
+    this.args = args;
+    this.session = session;
+    this.reply = reply;
+    this.nowMs = nowMs;
+  }
+
+  void spec(CommandSpec spec) {
+    this.spec = spec;
+  }
+
+  public CommandSpec spec() {
+    return spec;
+  }
+
+  public byte[][] args() {
+    return args;
+  }
+
+  public int argc() {
+    return args.length;
+  }
+
+  public byte[] arg(int index) {
+    return args[index];
+  }
+
+  /** An argument as text: bytes map 1:1 to chars (ISO-8859-1), so any binary argument round-trips. */
+  public String argString(int index) {
+    return new String(args[index], StandardCharsets.ISO_8859_1);
+  }
+
+  /** Whether argument {@code index} equals {@code word} ignoring ASCII case ("EX", "nx" ...). */
+  public boolean argIs(int index, String word) {
+    byte[] a = args[index];
+    if (a.length != word.length()) {
+      return false;
+    }
+    for (int i = 0; i < a.length; i++) {
+      int c = a[i];
+      int w = word.charAt(i);
+      if (c != w && !(Character.isLetter(w) && (c | 0x20) == (w | 0x20))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Argument {@code index} as a long, or a {@link CommandError} with Redis's text. */
+  public long longArg(int index) {
+    long value = Numbers.parseLong(args[index]);
+    if (value == Numbers.NOT_A_LONG && !Numbers.isMinLong(args[index])) {
+      throw new CommandError(CommandError.NOT_AN_INTEGER);
+    }
+    return value;
+  }
+
+  public ClientSession session() {
+    return session;
+  }
+
+  public RespWriter reply() {
+    return reply;
+  }
+
+  public long nowMs() {
+    return nowMs;
+  }
+
+  public Keyspace keyspace() {
+    return keyspace;
+  }
+
+  /** The client's selected database. */
+  public Database db() {
+    return keyspace.db(session.db());
+  }
+
+  public ServerHooks server() {
+    return server;
+  }
+
+  void dispatcher(Dispatcher dispatcher) {
+    this.dispatcher = dispatcher;
+  }
+
+  /** The dispatcher running this command: its counters feed INFO stats and commandstats. */
+  public Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  public CommandTable commands() {
+    return commands;
+  }
+}

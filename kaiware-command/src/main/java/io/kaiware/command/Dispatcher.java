@@ -1,0 +1,158 @@
+package io.kaiware.command;
+
+import io.kaiware.resp.RespWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one command the way Redis's {@code processCommand} does: look it up in the {@link CommandTable},
+ * resolve a subcommand, check arity, authentication and the other flag gates, then call the handler.
+ * Every failure becomes an error reply; nothing escapes as an exception (the engine must never throw
+ * out of apply).
+ *
+ * <p>Single-threaded: owned by the engine thread.
+ */
+public final class Dispatcher {
+
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+  private final CommandTable table;
+  private final CommandContext ctx;
+  private final Map<CommandSpec, CommandStats> stats = new IdentityHashMap<>();
+  private long totalCommandsProcessed;
+  private long totalErrorReplies;
+
+  public Dispatcher(CommandTable table, CommandContext ctx) {
+    this.table = table;
+    this.ctx = ctx;
+    ctx.dispatcher(this);
+    for (CommandSpec spec : table.allWithSubcommands()) {
+      stats.put(spec, new CommandStats(spec.name()));
+    }
+  }
+
+  public CommandTable table() {
+    return table;
+  }
+
+  /** Calls, time and errors of one command, for INFO commandstats. */
+  public static final class CommandStats {
+    public final String name;
+    public long calls;
+    public long usec;
+    public long rejectedCalls;
+    public long failedCalls;
+
+    CommandStats(String name) {
+      this.name = name;
+    }
+  }
+
+  public Iterable<CommandStats> commandStats() {
+    return stats.values();
+  }
+
+  public long totalCommandsProcessed() {
+    return totalCommandsProcessed;
+  }
+
+  public long totalErrorReplies() {
+    return totalErrorReplies;
+  }
+
+  public void resetStats() {
+    for (CommandStats s : stats.values()) {
+      s.calls = 0;
+      s.usec = 0;
+      s.rejectedCalls = 0;
+      s.failedCalls = 0;
+    }
+    totalCommandsProcessed = 0;
+    totalErrorReplies = 0;
+  }
+
+  /**
+   * Executes {@code args} (never empty) for {@code session}, writing the reply to {@code out}.
+   *
+   * @param nowMs the command time: the log entry's time on a replicated group
+   */
+  public void execute(ClientSession session, byte[][] args, RespWriter out, long nowMs) {
+    boolean suppressed = session.consumeReplySuppressed();
+    int mark = out.buffer().writerIndex();
+    totalCommandsProcessed++;
+    CommandSpec spec = table.lookup(args[0]);
+    String rejection = null;
+    if (spec == null) {
+      rejection = unknownCommand(args);
+    } else if (spec.isContainer() && args.length >= 2) {
+      CommandSpec sub = CommandTable.subcommand(spec, args[1]);
+      if (sub == null) {
+        rejection = "ERR unknown subcommand '" + truncate(latin1(args[1]), 128) + "'. Try "
+            + spec.name().toUpperCase(java.util.Locale.ROOT) + " HELP.";
+      } else {
+        spec = sub;
+      }
+    }
+    if (rejection == null) {
+      // A container runs only when it has a body of its own (COMMAND with no subcommand).
+      if (!spec.arityAccepts(args.length) || (spec.isContainer() && spec.handler() == null)) {
+        rejection = "ERR wrong number of arguments for '" + spec.name() + "' command";
+      } else if (!session.authenticated() && !spec.has(CommandFlag.NO_AUTH)) {
+        rejection = "NOAUTH Authentication required.";
+      }
+    }
+    if (rejection != null) {
+      if (spec != null) {
+        stats.get(spec).rejectedCalls++;
+      }
+      totalErrorReplies++;
+      out.error(rejection);
+    } else {
+      session.touched(nowMs, spec.name());
+      ctx.bind(args, session, out, nowMs);
+      ctx.spec(spec);
+      CommandStats s = stats.get(spec);
+      long startNs = System.nanoTime();
+      try {
+        spec.handler().execute(ctx);
+      } catch (CommandError e) {
+        out.buffer().writerIndex(mark);
+        out.error(e.getMessage());
+        s.failedCalls++;
+        totalErrorReplies++;
+      } catch (RuntimeException | StackOverflowError e) {
+        log.error("command {} failed", spec.name(), e);
+        out.buffer().writerIndex(mark);
+        out.error("ERR internal error in '" + spec.name() + "': " + e);
+        s.failedCalls++;
+        totalErrorReplies++;
+      }
+      s.calls++;
+      s.usec += (System.nanoTime() - startNs) / 1000;
+    }
+    if (suppressed) {
+      out.buffer().writerIndex(mark);
+    }
+  }
+
+  /** Redis's exact text: the name, then up to ~128 characters of the arguments, each quoted. */
+  static String unknownCommand(byte[][] args) {
+    StringBuilder rest = new StringBuilder();
+    for (int i = 1; i < args.length && rest.length() < 128; i++) {
+      String arg = latin1(args[i]);
+      rest.append('\'').append(truncate(arg, 128 - rest.length())).append("' ");
+    }
+    return "ERR unknown command '" + truncate(latin1(args[0]), 128) + "', with args beginning with: " + rest;
+  }
+
+  private static String latin1(byte[] bytes) {
+    return new String(bytes, StandardCharsets.ISO_8859_1);
+  }
+
+  private static String truncate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max);
+  }
+}

@@ -1,0 +1,56 @@
+package io.kaiware.command;
+
+import io.kaiware.command.config.ServerConfig;
+import java.util.Collection;
+
+/**
+ * What server-level commands (INFO, CLIENT, CONFIG, SHUTDOWN ...) need from the process hosting the
+ * engine. Implemented by kaiware-server; tests supply a small fake.
+ */
+public interface ServerHooks {
+
+  BuildInfo build();
+
+  ServerConfig config();
+
+  /** Live client sessions, in connection order. */
+  Collection<ClientSession> clients();
+
+  /** Closes a client's connection (CLIENT KILL); safe to call from the engine thread. */
+  void kill(ClientSession session);
+
+  /** Begins an orderly shutdown after the current reply is written (SHUTDOWN). */
+  void shutdown();
+
+  /** Process-wide counters for INFO stats and clients. */
+  ServerStats stats();
+
+  /** The port actually bound (differs from the config's when it asked for 0). */
+  int boundPort();
+
+  /** Path of the config file the server was started with, or {@code null}. */
+  String configFile();
+
+  long startTimeMs();
+
+  /** The network transport in use: "epoll" or "nio". */
+  String transport();
+
+  /** A random 40-hex-digit id for this run, like Redis's run_id. */
+  String runId();
+
+  /** Server counters kept by the I/O side. */
+  interface ServerStats {
+    long totalConnectionsReceived();
+
+    long rejectedConnections();
+
+    long netInputBytes();
+
+    long netOutputBytes();
+
+    int connectedClients();
+
+    void reset();
+  }
+}

@@ -1,0 +1,22 @@
+package io.kaiware.command;
+
+import io.kaiware.command.connection.ConnectionCommands;
+import io.kaiware.command.keys.KeyCommands;
+import io.kaiware.command.server.ServerCommands;
+import io.kaiware.command.string.StringCommands;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The command table every Kaiware server runs: each family contributes its declarations. */
+public final class StandardCommands {
+  private StandardCommands() {}
+
+  public static CommandTable table() {
+    List<CommandSpec> specs = new ArrayList<>();
+    specs.addAll(ConnectionCommands.specs());
+    specs.addAll(ServerCommands.specs());
+    specs.addAll(StringCommands.specs());
+    specs.addAll(KeyCommands.specs());
+    return new CommandTable(specs);
+  }
+}

@@ -1,0 +1,189 @@
+package io.kaiware.command.config;
+
+import io.kaiware.command.config.ConfigParam.Kind;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Every configuration parameter, declared in one table with its default: the source for the config
+ * file parser, command-line options, CONFIG GET/SET/REWRITE and the documented {@code kaiware.conf}.
+ *
+ * <p>Parameters Redis tools read but Kaiware does not act on (save, appendonly, encoding knobs) are
+ * declared {@code compatOnly}: CONFIG GET answers them sensibly so tools such as redis-benchmark
+ * work, and setting them to anything but their default is refused with a clear error.
+ */
+public final class ServerConfig {
+
+  private final Map<String, ConfigParam> params = new LinkedHashMap<>();
+  private final Map<String, Consumer<ConfigParam>> listeners = new LinkedHashMap<>();
+
+  public static ServerConfig defaults() {
+    ServerConfig c = new ServerConfig();
+    // --- network
+    c.string("bind", "127.0.0.1 -::1", false, "Addresses to listen on, space separated; '-' prefix: skip if unavailable.");
+    c.integer("port", 6379, 0, 65535, false, "TCP port; 0 picks a free port.");
+    c.bool("protected-mode", true, true, "Refuse to start on a non-loopback address without requirepass.");
+    c.integer("tcp-backlog", 511, 0, 65535, false, "Listen backlog.");
+    c.integer("timeout", 0, 0, Integer.MAX_VALUE, true, "Close idle clients after N seconds (0 = never).");
+    c.integer("tcp-keepalive", 300, 0, Integer.MAX_VALUE, true, "TCP keepalive period in seconds.");
+    c.integer("maxclients", 10000, 1, Integer.MAX_VALUE, true, "Maximum simultaneous clients.");
+    c.integer("io-threads", 1, 1, 128, false,
+        "Network threads. 1: one thread does I/O and runs commands (like Redis); N > 1: N I/O threads feed one engine thread.");
+    // --- security
+    c.add("requirepass", Kind.PASSWORD, "", true, 0, 0, List.of(), "Password for AUTH; empty = no password.", false);
+    // --- general
+    c.string("dir", ".", false, "Working directory for data files.");
+    c.integer("databases", 16, 1, 1024, false, "Number of databases (SELECT 0..N-1).");
+    c.enumeration("loglevel", "notice", List.of("debug", "verbose", "notice", "warning", "nothing"), true, "Log verbosity.");
+    c.string("logfile", "", false, "Log file; empty = stdout.");
+    c.string("pidfile", "", false, "Write the process id here when set.");
+    c.integer("hz", 10, 1, 500, true, "Background task frequency (active expiry) per second.");
+    c.memory("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true, "Longest bulk string a client may send.");
+    c.integer("slowlog-log-slower-than", 10000, -1, Long.MAX_VALUE, true, "Log commands slower than N microseconds.");
+    c.integer("slowlog-max-len", 128, 0, Integer.MAX_VALUE, true, "Slow log length.");
+    // --- Redis parameters tools read; answered, not acted on
+    c.compat("save", "", "Kaiware persists through its own log (see docs); RDB save points are not used.");
+    c.compat("appendonly", "no", "No AOF; see docs.");
+    c.compat("appendfsync", "everysec", "No AOF; see docs.");
+    c.compat("maxmemory", "0", "No eviction yet.");
+    c.compat("maxmemory-policy", "noeviction", "No eviction yet.");
+    c.compat("daemonize", "no", "Run in the foreground; use your service manager.");
+    c.compat("cluster-enabled", "no", "");
+    c.compat("hash-max-listpack-entries", "128", "Encoding knob (Redis); reported only.");
+    c.compat("hash-max-listpack-value", "64", "Encoding knob (Redis); reported only.");
+    c.compat("hash-max-ziplist-entries", "128", "Encoding knob (Redis); reported only.");
+    c.compat("hash-max-ziplist-value", "64", "Encoding knob (Redis); reported only.");
+    c.compat("zset-max-listpack-entries", "128", "Encoding knob (Redis); reported only.");
+    c.compat("zset-max-listpack-value", "64", "Encoding knob (Redis); reported only.");
+    c.compat("zset-max-ziplist-entries", "128", "Encoding knob (Redis); reported only.");
+    c.compat("zset-max-ziplist-value", "64", "Encoding knob (Redis); reported only.");
+    c.compat("set-max-intset-entries", "512", "Encoding knob (Redis); reported only.");
+    c.compat("list-max-listpack-size", "-2", "Encoding knob (Redis); reported only.");
+    c.compat("list-max-ziplist-size", "-2", "Encoding knob (Redis); reported only.");
+    c.compat("lazyfree-lazy-user-del", "no", "");
+    c.compat("notify-keyspace-events", "", "Keyspace notifications are not supported yet.");
+    return c;
+  }
+
+  private void add(String name, Kind kind, String def, boolean mutable, long min, long max, List<String> choices,
+      String doc, boolean compat) {
+    params.put(name, new ConfigParam(name, kind, def, mutable, min, max, choices, doc, compat));
+  }
+
+  private void string(String name, String def, boolean mutable, String doc) {
+    add(name, Kind.STRING, def, mutable, 0, 0, List.of(), doc, false);
+  }
+
+  private void integer(String name, long def, long min, long max, boolean mutable, String doc) {
+    add(name, Kind.INT, Long.toString(def), mutable, min, max, List.of(), doc, false);
+  }
+
+  private void memory(String name, long def, long min, long max, boolean mutable, String doc) {
+    add(name, Kind.MEMORY, Long.toString(def), mutable, min, max, List.of(), doc, false);
+  }
+
+  private void bool(String name, boolean def, boolean mutable, String doc) {
+    add(name, Kind.BOOL, def ? "yes" : "no", mutable, 0, 0, List.of(), doc, false);
+  }
+
+  private void enumeration(String name, String def, List<String> choices, boolean mutable, String doc) {
+    add(name, Kind.ENUM, def, mutable, 0, 0, choices, doc, false);
+  }
+
+  private void compat(String name, String def, String doc) {
+    add(name, Kind.STRING, def, true, 0, 0, List.of(), doc, true);
+  }
+
+  public Collection<ConfigParam> all() {
+    return Collections.unmodifiableCollection(params.values());
+  }
+
+  public ConfigParam param(String name) {
+    return params.get(name.toLowerCase(Locale.ROOT));
+  }
+
+  public String get(String name) {
+    ConfigParam p = params.get(name);
+    if (p == null) {
+      throw new IllegalArgumentException("unknown config " + name);
+    }
+    return p.value();
+  }
+
+  public int getInt(String name) {
+    return (int) Long.parseLong(get(name));
+  }
+
+  public long getLong(String name) {
+    return Long.parseLong(get(name));
+  }
+
+  public boolean getBool(String name) {
+    return "yes".equals(get(name));
+  }
+
+  /** Runs {@code listener} after {@code name} changes at runtime (CONFIG SET). */
+  public void onChange(String name, Consumer<ConfigParam> listener) {
+    listeners.merge(name, listener, Consumer::andThen);
+  }
+
+  /**
+   * Sets a parameter at startup (config file or command line): any parameter, mutable or not.
+   *
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  public void setAtStartup(String name, String value) {
+    ConfigParam p = params.get(name.toLowerCase(Locale.ROOT));
+    if (p == null) {
+      throw new IllegalArgumentException("unknown configuration key '" + name + "'");
+    }
+    checkCompat(p, value);
+    p.set(value);
+  }
+
+  /**
+   * CONFIG SET of several parameters, all or nothing, with Redis 7's error texts.
+   *
+   * @return {@code null} on success, else the error reply text
+   */
+  public String setAtRuntime(List<String[]> nameValues) {
+    Map<ConfigParam, String> validated = new LinkedHashMap<>();
+    for (String[] nv : nameValues) {
+      ConfigParam p = params.get(nv[0].toLowerCase(Locale.ROOT));
+      if (p == null) {
+        return "ERR Unknown option or number of arguments for CONFIG SET - '" + nv[0] + "'";
+      }
+      if (validated.containsKey(p)) {
+        return "ERR CONFIG SET failed (possibly related to argument '" + nv[0] + "') - duplicate parameter";
+      }
+      if (!p.mutable()) {
+        return "ERR CONFIG SET failed (possibly related to argument '" + nv[0] + "') - can't set immutable config";
+      }
+      try {
+        checkCompat(p, nv[1]);
+        validated.put(p, p.canonical(nv[1]));
+      } catch (IllegalArgumentException e) {
+        return "ERR CONFIG SET failed (possibly related to argument '" + nv[0] + "') - " + e.getMessage();
+      }
+    }
+    validated.forEach((p, v) -> {
+      p.set(v);
+      Consumer<ConfigParam> listener = listeners.get(p.name());
+      if (listener != null) {
+        listener.accept(p);
+      }
+    });
+    return null;
+  }
+
+  private static void checkCompat(ConfigParam p, String value) {
+    if (p.compatOnly() && !p.defaultValue().equals(value.trim())) {
+      throw new IllegalArgumentException("Kaiware does not support changing '" + p.name() + "' (" + p.doc() + ")");
+    }
+  }
+}

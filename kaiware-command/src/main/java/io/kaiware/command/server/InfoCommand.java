@@ -1,0 +1,233 @@
+package io.kaiware.command.server;
+
+import static io.kaiware.command.CommandFlag.LOADING;
+import static io.kaiware.command.CommandFlag.STALE;
+import static io.kaiware.command.CommandSpec.command;
+
+import io.kaiware.command.BuildInfo;
+import io.kaiware.command.CommandContext;
+import io.kaiware.command.CommandSpec;
+import io.kaiware.command.Dispatcher;
+import io.kaiware.command.ServerHooks;
+import io.kaiware.command.config.ServerConfig;
+import io.kaiware.command.connection.RedisCompat;
+import io.kaiware.engine.Database;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * INFO [section ...]: Redis's sections and field names, so dashboards and tools that parse INFO work,
+ * plus Kaiware's own fields (build, JVM, GC) where an operator needs them.
+ */
+public final class InfoCommand {
+  private InfoCommand() {}
+
+  /** Section name to its writer, in Redis's order. */
+  private static final Map<String, BiConsumer<CommandContext, StringBuilder>> SECTIONS = new LinkedHashMap<>();
+  private static final List<String> DEFAULT_SECTIONS =
+      List.of("server", "clients", "memory", "persistence", "stats", "replication", "cpu", "cluster", "keyspace");
+
+  static {
+    SECTIONS.put("server", InfoCommand::server);
+    SECTIONS.put("clients", InfoCommand::clients);
+    SECTIONS.put("memory", InfoCommand::memory);
+    SECTIONS.put("persistence", InfoCommand::persistence);
+    SECTIONS.put("stats", InfoCommand::stats);
+    SECTIONS.put("replication", InfoCommand::replication);
+    SECTIONS.put("cpu", InfoCommand::cpu);
+    SECTIONS.put("commandstats", InfoCommand::commandstats);
+    SECTIONS.put("cluster", (ctx, sb) -> field(sb, "cluster_enabled", "0"));
+    SECTIONS.put("keyspace", InfoCommand::keyspace);
+  }
+
+  static CommandSpec spec() {
+    return command("info").arity(-1).flags(LOADING, STALE).group("server").since("1.0.0")
+        .summary("Returns information and statistics about the server.").complexity("O(1)")
+        .handler(InfoCommand::info).build();
+  }
+
+  private static void info(CommandContext ctx) {
+    Set<String> wanted = new LinkedHashSet<>();
+    if (ctx.argc() == 1) {
+      wanted.addAll(DEFAULT_SECTIONS);
+    }
+    for (int i = 1; i < ctx.argc(); i++) {
+      String name = ctx.argString(i).toLowerCase(Locale.ROOT);
+      switch (name) {
+        case "default" -> wanted.addAll(DEFAULT_SECTIONS);
+        case "all", "everything" -> wanted.addAll(SECTIONS.keySet());
+        default -> wanted.add(name);
+      }
+    }
+    StringBuilder sb = new StringBuilder(2048);
+    for (Map.Entry<String, BiConsumer<CommandContext, StringBuilder>> section : SECTIONS.entrySet()) {
+      if (wanted.contains(section.getKey())) {
+        if (!sb.isEmpty()) {
+          sb.append("\r\n");
+        }
+        sb.append("# ").append(Character.toUpperCase(section.getKey().charAt(0))).append(section.getKey().substring(1))
+            .append("\r\n");
+        section.getValue().accept(ctx, sb);
+      }
+    }
+    ctx.reply().verbatim("txt", sb.toString());
+  }
+
+  private static void field(StringBuilder sb, String name, Object value) {
+    sb.append(name).append(':').append(value).append("\r\n");
+  }
+
+  private static void server(CommandContext ctx, StringBuilder sb) {
+    ServerHooks server = ctx.server();
+    BuildInfo build = server.build();
+    long uptimeS = Math.max(0, (ctx.nowMs() - server.startTimeMs()) / 1000);
+    field(sb, "redis_version", RedisCompat.REDIS_VERSION);
+    field(sb, "redis_git_sha1", build.shortCommit());
+    field(sb, "redis_git_dirty", build.gitDirty() ? 1 : 0);
+    field(sb, "redis_build_id", build.shortCommit());
+    field(sb, "redis_mode", "standalone");
+    field(sb, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+    field(sb, "arch_bits", "64");
+    field(sb, "multiplexing_api", server.transport());
+    field(sb, "process_id", ProcessHandle.current().pid());
+    field(sb, "process_supervised", "no");
+    field(sb, "run_id", server.runId());
+    field(sb, "tcp_port", server.boundPort());
+    field(sb, "server_time_usec", ctx.nowMs() * 1000);
+    field(sb, "uptime_in_seconds", uptimeS);
+    field(sb, "uptime_in_days", uptimeS / 86400);
+    field(sb, "hz", server.config().get("hz"));
+    field(sb, "configured_hz", server.config().get("hz"));
+    field(sb, "executable", ProcessHandle.current().info().command().orElse(""));
+    field(sb, "config_file", server.configFile() == null ? "" : server.configFile());
+    field(sb, "io_threads_active", server.config().getInt("io-threads") > 1 ? 1 : 0);
+    field(sb, "kaiware_version", build.version());
+    field(sb, "kaiware_git_commit", build.gitCommit() + (build.gitDirty() ? "-dirty" : ""));
+    field(sb, "kaiware_build_time", build.buildTime());
+    field(sb, "java_version", build.jdk());
+    field(sb, "java_gc", build.gc());
+  }
+
+  private static void clients(CommandContext ctx, StringBuilder sb) {
+    field(sb, "connected_clients", ctx.server().stats().connectedClients());
+    field(sb, "cluster_connections", 0);
+    field(sb, "maxclients", ctx.server().config().get("maxclients"));
+    field(sb, "client_recent_max_input_buffer", 0);
+    field(sb, "client_recent_max_output_buffer", 0);
+    field(sb, "blocked_clients", 0);
+    field(sb, "tracking_clients", 0);
+    field(sb, "clients_in_timeout_table", 0);
+  }
+
+  private static void memory(CommandContext ctx, StringBuilder sb) {
+    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    long rss = ProcessMemory.rssBytes();
+    field(sb, "used_memory", heap.getUsed());
+    field(sb, "used_memory_human", human(heap.getUsed()));
+    field(sb, "used_memory_rss", rss);
+    field(sb, "used_memory_rss_human", human(rss));
+    field(sb, "used_memory_peak", ProcessMemory.peakHeapUsed());
+    field(sb, "used_memory_peak_human", human(ProcessMemory.peakHeapUsed()));
+    field(sb, "total_system_memory", ProcessMemory.totalSystemMemoryBytes());
+    field(sb, "total_system_memory_human", human(ProcessMemory.totalSystemMemoryBytes()));
+    ServerConfig config = ctx.server().config();
+    field(sb, "maxmemory", config.get("maxmemory"));
+    field(sb, "maxmemory_human", human(Long.parseLong(config.get("maxmemory"))));
+    field(sb, "maxmemory_policy", config.get("maxmemory-policy"));
+    field(sb, "mem_fragmentation_ratio", String.format(Locale.ROOT, "%.2f", heap.getUsed() == 0 ? 0.0 : (double) rss / heap.getUsed()));
+    field(sb, "mem_allocator", "jvm");
+    field(sb, "jvm_heap_used", heap.getUsed());
+    field(sb, "jvm_heap_committed", heap.getCommitted());
+    field(sb, "jvm_heap_max", heap.getMax());
+    field(sb, "process_private_memory", ProcessMemory.privateBytes());
+  }
+
+  private static void persistence(CommandContext ctx, StringBuilder sb) {
+    field(sb, "loading", 0);
+    field(sb, "async_loading", 0);
+    field(sb, "rdb_changes_since_last_save", 0);
+    field(sb, "rdb_bgsave_in_progress", 0);
+    field(sb, "rdb_last_save_time", ctx.server().startTimeMs() / 1000);
+    field(sb, "rdb_last_bgsave_status", "ok");
+    field(sb, "aof_enabled", 0);
+    field(sb, "aof_rewrite_in_progress", 0);
+    field(sb, "aof_last_bgrewrite_status", "ok");
+    field(sb, "aof_last_write_status", "ok");
+  }
+
+  private static void stats(CommandContext ctx, StringBuilder sb) {
+    ServerHooks.ServerStats stats = ctx.server().stats();
+    Dispatcher dispatcher = ctx.dispatcher();
+    field(sb, "total_connections_received", stats.totalConnectionsReceived());
+    field(sb, "total_commands_processed", dispatcher.totalCommandsProcessed());
+    field(sb, "total_net_input_bytes", stats.netInputBytes());
+    field(sb, "total_net_output_bytes", stats.netOutputBytes());
+    field(sb, "rejected_connections", stats.rejectedConnections());
+    field(sb, "expired_keys", ctx.keyspace().expiredKeys());
+    field(sb, "evicted_keys", 0);
+    field(sb, "keyspace_hits", ctx.keyspace().keyspaceHits());
+    field(sb, "keyspace_misses", ctx.keyspace().keyspaceMisses());
+    field(sb, "pubsub_channels", 0);
+    field(sb, "pubsub_patterns", 0);
+    field(sb, "total_error_replies", dispatcher.totalErrorReplies());
+  }
+
+  private static void replication(CommandContext ctx, StringBuilder sb) {
+    field(sb, "role", "master");
+    field(sb, "connected_slaves", 0);
+    field(sb, "master_failover_state", "no-failover");
+    field(sb, "master_replid", ctx.server().runId());
+    field(sb, "master_replid2", "0000000000000000000000000000000000000000");
+    field(sb, "master_repl_offset", 0);
+    field(sb, "second_repl_offset", -1);
+    field(sb, "repl_backlog_active", 0);
+  }
+
+  private static void cpu(CommandContext ctx, StringBuilder sb) {
+    double[] userSys = ProcessMemory.cpuSeconds();
+    field(sb, "used_cpu_sys", String.format(Locale.ROOT, "%.6f", userSys[1]));
+    field(sb, "used_cpu_user", String.format(Locale.ROOT, "%.6f", userSys[0]));
+  }
+
+  private static void commandstats(CommandContext ctx, StringBuilder sb) {
+    for (Dispatcher.CommandStats s : ctx.dispatcher().commandStats()) {
+      if (s.calls == 0 && s.rejectedCalls == 0 && s.failedCalls == 0) {
+        continue;
+      }
+      field(sb, "cmdstat_" + s.name, "calls=" + s.calls + ",usec=" + s.usec + ",usec_per_call="
+          + String.format(Locale.ROOT, "%.2f", s.calls == 0 ? 0.0 : (double) s.usec / s.calls)
+          + ",rejected_calls=" + s.rejectedCalls + ",failed_calls=" + s.failedCalls);
+    }
+  }
+
+  private static void keyspace(CommandContext ctx, StringBuilder sb) {
+    for (int i = 0; i < ctx.keyspace().databaseCount(); i++) {
+      Database db = ctx.keyspace().db(i);
+      if (db.size() > 0) {
+        field(sb, "db" + i, "keys=" + db.size() + ",expires=" + db.volatileCount() + ",avg_ttl=0");
+      }
+    }
+  }
+
+  /** Redis's bytesToHuman: 1.50K, 2.00M ... */
+  static String human(long bytes) {
+    if (bytes < 1024) {
+      return bytes + "B";
+    }
+    String[] units = {"K", "M", "G", "T", "P"};
+    double value = bytes;
+    int unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return String.format(Locale.ROOT, "%.2f%s", value, units[unit]);
+  }
+}

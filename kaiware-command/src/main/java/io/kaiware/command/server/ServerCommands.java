@@ -1,0 +1,280 @@
+package io.kaiware.command.server;
+
+import static io.kaiware.command.CommandFlag.ADMIN;
+import static io.kaiware.command.CommandFlag.FAST;
+import static io.kaiware.command.CommandFlag.LOADING;
+import static io.kaiware.command.CommandFlag.NOSCRIPT;
+import static io.kaiware.command.CommandFlag.NO_MULTI;
+import static io.kaiware.command.CommandFlag.READONLY;
+import static io.kaiware.command.CommandFlag.STALE;
+import static io.kaiware.command.CommandFlag.WRITE;
+import static io.kaiware.command.CommandSpec.command;
+
+import io.kaiware.command.CommandContext;
+import io.kaiware.command.CommandError;
+import io.kaiware.command.CommandSpec;
+import io.kaiware.command.Help;
+import io.kaiware.command.config.ConfigFile;
+import io.kaiware.command.config.ConfigParam;
+import io.kaiware.engine.Database;
+import io.kaiware.engine.GlobMatcher;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** DBSIZE, FLUSHDB, FLUSHALL, TIME, LASTSAVE, CONFIG, DEBUG, MEMORY, OBJECT, SHUTDOWN, INFO, COMMAND. */
+public final class ServerCommands {
+  private ServerCommands() {}
+
+  public static List<CommandSpec> specs() {
+    return List.of(
+        InfoCommand.spec(),
+        CommandCommand.spec(),
+        command("dbsize").arity(1).flags(READONLY, FAST).group("server").summary("Returns the number of keys in the database.")
+            .handler(ctx -> ctx.reply().integer(ctx.db().size())).build(),
+        command("flushdb").arity(-1).flags(WRITE).group("server").summary("Removes all keys from the current database.")
+            .complexity("O(N) where N is the number of keys in the selected database").handler(ctx -> {
+              checkFlushMode(ctx);
+              ctx.db().clear();
+              ctx.reply().ok();
+            }).build(),
+        command("flushall").arity(-1).flags(WRITE).group("server").summary("Removes all keys from all databases.")
+            .complexity("O(N) where N is the total number of keys in all databases").handler(ctx -> {
+              checkFlushMode(ctx);
+              ctx.keyspace().flushAll();
+              ctx.reply().ok();
+            }).build(),
+        command("time").arity(1).flags(LOADING, STALE, FAST).group("server").since("2.6.0")
+            .summary("Returns the server time.").handler(ServerCommands::time).build(),
+        command("lastsave").arity(1).flags(LOADING, STALE, FAST).group("server")
+            .summary("Returns the Unix timestamp of the last successful save to disk.")
+            .handler(ctx -> ctx.reply().integer(ctx.server().startTimeMs() / 1000)).build(),
+        command("shutdown").arity(-1).flags(ADMIN, NOSCRIPT, LOADING, STALE, NO_MULTI).group("server")
+            .summary("Synchronously saves the database(s) to disk and shuts down the Redis server.")
+            .complexity("O(N) when saving, where N is the total number of keys in all databases")
+            .handler(ServerCommands::shutdown).build(),
+        configSpec(),
+        debugSpec(),
+        memorySpec(),
+        objectSpec());
+  }
+
+  private static void checkFlushMode(CommandContext ctx) {
+    if (ctx.argc() > 2 || (ctx.argc() == 2 && !ctx.argIs(1, "ASYNC") && !ctx.argIs(1, "SYNC"))) {
+      throw new CommandError(CommandError.SYNTAX);
+    }
+  }
+
+  private static void time(CommandContext ctx) {
+    long nowMs = ctx.nowMs();
+    ctx.reply().arrayHeader(2);
+    ctx.reply().bulk(Long.toString(nowMs / 1000));
+    ctx.reply().bulk(Long.toString((nowMs % 1000) * 1000));
+  }
+
+  private static void shutdown(CommandContext ctx) {
+    for (int i = 1; i < ctx.argc(); i++) {
+      if (!(ctx.argIs(i, "NOSAVE") || ctx.argIs(i, "SAVE") || ctx.argIs(i, "NOW") || ctx.argIs(i, "FORCE")
+          || ctx.argIs(i, "ABORT"))) {
+        throw new CommandError(CommandError.SYNTAX);
+      }
+      if (ctx.argIs(i, "ABORT")) {
+        ctx.reply().error("ERR No shutdown in progress.");
+        return;
+      }
+    }
+    // Like Redis, a successful SHUTDOWN sends no reply: the connection just closes.
+    ctx.session().setCloseAfterReply();
+    ctx.server().shutdown();
+  }
+
+  // ---------------------------------------------------------------- CONFIG
+
+  private static CommandSpec configSpec() {
+    return command("config").arity(-2).group("server").since("2.0.0").summary("A container for server configuration commands.")
+        .subcommand(command("get").arity(-3).flags(ADMIN, NOSCRIPT, LOADING, STALE)
+            .complexity("O(N) when N is the number of configuration parameters provided")
+            .summary("Returns the effective values of configuration parameters.").handler(ServerCommands::configGet))
+        .subcommand(command("set").arity(-4).flags(ADMIN, NOSCRIPT, LOADING, STALE)
+            .complexity("O(N) when N is the number of configuration parameters provided")
+            .summary("Sets configuration parameters in-flight.").handler(ServerCommands::configSet))
+        .subcommand(command("resetstat").arity(2).flags(ADMIN, NOSCRIPT, LOADING, STALE)
+            .summary("Resets the server's statistics.").handler(ctx -> {
+              ctx.keyspace().resetStats();
+              ctx.dispatcher().resetStats();
+              ctx.server().stats().reset();
+              ctx.reply().ok();
+            }))
+        .subcommand(command("rewrite").arity(2).flags(ADMIN, NOSCRIPT, LOADING, STALE)
+            .summary("Persists the effective configuration to file.").handler(ServerCommands::configRewrite))
+        .subcommand(command("help").arity(2).flags(LOADING, STALE).summary("Returns helpful text about the different subcommands.")
+            .handler(ctx -> Help.reply(ctx, "CONFIG",
+                "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
+                "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
+                "RESETSTAT", "    Reset statistics reported by the INFO command.",
+                "REWRITE", "    Rewrite the configuration file.")))
+        .build();
+  }
+
+  private static void configGet(CommandContext ctx) {
+    Map<String, String> matches = new LinkedHashMap<>();
+    for (int i = 2; i < ctx.argc(); i++) {
+      byte[] pattern = ctx.arg(i);
+      for (ConfigParam p : ctx.server().config().all()) {
+        if (GlobMatcher.matches(pattern, p.name().getBytes(StandardCharsets.US_ASCII), true)) {
+          matches.putIfAbsent(p.name(), p.value());
+        }
+      }
+    }
+    ctx.reply().mapHeader(matches.size());
+    matches.forEach((name, value) -> {
+      ctx.reply().bulk(name);
+      ctx.reply().bulk(value);
+    });
+  }
+
+  private static void configSet(CommandContext ctx) {
+    if (ctx.argc() % 2 != 0) {
+      ctx.reply().error("ERR wrong number of arguments for 'config|set' command");
+      return;
+    }
+    List<String[]> pairs = new ArrayList<>();
+    for (int i = 2; i < ctx.argc(); i += 2) {
+      pairs.add(new String[] {ctx.argString(i), new String(ctx.arg(i + 1), StandardCharsets.UTF_8)});
+    }
+    String error = ctx.server().config().setAtRuntime(pairs);
+    if (error != null) {
+      ctx.reply().error(error);
+    } else {
+      ctx.reply().ok();
+    }
+  }
+
+  private static void configRewrite(CommandContext ctx) {
+    String file = ctx.server().configFile();
+    if (file == null) {
+      ctx.reply().error("ERR The server is running without a config file");
+      return;
+    }
+    try {
+      ConfigFile.rewrite(Path.of(file), ctx.server().config());
+      ctx.reply().ok();
+    } catch (IOException e) {
+      ctx.reply().error("ERR Rewriting config file: " + e.getMessage());
+    }
+  }
+
+  // ---------------------------------------------------------------- DEBUG
+
+  private static CommandSpec debugSpec() {
+    return command("debug").arity(-2).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server")
+        .summary("A container for debugging commands.").complexity("Depends on subcommand.")
+        .handler(ServerCommands::debug).build();
+  }
+
+  private static void debug(CommandContext ctx) {
+    if (ctx.argIs(1, "HELP")) {
+      Help.reply(ctx, "DEBUG",
+          "OBJECT <key>", "    Show low level info about the key and associated value.",
+          "SET-ACTIVE-EXPIRE <0|1>", "    Setting it to 0 disables expiring keys in background when they are not accessed.",
+          "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed.",
+          "CHANGE-REPL-ID", "    Accepted for compatibility; Kaiware's replication id is its run id.");
+    } else if (ctx.argIs(1, "SLEEP") && ctx.argc() == 3) {
+      double seconds;
+      try {
+        seconds = Double.parseDouble(ctx.argString(2));
+      } catch (NumberFormatException e) {
+        throw new CommandError(CommandError.NOT_A_FLOAT);
+      }
+      try {
+        Thread.sleep((long) (seconds * 1000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      ctx.reply().ok();
+    } else if (ctx.argIs(1, "SET-ACTIVE-EXPIRE") && ctx.argc() == 3) {
+      ctx.keyspace().setActiveExpireEnabled(ctx.longArg(2) != 0);
+      ctx.reply().ok();
+    } else if (ctx.argIs(1, "CHANGE-REPL-ID") && ctx.argc() == 2) {
+      ctx.reply().ok();
+    } else if (ctx.argIs(1, "OBJECT") && ctx.argc() == 3) {
+      Database db = ctx.db();
+      int slot = db.lookup(ctx.arg(2), ctx.nowMs());
+      if (slot < 0) {
+        ctx.reply().error("ERR no such key");
+        return;
+      }
+      Object value = db.table().valueAt(slot);
+      ctx.reply().simpleString("Value at:0x" + Integer.toHexString(System.identityHashCode(value)) + " refcount:1 encoding:"
+          + Values.encoding(value) + " serializedlength:" + Values.serializedLength(value) + " lru:0 lru_seconds_idle:0");
+    } else {
+      ctx.reply().error("ERR unknown subcommand or wrong number of arguments for '" + ctx.argString(1)
+          + "'. Try DEBUG HELP.");
+    }
+  }
+
+  // ---------------------------------------------------------------- MEMORY, OBJECT
+
+  private static CommandSpec memorySpec() {
+    return command("memory").arity(-2).group("server").since("4.0.0").summary("A container for memory diagnostics commands.")
+        .subcommand(command("usage").arity(-3).flags(READONLY).keys(2, 2, 1)
+            .complexity("O(N) where N is the number of samples.").summary("Estimates the memory usage of a key.")
+            .handler(ctx -> {
+              if (ctx.argc() != 3 && !(ctx.argc() == 5 && ctx.argIs(3, "SAMPLES"))) {
+                throw new CommandError(CommandError.SYNTAX);
+              }
+              if (ctx.argc() == 5 && ctx.longArg(4) < 0) {
+                throw new CommandError(CommandError.NOT_AN_INTEGER);
+              }
+              Database db = ctx.db();
+              int slot = db.lookup(ctx.arg(2), ctx.nowMs());
+              if (slot < 0) {
+                ctx.reply().nullBulk();
+              } else {
+                ctx.reply().integer(Values.estimateBytes(db.table().keyAt(slot), db.table().valueAt(slot)));
+              }
+            }))
+        .subcommand(command("help").arity(2).flags(LOADING, STALE).summary("Returns helpful text about the different subcommands.")
+            .handler(ctx -> Help.reply(ctx, "MEMORY",
+                "USAGE <key> [SAMPLES <count>]", "    Return memory in bytes used by <key> and its value (an estimate).")))
+        .build();
+  }
+
+  private static CommandSpec objectSpec() {
+    return command("object").arity(-2).group("generic").since("2.2.3").summary("A container for object introspection commands.")
+        .subcommand(command("encoding").arity(3).flags(READONLY).keys(2, 2, 1)
+            .summary("Returns the internal encoding of a Redis object.").handler(ctx -> withValue(ctx, value ->
+                ctx.reply().bulk(Values.encoding(value)))))
+        .subcommand(command("refcount").arity(3).flags(READONLY).keys(2, 2, 1)
+            .summary("Returns the reference count of a value of a key.").handler(ctx -> withValue(ctx, value ->
+                ctx.reply().integer(1))))
+        .subcommand(command("idletime").arity(3).flags(READONLY).keys(2, 2, 1)
+            .summary("Returns the time since the last access to a Redis object (Kaiware does not track access time: 0).")
+            .handler(ctx -> withValue(ctx, value -> ctx.reply().integer(0))))
+        .subcommand(command("freq").arity(3).flags(READONLY).keys(2, 2, 1)
+            .summary("Returns the logarithmic access frequency counter of a Redis object.").handler(ctx -> withValue(ctx, value ->
+                ctx.reply().error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that "
+                    + "when switching between policies at runtime LRU and LFU data will take some time to adjust."))))
+        .subcommand(command("help").arity(2).flags(LOADING, STALE).summary("Returns helpful text about the different subcommands.")
+            .handler(ctx -> Help.reply(ctx, "OBJECT",
+                "ENCODING <key>", "    Return the kind of internal representation used in order to store the value associated with a <key>.",
+                "FREQ <key>", "    Return the access frequency index of the <key>.",
+                "IDLETIME <key>", "    Return the idle time of the <key>.",
+                "REFCOUNT <key>", "    Return the number of references of the value associated with the specified <key>.")))
+        .build();
+  }
+
+  private static void withValue(CommandContext ctx, java.util.function.Consumer<Object> body) {
+    Database db = ctx.db();
+    int slot = db.lookup(ctx.arg(2), ctx.nowMs());
+    if (slot < 0) {
+      ctx.reply().nullBulk();
+    } else {
+      body.accept(db.table().valueAt(slot));
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.kaiware.command.server;
+
+import io.kaiware.command.Numbers;
+
+/** What OBJECT ENCODING, DEBUG OBJECT and MEMORY USAGE report about a stored value. */
+final class Values {
+  private Values() {}
+
+  /**
+   * Bytes a key costs beyond its key and value arrays: its share of the table's four parallel
+   * arrays (4 + 4 + 4 + 8 bytes per slot) at a typical load factor of 0.5–0.75.
+   */
+  static final int SLOT_OVERHEAD_BYTES = 32;
+
+  /** Redis's string encodings: "int" for a value that is a 64-bit integer, "embstr" up to 44 bytes, else "raw". */
+  static String encoding(Object value) {
+    if (value instanceof byte[] bytes) {
+      if (bytes.length <= 20 && (Numbers.parseLong(bytes) != Numbers.NOT_A_LONG || Numbers.isMinLong(bytes))) {
+        return "int";
+      }
+      return bytes.length <= 44 ? "embstr" : "raw";
+    }
+    return "unknown";
+  }
+
+  static long serializedLength(Object value) {
+    return value instanceof byte[] bytes ? bytes.length : 0;
+  }
+
+  /** Estimated heap bytes for a key and its value: array headers (16 B) padded to 8, plus the slot. */
+  static long estimateBytes(byte[] key, Object value) {
+    long bytes = arrayBytes(key.length) + SLOT_OVERHEAD_BYTES;
+    if (value instanceof byte[] v) {
+      bytes += arrayBytes(v.length);
+    }
+    return bytes;
+  }
+
+  private static long arrayBytes(int length) {
+    return (16 + length + 7) & ~7L;
+  }
+}

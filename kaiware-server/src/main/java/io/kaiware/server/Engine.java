@@ -1,0 +1,68 @@
+package io.kaiware.server;
+
+import io.kaiware.command.ClientSession;
+import io.kaiware.command.CommandContext;
+import io.kaiware.command.CommandTable;
+import io.kaiware.command.Dispatcher;
+import io.kaiware.command.ServerHooks;
+import io.kaiware.engine.Keyspace;
+import io.kaiware.resp.RespWriter;
+import io.netty.buffer.ByteBuf;
+import java.util.List;
+
+/**
+ * The single-threaded command executor: the keyspace, the dispatcher and one reusable reply
+ * writer. Every method runs on the engine thread (see ADR 0002); the command time is passed in by
+ * the caller, which reads the clock once per batch.
+ */
+final class Engine {
+
+  /** Slots each active-expiry round visits per database before checking whether to go on. */
+  static final int ACTIVE_EXPIRE_SLOTS_PER_ROUND = 16_384;
+  /** CPU budget of one active-expiry tick: Redis's 25% of a 1/hz tick, capped at 25 ms. */
+  static final long ACTIVE_EXPIRE_BUDGET_NS = 25_000_000L;
+
+  private final Keyspace keyspace;
+  private final Dispatcher dispatcher;
+  private final RespWriter writer = new RespWriter();
+
+  Engine(Keyspace keyspace, CommandTable table, ServerHooks hooks) {
+    this.keyspace = keyspace;
+    this.dispatcher = new Dispatcher(table, new CommandContext(keyspace, hooks, table));
+  }
+
+  /**
+   * Executes {@code commands} in order for one client, appending every reply to {@code out}. Stops
+   * after a command that asks to close the connection (QUIT, SHUTDOWN, CLIENT KILL of itself).
+   */
+  void execute(ClientSession session, List<byte[][]> commands, ByteBuf out, long nowMs) {
+    for (int i = 0, n = commands.size(); i < n; i++) {
+      execute(session, commands.get(i), out, nowMs);
+      if (session.closeAfterReply()) {
+        return;
+      }
+    }
+  }
+
+  void execute(ClientSession session, byte[][] command, ByteBuf out, long nowMs) {
+    dispatcher.execute(session, command, writer.target(out, session.protocol()), nowMs);
+  }
+
+  /**
+   * One active-expiry tick: sweeps rounds of slots while a round finds more than 10% of its keys
+   * expired (Redis's rule) and the time budget lasts.
+   */
+  void activeExpire(long nowMs) {
+    long deadlineNs = System.nanoTime() + ACTIVE_EXPIRE_BUDGET_NS;
+    for (;;) {
+      int removed = keyspace.activeExpireCycle(nowMs, ACTIVE_EXPIRE_SLOTS_PER_ROUND);
+      if (removed < ACTIVE_EXPIRE_SLOTS_PER_ROUND / 10 / 4 || System.nanoTime() > deadlineNs) {
+        return;
+      }
+    }
+  }
+
+  Keyspace keyspace() {
+    return keyspace;
+  }
+}

@@ -1,0 +1,234 @@
+package io.kaiware.server;
+
+import io.kaiware.command.StandardCommands;
+import io.kaiware.command.config.ServerConfig;
+import io.kaiware.engine.Keyspace;
+import io.kaiware.resp.RespLimits;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Kaiware server: binds its addresses, owns the event loops and the engine, and shuts down
+ * cleanly on {@link #close()}, SHUTDOWN or SIGTERM (the CLI installs the hook).
+ */
+public final class KaiwareServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(KaiwareServer.class);
+
+  private final ServerConfig config;
+  private final ServerState state;
+  private final EventLoopGroup ioGroup;
+  private final EventLoopGroup engineGroup;
+  private final List<Channel> serverChannels = new ArrayList<>();
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final Path pidFile;
+
+  private KaiwareServer(ServerConfig config, String configFile) {
+    this.config = config;
+    boolean epoll = Epoll.isAvailable();
+    IoHandlerFactory ioFactory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    int ioThreads = config.getInt("io-threads");
+    this.state = new ServerState(config, configFile, InstantSource.system(), epoll ? "epoll" : "nio", this::close);
+    this.ioGroup = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("kaiware-io"), ioFactory);
+    EventLoop engineLoop;
+    if (ioThreads == 1) {
+      // Redis's shape: one thread reads, executes and writes. No hand-off.
+      this.engineGroup = null;
+      engineLoop = ioGroup.next();
+    } else {
+      this.engineGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("kaiware-engine"),
+          LocalIoHandler.newFactory());
+      engineLoop = engineGroup.next();
+    }
+    Keyspace keyspace = new Keyspace(config.getInt("databases"));
+    state.attach(new Engine(keyspace, StandardCommands.table(), state), engineLoop);
+    String pid = config.get("pidfile");
+    this.pidFile = pid.isEmpty() ? null : Path.of(pid);
+  }
+
+  /**
+   * Starts a server with {@code config}.
+   *
+   * @param configFile the file the config came from, for CONFIG REWRITE and INFO; may be null
+   * @throws StartupException with a message for the operator when the server cannot start
+   */
+  public static KaiwareServer start(ServerConfig config, String configFile) throws StartupException {
+    checkProtectedMode(config);
+    KaiwareServer server = new KaiwareServer(config, configFile);
+    try {
+      server.bind();
+      server.scheduleBackgroundTasks();
+      server.writePidFile();
+    } catch (StartupException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    log.info("{}", server.state.build().describe());
+    log.info("Kaiware ready to accept connections on {} port {} ({}, io-threads {})", config.get("bind"), server.port(),
+        server.state.transport(), config.get("io-threads"));
+    return server;
+  }
+
+  /** Protected mode: no password and a non-loopback address means anyone on the network owns the data. */
+  static void checkProtectedMode(ServerConfig config) throws StartupException {
+    if (!config.getBool("protected-mode") || !config.get("requirepass").isEmpty()) {
+      return;
+    }
+    for (String address : bindAddresses(config)) {
+      if (!Addresses.isLoopback(address)) {
+        throw new StartupException("refusing to listen on '" + address + "' without a password: protected-mode is on. "
+            + "Set a password (--requirepass), bind to a loopback address (--bind 127.0.0.1), "
+            + "or, if every client on that network is trusted, start with --protected-mode no.");
+      }
+    }
+  }
+
+  private static List<String> bindAddresses(ServerConfig config) {
+    List<String> addresses = new ArrayList<>();
+    for (String a : config.get("bind").trim().split("\\s+")) {
+      if (!a.isEmpty()) {
+        addresses.add(a.equals("*") ? "0.0.0.0" : a.equals("-*") ? "-0.0.0.0" : a);
+      }
+    }
+    return addresses;
+  }
+
+  private void bind() throws StartupException {
+    Class<? extends ServerChannel> channelClass =
+        Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    RespLimits limits = RespLimits.DEFAULTS;
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(ioGroup)
+        .channel(channelClass)
+        .option(ChannelOption.SO_BACKLOG, config.getInt("tcp-backlog"))
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, config.getInt("tcp-keepalive") > 0)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(new ClientHandler(state, limits.withMaxBulkLengthBytes(config.getLong("proto-max-bulk-len"))));
+          }
+        });
+    int port = config.getInt("port");
+    for (String address : bindAddresses(config)) {
+      boolean optional = address.startsWith("-");
+      String host = optional ? address.substring(1) : address;
+      try {
+        Channel ch = bootstrap.bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
+        serverChannels.add(ch);
+        port = ((InetSocketAddress) ch.localAddress()).getPort();
+      } catch (RuntimeException e) {
+        if (optional) {
+          log.debug("skipping optional bind address {}: {}", host, e.toString());
+          continue;
+        }
+        throw new StartupException("could not listen on " + host + ":" + port + ": " + e.getMessage());
+      }
+    }
+    if (serverChannels.isEmpty()) {
+      throw new StartupException("no address to listen on (bind '" + config.get("bind") + "')");
+    }
+    state.boundPort(port);
+  }
+
+  private void scheduleBackgroundTasks() {
+    EventLoop engineLoop = state.engineLoop();
+    engineLoop.schedule(new Runnable() {
+      @Override
+      public void run() {
+        if (closing.get()) {
+          return;
+        }
+        state.engine().activeExpire(state.clock().millis());
+        engineLoop.schedule(this, 1000 / config.getInt("hz"), TimeUnit.MILLISECONDS);
+      }
+    }, 1000 / config.getInt("hz"), TimeUnit.MILLISECONDS);
+  }
+
+  private void writePidFile() throws StartupException {
+    if (pidFile != null) {
+      try {
+        Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+      } catch (IOException e) {
+        throw new StartupException("could not write pidfile " + pidFile + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /** The TCP port actually bound. */
+  public int port() {
+    return state.boundPort();
+  }
+
+  /** Blocks until the server has shut down (SHUTDOWN command or {@link #close()}). */
+  public void awaitTermination() throws InterruptedException {
+    terminated.await();
+  }
+
+  @Override
+  public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    log.info("Kaiware is shutting down");
+    for (Channel ch : serverChannels) {
+      ch.close().syncUninterruptibly();
+    }
+    for (Channel ch : state.channels()) {
+      ch.close();
+    }
+    ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    if (engineGroup != null) {
+      engineGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    if (pidFile != null) {
+      try {
+        Files.deleteIfExists(pidFile);
+      } catch (IOException e) {
+        log.warn("could not remove pidfile {}", pidFile, e);
+      }
+    }
+    log.info("Kaiware is now ready to exit, bye bye...");
+    terminated.countDown();
+  }
+
+  /** The server could not start; the message says why, for the operator. */
+  public static final class StartupException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public StartupException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package io.kaiware.server;
+
+import io.kaiware.command.BuildInfo;
+import io.kaiware.command.ClientSession;
+import io.kaiware.command.ServerHooks;
+import io.kaiware.command.config.ServerConfig;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The server as commands see it ({@link ServerHooks}) and as connections see it (registry, stats). */
+final class ServerState implements ServerHooks {
+
+  private final ServerConfig config;
+  private final String configFile;
+  private final BuildInfo build = BuildInfo.current();
+  private final String runId = randomHex(40);
+  private final long startTimeMs = System.currentTimeMillis();
+  private final InstantSource clock;
+  private final Map<Long, ClientSession> sessions = new ConcurrentSkipListMap<>();
+  private final Map<ClientSession, Channel> channels = new ConcurrentHashMap<>();
+  private final Stats stats = new Stats();
+  private final String transport;
+  private final Runnable shutdownAction;
+  private volatile Engine engine;
+  private volatile EventLoop engineLoop;
+  private volatile int boundPort;
+
+  ServerState(ServerConfig config, String configFile, InstantSource clock, String transport, Runnable shutdownAction) {
+    this.config = config;
+    this.configFile = configFile;
+    this.clock = clock;
+    this.transport = transport;
+    this.shutdownAction = shutdownAction;
+  }
+
+  void attach(Engine engine, EventLoop engineLoop) {
+    this.engine = engine;
+    this.engineLoop = engineLoop;
+  }
+
+  Engine engine() {
+    return engine;
+  }
+
+  EventLoop engineLoop() {
+    return engineLoop;
+  }
+
+  InstantSource clock() {
+    return clock;
+  }
+
+  void boundPort(int port) {
+    this.boundPort = port;
+  }
+
+  boolean passwordRequired() {
+    return !config.get("requirepass").isEmpty();
+  }
+
+  /** Adds a connection; false when maxclients is reached (the caller rejects it). */
+  boolean register(ClientSession session, Channel channel) {
+    stats.connectionsReceived.increment();
+    if (stats.connected.incrementAndGet() > config.getInt("maxclients")) {
+      stats.connected.decrementAndGet();
+      stats.rejected.increment();
+      return false;
+    }
+    sessions.put(session.id(), session);
+    channels.put(session, channel);
+    return true;
+  }
+
+  void unregister(ClientSession session) {
+    if (sessions.remove(session.id()) != null) {
+      stats.connected.decrementAndGet();
+    }
+    channels.remove(session);
+  }
+
+  @Override
+  public BuildInfo build() {
+    return build;
+  }
+
+  @Override
+  public ServerConfig config() {
+    return config;
+  }
+
+  @Override
+  public Collection<ClientSession> clients() {
+    return new ArrayList<>(sessions.values());
+  }
+
+  @Override
+  public void kill(ClientSession session) {
+    Channel ch = channels.get(session);
+    if (ch != null) {
+      ch.close();
+    }
+  }
+
+  @Override
+  public void shutdown() {
+    Thread t = new Thread(shutdownAction, "kaiware-shutdown");
+    t.setDaemon(false);
+    t.start();
+  }
+
+  @Override
+  public Stats stats() {
+    return stats;
+  }
+
+  @Override
+  public int boundPort() {
+    return boundPort;
+  }
+
+  @Override
+  public String configFile() {
+    return configFile;
+  }
+
+  @Override
+  public long startTimeMs() {
+    return startTimeMs;
+  }
+
+  @Override
+  public String runId() {
+    return runId;
+  }
+
+  @Override
+  public String transport() {
+    return transport;
+  }
+
+  List<Channel> channels() {
+    return new ArrayList<>(channels.values());
+  }
+
+  private static String randomHex(int digits) {
+    StringBuilder sb = new StringBuilder(digits);
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    for (int i = 0; i < digits; i++) {
+      sb.append(Character.forDigit(random.nextInt(16), 16));
+    }
+    return sb.toString();
+  }
+
+  /** Counters updated by I/O threads: contention-free adders. */
+  static final class Stats implements ServerStats {
+    final LongAdder connectionsReceived = new LongAdder();
+    final LongAdder rejected = new LongAdder();
+    final LongAdder inputBytes = new LongAdder();
+    final LongAdder outputBytes = new LongAdder();
+    final AtomicInteger connected = new AtomicInteger();
+
+    void addInput(long bytes) {
+      inputBytes.add(bytes);
+    }
+
+    void addOutput(long bytes) {
+      outputBytes.add(bytes);
+    }
+
+    @Override
+    public long totalConnectionsReceived() {
+      return connectionsReceived.sum();
+    }
+
+    @Override
+    public long rejectedConnections() {
+      return rejected.sum();
+    }
+
+    @Override
+    public long netInputBytes() {
+      return inputBytes.sum();
+    }
+
+    @Override
+    public long netOutputBytes() {
+      return outputBytes.sum();
+    }
+
+    @Override
+    public int connectedClients() {
+      return connected.get();
+    }
+
+    @Override
+    public void reset() {
+      connectionsReceived.reset();
+      rejected.reset();
+      inputBytes.reset();
+      outputBytes.reset();
+    }
+  }
+}
