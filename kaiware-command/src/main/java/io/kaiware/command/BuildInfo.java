@@ -24,11 +24,29 @@ public record BuildInfo(String version, String gitCommit, boolean gitDirty, Stri
       // fall through to "unknown"
     }
     String jdk = System.getProperty("java.vm.vendor", "?") + " " + System.getProperty("java.runtime.version", "?");
-    String gc = ManagementFactory.getGarbageCollectorMXBeans().stream()
-        .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(", "));
+    String gc = gcName(ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(", ")));
     String commit = clean(properties.getProperty("git.commit"));
     return new BuildInfo(clean(properties.getProperty("version")), commit,
         "true".equals(properties.getProperty("git.dirty")), clean(properties.getProperty("build.time")), jdk, gc);
+  }
+
+  /** The collector's common name from its MXBean names ("ZGC Minor Cycles, ..." is "ZGC"). */
+  static String gcName(String beanNames) {
+    if (beanNames.contains("ZGC")) {
+      return "ZGC";
+    } else if (beanNames.contains("G1")) {
+      return "G1";
+    } else if (beanNames.contains("Shenandoah")) {
+      return "Shenandoah";
+    } else if (beanNames.contains("PS ")) {
+      return "Parallel";
+    } else if (beanNames.contains("MarkSweepCompact")) {
+      return "Serial";
+    } else if (beanNames.contains("Epsilon") || beanNames.isEmpty()) {
+      return "Epsilon";
+    }
+    return beanNames;
   }
 
   private static String clean(String value) {
