@@ -1,0 +1,95 @@
+package io.kaiware.it;
+
+import io.kaiware.command.config.ServerConfig;
+import io.kaiware.server.KaiwareServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** An in-process Kaiware server on a free loopback port, and helpers to reach it as clients do. */
+final class KaiwareProcess implements AutoCloseable {
+
+  final KaiwareServer server;
+
+  private KaiwareProcess(KaiwareServer server) {
+    this.server = server;
+  }
+
+  static KaiwareProcess start(Map<String, String> settings) throws Exception {
+    ServerConfig config = ServerConfig.defaults();
+    config.setAtStartup("bind", "127.0.0.1");
+    config.setAtStartup("port", "0");
+    settings.forEach(config::setAtStartup);
+    return new KaiwareProcess(KaiwareServer.start(config, null));
+  }
+
+  int port() {
+    return server.port();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  /** Sends raw bytes and reads until the server closes the connection or {@code timeoutMs} passes. */
+  String raw(String request, int timeoutMs) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port())) {
+      socket.setSoTimeout(timeoutMs);
+      OutputStream out = socket.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      ByteArrayOutputStream received = new ByteArrayOutputStream();
+      byte[] buf = new byte[8192];
+      try {
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          received.write(buf, 0, n);
+        }
+      } catch (java.net.SocketTimeoutException e) {
+        // no close from the server: return what arrived
+      }
+      return received.toString(StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /** Runs a redis-tools program (redis-cli, redis-benchmark) and returns {exitCode, output}. */
+  static Object[] run(long timeoutS, String... command) throws Exception {
+    requireTool(command[0]);
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    byte[] output = process.getInputStream().readAllBytes();
+    if (!process.waitFor(timeoutS, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(String.join(" ", command) + " did not finish in " + timeoutS + " s");
+    }
+    return new Object[] {process.exitValue(), new String(output, StandardCharsets.UTF_8)};
+  }
+
+  static void requireTool(String tool) {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+      if (new java.io.File(dir, tool).canExecute()) {
+        return;
+      }
+    }
+    throw new AssertionError(tool + " is not installed. Run the tests with `bin/kaiware test`, which installs "
+        + "Debian's redis-tools, or `apt-get install -y redis-tools`.");
+  }
+
+  static List<String> lines(String text) {
+    List<String> lines = new ArrayList<>();
+    for (String line : text.split("\r?\n")) {
+      if (!line.isEmpty()) {
+        lines.add(line);
+      }
+    }
+    return lines;
+  }
+}
