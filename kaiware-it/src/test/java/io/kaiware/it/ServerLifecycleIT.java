@@ -78,4 +78,15 @@ class ServerLifecycleIT {
       assertThat(terminated).isDone();
     }
   }
+
+  @Test
+  void idleClientsAreClosedAfterTimeout() throws Exception {
+    try (KaiwareProcess kaiware = KaiwareProcess.start(Map.of("timeout", "1"))) {
+      long startNs = System.nanoTime();
+      // No command after PING: the server closes the connection after 1-2 s; raw() returns at close.
+      assertThat(kaiware.raw("PING\r\n", 10_000)).isEqualTo("+PONG\r\n");
+      long elapsedMs = (System.nanoTime() - startNs) / 1_000_000;
+      assertThat(elapsedMs).isBetween(900L, 5_000L);
+    }
+  }
 }

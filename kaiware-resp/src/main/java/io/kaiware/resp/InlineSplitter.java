@@ -14,6 +14,10 @@ public final class InlineSplitter {
 
   /** The arguments, an empty array for a blank line, or {@code null} for unbalanced quotes. */
   public static byte[][] split(byte[] line) {
+    byte[][] simple = splitWithoutQuotes(line);
+    if (simple != null) {
+      return simple;
+    }
     List<byte[]> args = new ArrayList<>();
     int i = 0;
     int n = line.length;
@@ -91,6 +95,39 @@ public final class InlineSplitter {
       }
       args.add(current.toByteArray());
     }
+  }
+
+  /**
+   * The common case (PING, GET key): no quotes, so arguments are plain runs of non-space bytes,
+   * copied straight out of the line. Returns {@code null} when the line has quotes.
+   */
+  private static byte[][] splitWithoutQuotes(byte[] line) {
+    int count = 0;
+    boolean inWord = false;
+    for (byte c : line) {
+      if (c == '"' || c == '\'' || c == 0 || c == 0x0b || c == '\f') {
+        return null;
+      }
+      boolean space = isSpace(c);
+      if (!space && !inWord) {
+        count++;
+      }
+      inWord = !space;
+    }
+    byte[][] args = new byte[count][];
+    int arg = 0;
+    int i = 0;
+    while (arg < count) {
+      while (isSpace(line[i])) {
+        i++;
+      }
+      int start = i;
+      while (i < line.length && !isSpace(line[i])) {
+        i++;
+      }
+      args[arg++] = java.util.Arrays.copyOfRange(line, start, i);
+    }
+    return args;
   }
 
   private static boolean isSpace(byte c) {

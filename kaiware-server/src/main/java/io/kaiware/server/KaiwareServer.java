@@ -1,5 +1,6 @@
 package io.kaiware.server;
 
+import io.kaiware.command.ClientSession;
 import io.kaiware.command.StandardCommands;
 import io.kaiware.command.config.ServerConfig;
 import io.kaiware.engine.Keyspace;
@@ -174,6 +175,22 @@ public final class KaiwareServer implements AutoCloseable {
         engineLoop.schedule(this, 1000 / config.getInt("hz"), TimeUnit.MILLISECONDS);
       }
     }, 1000 / config.getInt("hz"), TimeUnit.MILLISECONDS);
+    engineLoop.scheduleAtFixedRate(this::closeIdleClients, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** The {@code timeout} setting: clients that sent no command for that many seconds are closed. */
+  private void closeIdleClients() {
+    long timeoutMs = config.getLong("timeout") * 1000;
+    if (timeoutMs <= 0) {
+      return;
+    }
+    long nowMs = state.clock().millis();
+    for (ClientSession session : state.clients()) {
+      if (nowMs - session.lastInteractionMs() > timeoutMs) {
+        log.debug("closing idle client {}", session.remoteAddress());
+        state.kill(session);
+      }
+    }
   }
 
   private void writePidFile() throws StartupException {

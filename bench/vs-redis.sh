@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Kaiware and Debian's redis-server side by side on loopback, measured with redis-benchmark.
+#
+#   bench/vs-redis.sh                      # ping,set,get; -n 200000 -c 50; -P 1 and -P 16
+#   TESTS=ping,set,get,incr,mset REQUESTS=200000 CLIENTS=50 PIPELINES="1 16" bench/vs-redis.sh
+#
+# Prints every figure and the Kaiware/Redis ratio (throughput: higher is better; p99: lower is better).
+# Both servers run at the same time on this machine but are measured one after the other.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+. "$ROOT/bin/find-java.sh"
+kaiware_find_java || exit 1
+
+TESTS="${TESTS:-ping,set,get}"
+REQUESTS="${REQUESTS:-200000}"
+CLIENTS="${CLIENTS:-50}"
+PIPELINES="${PIPELINES:-1 16}"
+KEYSPACE="${KEYSPACE:-}"
+REDIS_PORT="${REDIS_PORT:-16379}"
+KAIWARE_PORT="${KAIWARE_PORT:-16380}"
+KAIWARE_OPTS="${KAIWARE_OPTS:-}"
+
+if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/null; then
+  echo "installing redis-server and redis-tools (Debian) ..." >&2
+  apt-get update -qq >&2 && apt-get install -y -qq redis-server redis-tools >&2
+  pkill -x redis-server || true
+fi
+
+"$ROOT/bin/kaiware" build >/dev/null
+WORK="$(mktemp -d)"
+cleanup() {
+  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  [ -n "${KAIWARE_PID:-}" ] && kill "$KAIWARE_PID" 2>/dev/null && wait "$KAIWARE_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+  --dir "$WORK" --logfile "$WORK/redis.log"
+# shellcheck disable=SC2086
+"$ROOT/bin/kaiware" server --port "$KAIWARE_PORT" --dir "$WORK" --loglevel warning $KAIWARE_OPTS > "$WORK/kaiware.log" 2>&1 &
+KAIWARE_PID=$!
+for _ in $(seq 1 100); do
+  redis-cli -p "$KAIWARE_PORT" ping >/dev/null 2>&1 && redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(redis-server --version | cut -d' ' -f1-3)"
+echo "kaiware: $(redis-cli -p "$KAIWARE_PORT" info server | grep -E '^kaiware_(version|git_commit)' | tr -d '\r' | tr '\n' ' ')"
+echo "java:    $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
+echo "command: redis-benchmark -t $TESTS -n $REQUESTS -c $CLIENTS -P <P> ${KEYSPACE:+-r $KEYSPACE }--csv"
+echo
+
+run() { # port pipeline -> csv lines: "TEST","rps","avg","min","p50","p95","p99","max"
+  # A warm-up pass first, so the JIT has compiled the hot paths before the measured one.
+  redis-benchmark -p "$1" -t "$TESTS" -n $((REQUESTS / 4)) -c "$CLIENTS" -P "$2" ${KEYSPACE:+-r "$KEYSPACE"} -q >/dev/null 2>&1
+  redis-benchmark -p "$1" -t "$TESTS" -n "$REQUESTS" -c "$CLIENTS" -P "$2" ${KEYSPACE:+-r "$KEYSPACE"} --csv 2>/dev/null | tail -n +2
+}
+
+printf '%-12s %3s %14s %14s %7s   %10s %10s %7s\n' test P "redis rps" "kaiware rps" ratio "redis p99" "kw p99" ratio
+for p in $PIPELINES; do
+  run "$REDIS_PORT" "$p" > "$WORK/redis.csv"
+  run "$KAIWARE_PORT" "$p" > "$WORK/kaiware.csv"
+  paste -d, "$WORK/redis.csv" "$WORK/kaiware.csv" | tr -d '"' | \
+    awk -F, -v p="$p" '{ printf "%-12s %3s %14.0f %14.0f %6.2fx   %8.3fms %8.3fms %6.2fx\n", $1, p, $2, $10, $10/$2, $7, $15, ($7 > 0 ? $15/$7 : 0) }'
+done
