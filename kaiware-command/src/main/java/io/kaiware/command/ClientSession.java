@@ -1,5 +1,6 @@
 package io.kaiware.command;
 
+import io.kaiware.command.transaction.Transaction;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -33,6 +34,7 @@ public final class ClientSession {
   private volatile boolean noEvict;
   private volatile boolean noTouch;
   private volatile boolean readOnlyMode;
+  private final Transaction transaction = new Transaction();
 
   public ClientSession(String remoteAddress, String localAddress, long createdAtMs, boolean authenticated) {
     this.remoteAddress = remoteAddress;
@@ -187,8 +189,14 @@ public final class ClientSession {
     this.readOnlyMode = readOnlyMode;
   }
 
+  /** The client's MULTI/EXEC and WATCH state; engine thread only. */
+  public Transaction transaction() {
+    return transaction;
+  }
+
   /** Back to a fresh connection's state, as RESET does (authentication included). */
   public void reset(boolean authenticatedByDefault) {
+    transaction.discard();
     protocol = 2;
     db = 0;
     name = "";

@@ -1,5 +1,7 @@
 package io.kaiware.command;
 
+import io.kaiware.command.transaction.Transaction;
+import io.kaiware.command.transaction.TransactionCommands;
 import io.kaiware.resp.RespWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.IdentityHashMap;
@@ -22,6 +24,8 @@ public final class Dispatcher {
   private final CommandTable table;
   private final CommandContext ctx;
   private final Map<CommandSpec, CommandStats> stats = new IdentityHashMap<>();
+  /** Commands that run at once inside MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET). */
+  private final java.util.Set<CommandSpec> notQueued = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   private long totalCommandsProcessed;
   private long totalErrorReplies;
 
@@ -31,6 +35,9 @@ public final class Dispatcher {
     ctx.dispatcher(this);
     for (CommandSpec spec : table.allWithSubcommands()) {
       stats.put(spec, new CommandStats(spec.name()));
+      if (TransactionCommands.NOT_QUEUED.contains(spec.name())) {
+        notQueued.add(spec);
+      }
     }
   }
 
@@ -104,38 +111,69 @@ public final class Dispatcher {
         rejection = "NOAUTH Authentication required.";
       }
     }
+    Transaction tx = session.transaction();
+    boolean queuing = tx.active();
+    if (rejection == null && queuing && spec.has(CommandFlag.NO_MULTI)) {
+      rejection = "ERR Command not allowed inside a transaction";
+    }
     if (rejection != null) {
       if (spec != null) {
         stats.get(spec).rejectedCalls++;
       }
+      if (queuing) {
+        tx.flagError();
+      }
       totalErrorReplies++;
       out.error(rejection);
+    } else if (queuing && !notQueued.contains(spec)) {
+      session.touched(nowMs, spec.name());
+      tx.queue(spec, args);
+      out.simpleString("QUEUED");
     } else {
       session.touched(nowMs, spec.name());
-      ctx.bind(args, session, out, nowMs);
-      ctx.spec(spec);
-      CommandStats s = stats.get(spec);
-      long startNs = System.nanoTime();
-      try {
-        spec.handler().execute(ctx);
-      } catch (CommandError e) {
-        out.buffer().writerIndex(mark);
-        out.error(e.getMessage());
-        s.failedCalls++;
-        totalErrorReplies++;
-      } catch (RuntimeException | StackOverflowError e) {
-        log.error("command {} failed", spec.name(), e);
-        out.buffer().writerIndex(mark);
-        out.error("ERR internal error in '" + spec.name() + "': " + e);
-        s.failedCalls++;
-        totalErrorReplies++;
-      }
-      s.calls++;
-      s.usec += (System.nanoTime() - startNs) / 1000;
+      invoke(session, spec, args, out, nowMs);
+    }
+    if (session.closeAfterReply()) {
+      // QUIT or a killed client: like Redis freeing the client, drop its transaction and watches.
+      tx.discard();
     }
     if (suppressed) {
       out.buffer().writerIndex(mark);
     }
+  }
+
+  /**
+   * Runs one command queued by MULTI, for EXEC: the checks were made when it was queued. Its reply
+   * (or error) is appended to {@code out}.
+   */
+  public void executeQueued(ClientSession session, CommandSpec spec, byte[][] args, RespWriter out, long nowMs) {
+    totalCommandsProcessed++;
+    invoke(session, spec, args, out, nowMs);
+  }
+
+  /** Calls the handler, turning a thrown error into an error reply that replaces any partial reply. */
+  private void invoke(ClientSession session, CommandSpec spec, byte[][] args, RespWriter out, long nowMs) {
+    int mark = out.buffer().writerIndex();
+    ctx.bind(args, session, out, nowMs);
+    ctx.spec(spec);
+    CommandStats s = stats.get(spec);
+    long startNs = System.nanoTime();
+    try {
+      spec.handler().execute(ctx);
+    } catch (CommandError e) {
+      out.buffer().writerIndex(mark);
+      out.error(e.getMessage());
+      s.failedCalls++;
+      totalErrorReplies++;
+    } catch (RuntimeException | StackOverflowError e) {
+      log.error("command {} failed", spec.name(), e);
+      out.buffer().writerIndex(mark);
+      out.error("ERR internal error in '" + spec.name() + "': " + e);
+      s.failedCalls++;
+      totalErrorReplies++;
+    }
+    s.calls++;
+    s.usec += (System.nanoTime() - startNs) / 1000;
   }
 
   /** Redis's exact text: the name, then up to ~128 characters of the arguments, each quoted. */

@@ -4,6 +4,7 @@ import io.kaiware.command.connection.ConnectionCommands;
 import io.kaiware.command.keys.KeyCommands;
 import io.kaiware.command.server.ServerCommands;
 import io.kaiware.command.string.StringCommands;
+import io.kaiware.command.transaction.TransactionCommands;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +18,7 @@ public final class StandardCommands {
     specs.addAll(ServerCommands.specs());
     specs.addAll(StringCommands.specs());
     specs.addAll(KeyCommands.specs());
+    specs.addAll(TransactionCommands.specs());
     return new CommandTable(specs);
   }
 }

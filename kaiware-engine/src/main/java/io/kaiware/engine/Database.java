@@ -1,19 +1,40 @@
 package io.kaiware.engine;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
 /**
  * One of the numbered databases (SELECT n): a {@link KeyTable} with Redis's expiry semantics.
  *
  * <p>Time is always passed in ({@code nowMs}), never read here: on a Raft cluster it is the time
- * stamped into the log entry, so every replica decides expiry identically. A key whose expiry is at
- * or before {@code nowMs} is logically gone; lookups remove it on the way (lazy expiry) and
- * {@link #activeExpire} reclaims the rest without a client touching them.
+ * stamped into the log entry, so every replica decides expiry identically. As in Redis
+ * ({@code keyIsExpired}: {@code now > when}), a key whose expiry is strictly before {@code nowMs}
+ * is logically gone; a key expiring exactly at {@code nowMs} still lives (TTL 0). Lookups remove
+ * expired keys on the way (lazy expiry) and {@link #activeExpire} reclaims the rest without a
+ * client touching them.
+ *
+ * <h2>WATCH</h2>
+ * The database keeps the watched keys (usually none) in a map from key to the {@link Watch}es on
+ * it, and while that map is non-empty it listens to its table: every put, removal, value or expiry
+ * change of a watched key — whichever command, lazy or active expiry caused it — dirties the
+ * watches on the key. FLUSHDB/FLUSHALL ({@link #clear}) and SWAPDB ({@link Keyspace#swapDatabases})
+ * dirty the watched keys they make disappear or change, following Redis 7.0's
+ * {@code touchAllWatchedKeysInDb}, including its rules for keys that were already expired.
  */
 public final class Database {
 
   private final int index;
-  private final KeyTable table = new KeyTable();
+  private KeyTable table = new KeyTable();
   private int sweepCursor;
   private long expiredKeys;
+  /** Watched key -> its watches; empty while nobody watches (then the table has no listener). */
+  private final Map<WatchKey, List<Watch>> watched = new HashMap<>();
+  private int watchCount;
+  private final KeyTable.TouchListener onTouch = this::keyTouched;
 
   Database(int index) {
     this.index = index;
@@ -37,8 +58,9 @@ public final class Database {
     return table.volatileCount();
   }
 
-  static boolean isExpired(long expireAtMs, long nowMs) {
-    return expireAtMs != KeyTable.NO_EXPIRY && expireAtMs <= nowMs;
+  /** Redis's rule: expired when the expiry is strictly before the command time. */
+  public static boolean isExpired(long expireAtMs, long nowMs) {
+    return expireAtMs != KeyTable.NO_EXPIRY && expireAtMs < nowMs;
   }
 
   /** The slot of the live key, or -1; an expired key is removed on the way. */
@@ -50,6 +72,11 @@ public final class Database {
       return -1;
     }
     return slot;
+  }
+
+  /** Whether the slot holds a key that is logically expired at {@code nowMs} (nothing is removed). */
+  public boolean expiredAt(int slot, long nowMs) {
+    return isExpired(table.expireAtMs(slot), nowMs);
   }
 
   /** The live value of {@code key}, or {@code null}. */
@@ -92,7 +119,9 @@ public final class Database {
     expiredKeys = 0;
   }
 
+  /** FLUSHDB: drops every key, dirtying the watches on keys that existed (Redis's flush rules). */
   public void clear() {
+    touchAllWatched(null, 0);
     table.clear();
     sweepCursor = 0;
   }
@@ -129,5 +158,159 @@ public final class Database {
       }
     }
     return removed;
+  }
+
+  // ---------------------------------------------------------------- WATCH
+
+  /** A {@code byte[]} with value equality, for the watched-keys map only. */
+  private record WatchKey(byte[] bytes) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof WatchKey k && Arrays.equals(bytes, k.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return KeyTable.hash(bytes);
+    }
+  }
+
+  /**
+   * Registers {@code owner}'s watch on {@code key}. A key present but already expired at
+   * {@code nowMs} is watched as stale (its later deletion is no change).
+   */
+  public Watch watch(byte[] key, Object owner, long nowMs) {
+    int slot = table.find(key);
+    boolean stale = slot >= 0 && isExpired(table.expireAtMs(slot), nowMs);
+    Watch w = new Watch(this, key, owner, stale);
+    watched.computeIfAbsent(new WatchKey(key), k -> new ArrayList<>(2)).add(w);
+    watchCount++;
+    table.touchListener(onTouch);
+    return w;
+  }
+
+  /** Removes a watch registered by {@link #watch}; idempotent. */
+  public void unwatch(Watch w) {
+    if (!w.registered) {
+      return;
+    }
+    w.registered = false;
+    WatchKey k = new WatchKey(w.key);
+    List<Watch> list = watched.get(k);
+    if (list != null) {
+      for (int i = 0; i < list.size(); i++) {
+        if (list.get(i) == w) {
+          list.remove(i);
+          watchCount--;
+          break;
+        }
+      }
+      if (list.isEmpty()) {
+        watched.remove(k);
+      }
+    }
+    if (watched.isEmpty()) {
+      table.touchListener(null);
+    }
+  }
+
+  /** Watches registered on this database. */
+  public int watchCount() {
+    return watchCount;
+  }
+
+  /**
+   * Drops the watches whose owner has been garbage-collected (a client that disconnected without
+   * UNWATCH). Only unreachable owners are dropped, so no live client ever loses a watch: what GC
+   * timing changes is memory, never a reply.
+   */
+  int purgeWatches() {
+    int purged = 0;
+    for (Iterator<List<Watch>> it = watched.values().iterator(); it.hasNext(); ) {
+      List<Watch> list = it.next();
+      for (Iterator<Watch> wi = list.iterator(); wi.hasNext(); ) {
+        Watch w = wi.next();
+        if (w.owner.get() == null) {
+          w.registered = false;
+          wi.remove();
+          watchCount--;
+          purged++;
+        }
+      }
+      if (list.isEmpty()) {
+        it.remove();
+      }
+    }
+    if (watched.isEmpty()) {
+      table.touchListener(null);
+    }
+    return purged;
+  }
+
+  /** Redis's {@code touchWatchedKey}, called by the table after every write of a key. */
+  private void keyTouched(byte[] key) {
+    List<Watch> list = watched.get(new WatchKey(key));
+    if (list == null) {
+      return;
+    }
+    for (Watch w : list) {
+      if (w.expiredAtWatch) {
+        if (table.find(key) < 0) {
+          // The stale key was deleted: logically nothing changed. Deleted keys are not stale.
+          w.expiredAtWatch = false;
+          continue;
+        }
+      }
+      w.dirty = true;
+    }
+  }
+
+  /**
+   * Redis's {@code touchAllWatchedKeysInDb}: this database is emptied (FLUSHDB) or, with
+   * {@code replacedWith}, about to take that database's content (SWAPDB, whose expiry checks use
+   * the command time {@code nowMs}).
+   */
+  void touchAllWatched(KeyTable replacedWith, long nowMs) {
+    if (watched.isEmpty()) {
+      return;
+    }
+    for (List<Watch> list : watched.values()) {
+      byte[] key = list.get(0).key;
+      boolean existsHere = table.find(key) >= 0;
+      int otherSlot = replacedWith == null ? -1 : replacedWith.find(key);
+      if (!existsHere && otherSlot < 0) {
+        continue;
+      }
+      for (Watch w : list) {
+        if (w.expiredAtWatch) {
+          if (otherSlot < 0) {
+            // The stale key is deleted: no logical change.
+            w.expiredAtWatch = false;
+            continue;
+          } else if (isExpired(replacedWith.expireAtMs(otherSlot), nowMs)) {
+            // A stale key replaced with another expired key: still logically absent.
+            continue;
+          }
+        } else if (!existsHere && isExpired(replacedWith.expireAtMs(otherSlot), nowMs)) {
+          // A missing key replaced with an expired one: still absent, but stale from now on.
+          w.expiredAtWatch = true;
+          continue;
+        }
+        w.dirty = true;
+      }
+    }
+  }
+
+  /** SWAPDB: exchanges the tables of two databases; watches stay with the database numbers. */
+  static void swap(Database a, Database b, long nowMs) {
+    a.touchAllWatched(b.table, nowMs);
+    b.touchAllWatched(a.table, nowMs);
+    KeyTable t = a.table;
+    a.table = b.table;
+    b.table = t;
+    a.sweepCursor = 0;
+    b.sweepCursor = 0;
+    a.table.touchListener(a.watched.isEmpty() ? null : a.onTouch);
+    b.table.touchListener(b.watched.isEmpty() ? null : b.onTouch);
   }
 }

@@ -1,21 +1,35 @@
 package io.kaiware.engine;
 
 /**
- * Redis's glob matching ({@code stringmatchlen}) for KEYS, SCAN MATCH and CONFIG GET: {@code *},
- * {@code ?}, {@code [abc]}, {@code [^a-z]}, and {@code \} to escape the next byte. Works on bytes,
- * like Redis, so binary keys match too.
+ * Redis's glob matching ({@code stringmatchlen} in util.c) for KEYS, SCAN MATCH and CONFIG GET:
+ * {@code *}, {@code ?}, {@code [abc]}, {@code [^a-z]}, and {@code \} to escape the next byte. Works on
+ * bytes, like Redis, so binary keys match too.
+ *
+ * <p>Deliberately faithful to Redis's quirks:
+ * <ul>
+ *   <li>a pattern never matches the empty string unless it is empty itself ({@code "*"} does not
+ *       match {@code ""}; KEYS and SCAN special-case the lone {@code "*"} before matching);</li>
+ *   <li>range bounds compare bytes as C's signed {@code char} ({@code [a-\xff]} is the range
+ *       {@code [-1, 'a']});</li>
+ *   <li>case folding is ASCII only (the C locale's {@code tolower});</li>
+ *   <li>an unterminated {@code [} class ends the pattern; a trailing {@code \} matches itself;</li>
+ *   <li>after a {@code *} fails to match the rest anywhere, no longer match is tried for earlier
+ *       stars (Redis's {@code skipLongerMatches}), which bounds the work on patterns like
+ *       {@code a*a*a*a*b}; recursion stops at 1000 nested stars.</li>
+ * </ul>
  */
 public final class GlobMatcher {
   private GlobMatcher() {}
 
-  public static boolean matches(byte[] pattern, byte[] string, boolean noCase) {
-    return match(pattern, 0, string, 0, noCase, 0);
-  }
-
   /** Redis caps recursion at 1000 nested stars to stop pathological patterns. */
   private static final int MAX_NESTING = 1000;
 
-  private static boolean match(byte[] p, int pi, byte[] s, int si, boolean noCase, int nesting) {
+  public static boolean matches(byte[] pattern, byte[] string, boolean noCase) {
+    return match(pattern, 0, string, 0, noCase, new boolean[1], 0);
+  }
+
+  private static boolean match(byte[] p, int pi, byte[] s, int si, boolean noCase, boolean[] skipLonger,
+      int nesting) {
     if (nesting > MAX_NESTING) {
       return false;
     }
@@ -28,11 +42,16 @@ public final class GlobMatcher {
           if (pi + 1 == p.length) {
             return true;
           }
-          for (int k = si; k < s.length; k++) {
-            if (match(p, pi + 1, s, k, noCase, nesting + 1)) {
+          while (si < s.length) {
+            if (match(p, pi + 1, s, si, noCase, skipLonger, nesting + 1)) {
               return true;
             }
+            if (skipLonger[0]) {
+              return false;
+            }
+            si++;
           }
+          skipLonger[0] = true;
           return false;
         }
         case '?' -> si++;
@@ -44,36 +63,35 @@ public final class GlobMatcher {
           }
           boolean matched = false;
           for (;;) {
-            if (pi >= p.length) {
-              pi--; // unterminated class: treat like the end of the pattern
-              break;
-            }
-            if (p[pi] == '\\' && pi + 1 < p.length) {
+            if (pi < p.length && p[pi] == '\\' && p.length - pi >= 2) {
               pi++;
               if (p[pi] == s[si]) {
                 matched = true;
               }
-            } else if (p[pi] == ']') {
+            } else if (pi < p.length && p[pi] == ']') {
               break;
-            } else if (pi + 2 < p.length && p[pi + 1] == '-') {
-              int start = p[pi] & 0xff;
-              int end = p[pi + 2] & 0xff;
-              int c = s[si] & 0xff;
+            } else if (pi >= p.length) {
+              pi--; // unterminated class: the pattern ends here
+              break;
+            } else if (p.length - pi >= 3 && p[pi + 1] == '-') {
+              int start = p[pi]; // signed, like C's char
+              int end = p[pi + 2];
+              int c = s[si];
               if (start > end) {
                 int t = start;
                 start = end;
                 end = t;
               }
               if (noCase) {
-                start = Character.toLowerCase(start);
-                end = Character.toLowerCase(end);
-                c = Character.toLowerCase(c);
+                start = lower(start);
+                end = lower(end);
+                c = lower(c);
               }
               pi += 2;
               if (c >= start && c <= end) {
                 matched = true;
               }
-            } else if (equal(p[pi], s[si], noCase)) {
+            } else if (noCase ? lower(p[pi]) == lower(s[si]) : p[pi] == s[si]) {
               matched = true;
             }
             pi++;
@@ -86,36 +104,29 @@ public final class GlobMatcher {
           }
           si++;
         }
-        case '\\' -> {
-          if (pi + 1 < p.length) {
+        default -> {
+          if (p[pi] == '\\' && p.length - pi >= 2) {
             pi++;
           }
-          if (!equal(p[pi], s[si], noCase)) {
-            return false;
-          }
-          si++;
-        }
-        default -> {
-          if (!equal(p[pi], s[si], noCase)) {
+          if (noCase ? lower(p[pi]) != lower(s[si]) : p[pi] != s[si]) {
             return false;
           }
           si++;
         }
       }
       pi++;
-    }
-    if (si == s.length) {
-      while (pi < p.length && p[pi] == '*') {
-        pi++;
+      if (si == s.length) {
+        while (pi < p.length && p[pi] == '*') {
+          pi++;
+        }
+        break;
       }
     }
     return pi == p.length && si == s.length;
   }
 
-  private static boolean equal(byte a, byte b, boolean noCase) {
-    if (a == b) {
-      return true;
-    }
-    return noCase && Character.toLowerCase(a & 0xff) == Character.toLowerCase(b & 0xff);
+  /** The C locale's tolower: ASCII letters only. */
+  private static int lower(int c) {
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
   }
 }

@@ -1,6 +1,7 @@
 package io.kaiware.engine;
 
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 
 /**
  * The keyspace of one database: an open-addressing hash table from {@code byte[]} keys to values
@@ -19,6 +20,36 @@ import java.util.Arrays;
  * The stored hash is never 0 (0 marks an empty slot) and is a mixed FNV-1a of the key bytes.
  * An expiry of {@link #NO_EXPIRY} means the key is persistent; time semantics belong to the caller.
  *
+ * <h2>The SCAN cursor: why it never misses a key</h2>
+ * SCAN promises that a key present for the whole iteration is returned at least once, although
+ * between two calls the table may grow, shrink, or shift entries backwards on deletion. Slot
+ * positions are therefore useless as a cursor: a backward shift moves an entry from a slot the
+ * cursor has not reached into one it has already passed, and a resize moves everything.
+ *
+ * <p>What does not move is an entry's <em>home bucket</em>, {@code hash & mask}: it depends only on
+ * the stored hash and the capacity. So the cursor walks home buckets, not slots, and
+ * {@link #scan} returns every entry whose home is the visited bucket. Linear probing guarantees
+ * those entries sit in the run that starts at the bucket (every slot between an entry's home and
+ * its position is occupied, an invariant backward-shift deletion preserves), so a bucket is
+ * collected by walking from its slot to the next empty one. Deletions and shifts are thereby
+ * invisible to the cursor.
+ *
+ * <p>Resizes are handled exactly as in Redis's {@code dictScan}: buckets are visited in
+ * <em>reverse-binary</em> order (increment the bit-reversed cursor). With a power-of-two capacity,
+ * bucket {@code b} under mask {@code m} becomes buckets {@code b}, {@code b + m + 1}, ... under a
+ * larger mask — the same low bits with every combination of new high bits. Reverse-binary order
+ * varies the high bits fastest, so after a grow the cursor continues through the expansions of the
+ * buckets not yet visited and never revisits or skips a low-bit pattern; after a shrink the high
+ * bits are dropped ({@code cursor | ~mask}), which may return some keys twice but never skips one.
+ * The cursor is 0 again exactly when every bucket has been visited. {@code KeyTableScanTest} checks
+ * this with random inserts, deletions and resizes between calls.
+ *
+ * <h2>Watching writes</h2>
+ * Every mutation of an entry ({@link #put}, {@link #removeAt}, {@link #setValueAt},
+ * {@link #setExpireAtMs}, {@link #touch}) reports the key to the {@link TouchListener}, if one is
+ * installed. WATCH relies on it: no command handler has to remember to signal its writes. The
+ * listener is {@code null} while nobody watches, so the write path pays one null check.
+ *
  * <p>Not thread-safe: the engine is single-threaded by design (ADR 0003).
  */
 public final class KeyTable {
@@ -26,7 +57,14 @@ public final class KeyTable {
   /** The expiry value of a key that never expires. */
   public static final long NO_EXPIRY = 0L;
 
+  /** Smallest capacity; the table never shrinks below it. */
   private static final int MIN_CAPACITY = 16;
+
+  /** Receives every key whose entry was written or removed (see "Watching writes"). */
+  @FunctionalInterface
+  public interface TouchListener {
+    void keyTouched(byte[] key);
+  }
 
   private byte[][] keys;
   private Object[] values;
@@ -36,6 +74,7 @@ public final class KeyTable {
   private int volatileCount;
   private int resizeThreshold;
   private int mask;
+  private TouchListener touchListener;
 
   public KeyTable() {
     allocate(MIN_CAPACITY);
@@ -48,6 +87,11 @@ public final class KeyTable {
     expiresAtMs = new long[capacity];
     mask = capacity - 1;
     resizeThreshold = (int) (capacity * 0.75);
+  }
+
+  /** Installs (or with {@code null} removes) the listener told about every write. */
+  public void touchListener(TouchListener listener) {
+    this.touchListener = listener;
   }
 
   public int size() {
@@ -107,16 +151,39 @@ public final class KeyTable {
     return hashes[slot] != 0;
   }
 
+  /** Replaces the value in {@code slot}, keeping its expiry. */
   public void setValueAt(int slot, Object value) {
     values[slot] = value;
+    touched(keys[slot]);
   }
 
+  /** Sets the absolute expiry of the entry in {@code slot} ({@link #NO_EXPIRY} makes it persistent). */
   public void setExpireAtMs(int slot, long expireAtMs) {
+    storeExpiry(slot, expireAtMs);
+    touched(keys[slot]);
+  }
+
+  /**
+   * Reports an in-place change of the value in {@code slot} (a data type mutating its own
+   * structure) to the listener, so WATCH sees it.
+   */
+  public void touch(int slot) {
+    touched(keys[slot]);
+  }
+
+  private void storeExpiry(int slot, long expireAtMs) {
     long old = expiresAtMs[slot];
     if ((old == NO_EXPIRY) != (expireAtMs == NO_EXPIRY)) {
       volatileCount += expireAtMs == NO_EXPIRY ? -1 : 1;
     }
     expiresAtMs[slot] = expireAtMs;
+  }
+
+  private void touched(byte[] key) {
+    TouchListener l = touchListener;
+    if (l != null) {
+      l.keyTouched(key);
+    }
   }
 
   /**
@@ -143,11 +210,13 @@ public final class KeyTable {
           volatileCount++;
         }
         size++;
+        touched(key);
         return i;
       }
       if (sh == h && Arrays.equals(keys[i], key)) {
         values[i] = value;
-        setExpireAtMs(i, expireAtMs);
+        storeExpiry(i, expireAtMs);
+        touched(keys[i]);
         return i;
       }
       i = (i + 1) & mask;
@@ -171,6 +240,7 @@ public final class KeyTable {
    * must look at {@code slot} again after a removal. Never shrinks: see {@link #shrinkIfSparse}.
    */
   public void removeAt(int slot) {
+    byte[] removedKey = keys[slot];
     if (expiresAtMs[slot] != NO_EXPIRY) {
       volatileCount--;
     }
@@ -198,6 +268,7 @@ public final class KeyTable {
     values[hole] = null;
     expiresAtMs[hole] = NO_EXPIRY;
     size--;
+    touched(removedKey);
   }
 
   /**
@@ -210,10 +281,56 @@ public final class KeyTable {
     }
   }
 
+  /** Drops every entry without telling the listener (FLUSHDB handles WATCH itself). */
   public void clear() {
     allocate(MIN_CAPACITY);
     size = 0;
     volatileCount = 0;
+  }
+
+  /**
+   * One SCAN step: passes to {@code slotVisitor} the slot of every entry whose home bucket is
+   * {@code cursor & mask} (see the class essay), and returns the cursor of the next bucket in
+   * reverse-binary order, 0 when the iteration is complete. The visitor must not change the table.
+   */
+  public long scan(long cursor, IntConsumer slotVisitor) {
+    int bucket = (int) (cursor & mask);
+    for (int i = bucket; hashes[i] != 0; i = (i + 1) & mask) {
+      if ((hashes[i] & mask) == bucket) {
+        slotVisitor.accept(i);
+      }
+    }
+    return nextCursor(cursor, mask);
+  }
+
+  /** Redis's reverse-binary increment: set the bits above the mask, reverse, add one, reverse back. */
+  static long nextCursor(long cursor, int mask) {
+    long v = cursor | ~(long) mask;
+    v = Long.reverse(v);
+    v++;
+    return Long.reverse(v);
+  }
+
+  /**
+   * A pseudo-randomly chosen occupied slot, or -1 when empty. Deterministic in {@code seed}: the
+   * caller derives it from the command (time, key count), never from an unseeded source.
+   */
+  public int randomSlot(long seed) {
+    if (size == 0) {
+      return -1;
+    }
+    int i = (int) (mix64(seed) & mask);
+    while (hashes[i] == 0) {
+      i = (i + 1) & mask;
+    }
+    return i;
+  }
+
+  /** SplitMix64's finaliser: spreads a seed's bits over the whole word. */
+  public static long mix64(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
   }
 
   private void resize(int capacity) {

@@ -1,5 +1,9 @@
 package io.kaiware.engine;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
 /**
  * All numbered databases of one server, plus the counters Redis reports about them.
  *
@@ -33,6 +37,137 @@ public final class Keyspace {
 
   public Database db(int index) {
     return databases[index];
+  }
+
+  /** SWAPDB: exchanges the contents of two databases, dirtying the watches Redis 7.0 would. */
+  public void swapDatabases(int a, int b, long nowMs) {
+    if (a == b) {
+      return;
+    }
+    Database.swap(databases[a], databases[b], nowMs);
+  }
+
+  /** Watches registered in all databases (including those of clients that left without UNWATCH). */
+  public int watchCount() {
+    int total = 0;
+    for (Database db : databases) {
+      total += db.watchCount();
+    }
+    return total;
+  }
+
+  /** Drops watches whose owner was garbage-collected (see {@link Database#purgeWatches}); returns how many. */
+  public int purgeWatches() {
+    int purged = 0;
+    for (Database db : databases) {
+      purged += db.purgeWatches();
+    }
+    return purged;
+  }
+
+  private int watchPurgeThreshold;
+
+  /** The watch count at which WATCH next purges the watches of departed clients. */
+  public int watchPurgeThreshold() {
+    return watchPurgeThreshold;
+  }
+
+  public void watchPurgeThreshold(int threshold) {
+    this.watchPurgeThreshold = threshold;
+  }
+
+  /** The all-zero digest of an empty dataset. */
+  public static final String EMPTY_DIGEST = "0".repeat(40);
+
+  /**
+   * DEBUG DIGEST: a 40-hex-digit SHA-1 based digest of every live key, its value and its expiry,
+   * independent of insertion order and of table layout (as Redis's {@code computeDatasetDigest}):
+   * for each database holding live keys, the database number is mixed into the result, then the
+   * per-key digests of {@link #digestKey} are XOR-ed in. Keys expired at {@code nowMs} are ignored,
+   * so two engines that differ only in how much they have reclaimed agree. All zeros when empty.
+   */
+  public String digest(long nowMs) {
+    byte[] result = new byte[20];
+    byte[] keyDigest = new byte[20];
+    MessageDigest sha1 = sha1();
+    boolean any = false;
+    for (Database db : databases) {
+      KeyTable t = db.table();
+      boolean mixedDb = false;
+      for (int slot = 0; slot < t.capacity(); slot++) {
+        if (!t.occupied(slot) || db.expiredAt(slot, nowMs)) {
+          continue;
+        }
+        if (!mixedDb) {
+          byte[] id = {(byte) (db.index() >>> 24), (byte) (db.index() >>> 16), (byte) (db.index() >>> 8), (byte) db.index()};
+          mixDigest(sha1, result, id);
+          mixedDb = true;
+          any = true;
+        }
+        java.util.Arrays.fill(keyDigest, (byte) 0);
+        mixDigest(sha1, keyDigest, t.keyAt(slot));
+        valueDigest(sha1, keyDigest, t.valueAt(slot), t.expireAtMs(slot));
+        xorDigest(sha1, result, keyDigest);
+      }
+    }
+    return any ? hex(result) : EMPTY_DIGEST;
+  }
+
+  /**
+   * DEBUG DIGEST-VALUE: the digest of one key's value and expiry (the key name is not part of it,
+   * as in Redis), all zeros for a missing key.
+   */
+  public String digestValue(int dbIndex, byte[] key, long nowMs) {
+    Database db = databases[dbIndex];
+    int slot = db.lookup(key, nowMs);
+    byte[] d = new byte[20];
+    if (slot >= 0) {
+      valueDigest(sha1(), d, db.table().valueAt(slot), db.table().expireAtMs(slot));
+    }
+    return hex(d);
+  }
+
+  private static final byte[] EXPIRE_MARK = "!!expire!!".getBytes(StandardCharsets.US_ASCII);
+
+  private static void valueDigest(MessageDigest sha1, byte[] digest, Object value, long expireAtMs) {
+    if (value instanceof byte[] bytes) {
+      mixDigest(sha1, digest, bytes);
+    } else {
+      // Only strings exist today; other types will mix their elements here.
+      mixDigest(sha1, digest, value.getClass().getName().getBytes(StandardCharsets.US_ASCII));
+    }
+    if (expireAtMs != KeyTable.NO_EXPIRY) {
+      // Redis mixes only the marker; Kaiware also mixes the absolute expiry so TTLs are compared.
+      xorDigest(sha1, digest, EXPIRE_MARK);
+      xorDigest(sha1, digest, Long.toString(expireAtMs).getBytes(StandardCharsets.US_ASCII));
+    }
+  }
+
+  /** digest ^= SHA1(data). */
+  private static void xorDigest(MessageDigest sha1, byte[] digest, byte[] data) {
+    byte[] h = sha1.digest(data);
+    for (int i = 0; i < 20; i++) {
+      digest[i] ^= h[i];
+    }
+  }
+
+  /** digest = SHA1(digest ^ SHA1(data)): order-dependent mixing. */
+  private static void mixDigest(MessageDigest sha1, byte[] digest, byte[] data) {
+    xorDigest(sha1, digest, data);
+    byte[] h = sha1.digest(digest);
+    System.arraycopy(h, 0, digest, 0, 20);
+  }
+
+  private static MessageDigest sha1() {
+    try {
+      return MessageDigest.getInstance("SHA-1");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is mandatory in every JDK", e);
+    }
+  }
+
+  private static String hex(byte[] d) {
+    return java.util.HexFormat.of().formatHex(d);
   }
 
   public void flushAll() {

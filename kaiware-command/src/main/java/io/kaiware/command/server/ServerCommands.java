@@ -182,7 +182,16 @@ public final class ServerCommands {
           "OBJECT <key>", "    Show low level info about the key and associated value.",
           "SET-ACTIVE-EXPIRE <0|1>", "    Setting it to 0 disables expiring keys in background when they are not accessed.",
           "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed.",
-          "CHANGE-REPL-ID", "    Accepted for compatibility; Kaiware's replication id is its run id.");
+          "CHANGE-REPL-ID", "    Accepted for compatibility; Kaiware's replication id is its run id.",
+          "DIGEST", "    Output a hex signature representing the current DB content.",
+          "DIGEST-VALUE <key> [<key> ...]", "    Output a hex signature of the values of all the specified keys.");
+    } else if (ctx.argIs(1, "DIGEST") && ctx.argc() == 2) {
+      ctx.reply().simpleString(ctx.keyspace().digest(ctx.nowMs()));
+    } else if (ctx.argIs(1, "DIGEST-VALUE") && ctx.argc() >= 2) {
+      ctx.reply().arrayHeader(ctx.argc() - 2);
+      for (int i = 2; i < ctx.argc(); i++) {
+        ctx.reply().simpleString(ctx.keyspace().digestValue(ctx.session().db(), ctx.arg(i), ctx.nowMs()));
+      }
     } else if (ctx.argIs(1, "SLEEP") && ctx.argc() == 3) {
       double seconds;
       try {
