@@ -1,0 +1,410 @@
+package io.kaiware.raft;
+
+import io.kaiware.command.ClientSession;
+import io.kaiware.command.CommandContext;
+import io.kaiware.command.CommandFlag;
+import io.kaiware.command.CommandSpec;
+import io.kaiware.command.CommandTable;
+import io.kaiware.command.Dispatcher;
+import io.kaiware.command.ServerHooks;
+import io.kaiware.engine.Keyspace;
+import io.kaiware.raft.LogEntryCodec.CorruptEntryException;
+import io.kaiware.raft.LogEntryCodec.Entry;
+import io.kaiware.raft.LogEntryCodec.Request;
+import io.kaiware.resp.RespWriter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.LifeCycle;
+import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Raft state machine of Kaiware: a thin adapter that feeds committed log entries to the same
+ * {@link Dispatcher} and {@link Keyspace} a standalone server runs. The engine <em>is</em> the state
+ * machine; this class only decodes entries, picks the command time and carries replies back.
+ *
+ * <h2>One engine thread</h2>
+ * Every access to the keyspace — applying entries, answering reads ({@link #query}), writing and
+ * loading snapshots, {@link #onEngine} — runs as a task on one {@link Executor}, the <em>engine
+ * executor</em>, which must run tasks one at a time in submission order (a single-thread executor,
+ * or the server's engine event loop: ADR 0002). Ratis calls {@code applyTransaction} in log order on
+ * its state-machine-updater thread; that thread only decodes the entry and enqueues it, so entries
+ * execute in log order and a read enqueued after Ratis has seen the apply future complete (ReadIndex
+ * waits for exactly that) observes every entry up to its read index. {@code takeSnapshot} is called
+ * by the updater after every apply future has completed, and enqueues its serialisation too, so a
+ * snapshot is the state at exactly its index.
+ *
+ * <h2>Time comes from the log</h2>
+ * Each entry carries the leader's clock when it cut the batch. The command time of every command
+ * in the entry is {@code logTimeMs = max(logTimeMs, stamp)}: the log time never goes backwards,
+ * even when a new leader's clock is behind the old one's, and every replica computes the same
+ * value because it is a function of the log alone (it is saved in snapshots). Reads run at the
+ * current log time too, never at a replica's wall clock: lazy expiry inside a read may reclaim a
+ * key, and that is only harmless if the key is expired for every later entry as well. The leader
+ * appends an empty "tick" entry when the log is idle so that log time — and so expiry as reads see
+ * it — keeps moving (see {@link RaftNode}).
+ *
+ * <h2>Never throw</h2>
+ * An exception out of {@code applyTransaction} stops the Ratis server. The dispatcher already turns
+ * every command failure into an error reply; an entry that does not decode (corrupt, or written by
+ * a newer format) is logged and skipped, which every replica does identically, and its callers get
+ * an error. Commands that must not be replicated (they read or change process state: CONFIG,
+ * CLIENT, DEBUG ...) are answered with an error instead of being executed — a safety net, since the
+ * server should never submit them.
+ */
+public final class KaiwareStateMachine extends BaseStateMachine {
+
+  private static final Logger log = LoggerFactory.getLogger(KaiwareStateMachine.class);
+
+  /** Commands without the WRITE or READONLY flag that may still run from the log. */
+  private static final Set<String> REPLICABLE_CONTROL =
+      Set.of("multi", "exec", "discard", "watch", "unwatch", "select", "ping", "echo");
+  /** Commands without the READONLY flag that a read may still run. */
+  private static final Set<String> READABLE_CONTROL = Set.of("select", "ping", "echo");
+
+  /** Error reply of every request of an entry that could not be decoded. */
+  static final String CORRUPT_ENTRY_ERROR = "ERR corrupt replicated log entry skipped";
+
+  /** Slots per database that active expiry visits on each tick entry. */
+  static final int TICK_EXPIRE_SLOTS_PER_DB = 4096;
+
+  private final Keyspace keyspace;
+  private final CommandTable table;
+  private final Dispatcher dispatcher;
+  private final Executor engine;
+  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+
+  // Engine-thread state.
+  private final ClientSession session = new ClientSession("raft-log", "raft-log", 0, true);
+  private final ByteBuf replyBuf = Unpooled.buffer(4096);
+  private final RespWriter writer = new RespWriter();
+  /** The log time: written on the engine thread only, read anywhere. */
+  private volatile long logTimeMs;
+  /** The index of the last entry the engine executed (or loaded from a snapshot). */
+  private volatile long engineAppliedIndex;
+
+  /**
+   * @param keyspace the engine's keyspace; only touched from {@code engine}
+   * @param table    the command table (the same on every replica)
+   * @param hooks    server hooks for commands that read the configuration
+   * @param engine   runs one task at a time, in order (see the class comment)
+   */
+  public KaiwareStateMachine(Keyspace keyspace, CommandTable table, ServerHooks hooks, Executor engine) {
+    this.keyspace = keyspace;
+    this.table = table;
+    this.dispatcher = new Dispatcher(table, new CommandContext(keyspace, hooks, table));
+    this.engine = engine;
+  }
+
+  /** The time the last applied entry ran at (0 before the first). */
+  public long logTimeMs() {
+    return logTimeMs;
+  }
+
+  /** The index of the last log entry whose commands have executed on this replica. */
+  public long engineAppliedIndex() {
+    return engineAppliedIndex;
+  }
+
+  /** Runs {@code task} on the engine thread, in order with applies and reads. */
+  public <T> CompletableFuture<T> onEngine(Function<Keyspace, T> task) {
+    return CompletableFuture.supplyAsync(() -> task.apply(keyspace), engine);
+  }
+
+  /** The dataset digest (DEBUG DIGEST) at the current log time, with the index it reflects. */
+  public CompletableFuture<StateDigest> digest() {
+    return onEngine(ks -> new StateDigest(engineAppliedIndex, logTimeMs, ks.digest(logTimeMs)));
+  }
+
+  /** What a replica holds at one applied index: equal digests at equal indexes prove agreement. */
+  public record StateDigest(long appliedIndex, long logTimeMs, String digest) {}
+
+  // ---------------------------------------------------------------- lifecycle
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+    super.initialize(server, groupId, raftStorage);
+    getLifeCycle().transition(LifeCycle.State.STARTING);
+    storage.init(raftStorage);
+    load(storage.getLatestSnapshot());
+    getLifeCycle().transition(LifeCycle.State.RUNNING);
+  }
+
+  /** Ratis pauses the state machine before installing a leader's snapshot, then calls {@link #reinitialize}. */
+  @Override
+  public void pause() {
+    getLifeCycle().transition(LifeCycle.State.PAUSING);
+    getLifeCycle().transition(LifeCycle.State.PAUSED);
+  }
+
+  @Override
+  public void reinitialize() throws IOException {
+    // A follower installed a snapshot from the leader: replace everything with it.
+    getLifeCycle().transition(LifeCycle.State.STARTING);
+    load(storage.loadLatestSnapshot());
+    snapshotsInstalled.incrementAndGet();
+    getLifeCycle().transition(LifeCycle.State.RUNNING);
+  }
+
+  private final java.util.concurrent.atomic.AtomicLong snapshotsInstalled = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Snapshots received from a leader and loaded (a follower that fell behind the purged log). */
+  public long snapshotsInstalled() {
+    return snapshotsInstalled.get();
+  }
+
+  @Override
+  public StateMachineStorage getStateMachineStorage() {
+    return storage;
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto e = trx.getLogEntry();
+    long index = e.getIndex();
+    updateLastAppliedTermIndex(e.getTerm(), index);
+    Entry entry;
+    try {
+      entry = LogEntryCodec.decode(e.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+    } catch (CorruptEntryException ex) {
+      // Deterministic: every replica decodes the same bytes and skips the same entry.
+      log.error("log entry {} skipped: {}", index, ex.getMessage());
+      entry = null;
+    }
+    Entry decoded = entry;
+    return CompletableFuture.supplyAsync(() -> {
+      byte[] replies = apply(decoded, index);
+      return Message.valueOf(UnsafeByteOperations.unsafeWrap(replies));
+    }, engine);
+  }
+
+  /** Engine thread: executes one entry; returns its encoded replies. */
+  private byte[] apply(Entry entry, long index) {
+    engineAppliedIndex = index;
+    if (entry == null) {
+      return LogEntryCodec.encodeReplies(List.of());
+    }
+    long now = Math.max(logTimeMs, entry.stampMs());
+    logTimeMs = now;
+    List<Request> requests = entry.requests();
+    if (requests.isEmpty()) {
+      // A tick: log time moved; reclaim some expired keys (purely local housekeeping: the logical
+      // state is already decided by the time).
+      keyspace.activeExpireCycle(now, TICK_EXPIRE_SLOTS_PER_DB);
+      return LogEntryCodec.encodeReplies(List.of());
+    }
+    List<byte[]> replies = new ArrayList<>(requests.size());
+    for (Request r : requests) {
+      replies.add(run(r, now, false));
+    }
+    return LogEntryCodec.encodeReplies(replies);
+  }
+
+  /** Engine thread: runs one request's commands in a fresh session; returns the RESP bytes. */
+  private byte[] run(Request r, long now, boolean readOnly) {
+    session.reset(true);
+    session.setProtocol(r.protocol());
+    replyBuf.clear();
+    writer.target(replyBuf, r.protocol());
+    if (r.db() >= keyspace.databaseCount()) {
+      writer.error("ERR DB index is out of range");
+    } else {
+      session.setDb(r.db());
+      for (byte[][] command : r.commands()) {
+        String refusal = readOnly ? readable(command) : replicable(command);
+        if (refusal != null) {
+          if (session.transaction().active()) {
+            session.transaction().flagError();
+          }
+          writer.error(refusal);
+        } else {
+          dispatcher.execute(session, command, writer, now);
+        }
+      }
+    }
+    session.reset(true); // drop a MULTI left open: nothing carries over to the next request
+    byte[] out = new byte[replyBuf.readableBytes()];
+    replyBuf.readBytes(out);
+    if (replyBuf.capacity() > 1 << 20) {
+      replyBuf.capacity(4096); // do not keep one huge reply's buffer forever
+    }
+    return out;
+  }
+
+  private CommandSpec spec(byte[][] command) {
+    CommandSpec spec = table.lookup(command[0]);
+    if (spec != null && spec.isContainer() && command.length >= 2) {
+      CommandSpec sub = CommandTable.subcommand(spec, command[1]);
+      if (sub != null) {
+        return sub;
+      }
+    }
+    return spec;
+  }
+
+  /** Null when {@code command} may run from the log, else the error to answer. */
+  String replicable(byte[][] command) {
+    CommandSpec spec = spec(command);
+    if (spec == null || spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.READONLY)
+        || REPLICABLE_CONTROL.contains(spec.name())) {
+      return null; // an unknown command gets the dispatcher's (deterministic) error
+    }
+    return "ERR '" + spec.name() + "' cannot run on a replicated group";
+  }
+
+  /** Null when {@code command} may run as a read (it changes nothing), else the error to answer. */
+  String readable(byte[][] command) {
+    CommandSpec spec = spec(command);
+    if (spec == null || spec.has(CommandFlag.READONLY) || READABLE_CONTROL.contains(spec.name())) {
+      return null;
+    }
+    return "ERR '" + spec.name() + "' is not a read-only command";
+  }
+
+  /** Whether the command changes the dataset and so must go through the log. */
+  public boolean isWrite(byte[][] command) {
+    CommandSpec spec = spec(command);
+    return spec != null && spec.has(CommandFlag.WRITE);
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /**
+   * A read after ReadIndex (linearizable), on the leader directly, or on any replica for a stale
+   * read: the message is an entry (its stamp is ignored); only read-only commands run, at the
+   * current log time.
+   */
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    Entry entry;
+    try {
+      entry = LogEntryCodec.decode(request.getContent().asReadOnlyByteBuffer());
+    } catch (CorruptEntryException ex) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("bad read request: " + ex.getMessage()));
+    }
+    return CompletableFuture.supplyAsync(() -> {
+      List<byte[]> replies = new ArrayList<>(entry.requests().size());
+      for (Request r : entry.requests()) {
+        replies.add(run(r, logTimeMs, true));
+      }
+      return Message.valueOf(UnsafeByteOperations.unsafeWrap(LogEntryCodec.encodeReplies(replies)));
+    }, engine);
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  /**
+   * Writes the keyspace at the last applied index to {@code snapshot.<term>_<index>} in the state
+   * machine directory: serialised on the engine thread (a consistent cut), then written to a
+   * temporary file, fsynced, atomically renamed and the directory fsynced; an MD5 file next to it
+   * lets Ratis pick and ship it to followers. The content carries its own CRC32C.
+   */
+  @Override
+  public long takeSnapshot() throws IOException {
+    TermIndex last = getLastAppliedTermIndex();
+    if (last == null || last.getIndex() < 0) {
+      return -1;
+    }
+    byte[] data;
+    try {
+      data = CompletableFuture.supplyAsync(() -> {
+        try {
+          return SnapshotCodec.write(keyspace, last.getTerm(), last.getIndex(), logTimeMs);
+        } catch (IOException e) {
+          throw new CompletionException(e);
+        }
+      }, engine).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    }
+    File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+    Path target = file.toPath();
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer b = ByteBuffer.wrap(data);
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
+    }
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+    fsyncDirectory(target.getParent());
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target, md5), last.getTerm(), last.getIndex()));
+    log.info("snapshot {} written: {} bytes", last, data.length);
+    return last.getIndex();
+  }
+
+  private static void fsyncDirectory(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      log.debug("cannot fsync directory {}: {}", dir, e.toString());
+    }
+  }
+
+  /** Replaces the keyspace with {@code snapshot}'s content (on the engine thread). */
+  private void load(SingleFileSnapshotInfo snapshot) throws IOException {
+    if (snapshot == null) {
+      return;
+    }
+    Path path = snapshot.getFile().getPath();
+    if (!Files.exists(path)) {
+      log.warn("snapshot {} is missing", path);
+      return;
+    }
+    byte[] data = Files.readAllBytes(path);
+    SnapshotCodec.Header h = SnapshotCodec.verify(data);
+    if (h.term() != snapshot.getTerm() || h.index() != snapshot.getIndex()) {
+      throw new IOException("snapshot " + path + " holds " + h.term() + "_" + h.index());
+    }
+    try {
+      CompletableFuture.runAsync(() -> {
+        try {
+          SnapshotCodec.read(data, keyspace);
+        } catch (IOException e) {
+          throw new CompletionException(e);
+        }
+        logTimeMs = h.logTimeMs();
+        engineAppliedIndex = h.index();
+      }, engine).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    }
+    setLastAppliedTermIndex(TermIndex.valueOf(h.term(), h.index()));
+    log.info("loaded snapshot {} (log time {})", path.getFileName(), h.logTimeMs());
+  }
+}

@@ -1,0 +1,506 @@
+package io.kaiware.raft;
+
+import io.kaiware.command.CommandTable;
+import io.kaiware.command.ServerHooks;
+import io.kaiware.engine.Keyspace;
+import io.kaiware.raft.LogEntryCodec.Request;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.protocol.SnapshotManagementRequest;
+import org.apache.ratis.protocol.TransferLeadershipRequest;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.RaftException;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member of a replicated Kaiware group: a Ratis server running a {@link KaiwareStateMachine},
+ * fed by a {@link RaftWriteBatcher}. This is the whole API the network server needs:
+ *
+ * <ul>
+ *   <li>{@link #submitWrite} / {@link #submit}: a write (or a MULTI ... EXEC block) goes through the
+ *       log; the future yields its RESP reply once the entry is committed (fsynced on a majority)
+ *       and applied. Fails with {@link io.kaiware.raft.NotLeaderException} on a follower.</li>
+ *   <li>{@link #read}: a read-only command, {@link ReadConsistency#LINEARIZABLE} (ReadIndex, or the
+ *       leader's lease when configured) or {@link ReadConsistency#STALE} (any replica, local).</li>
+ *   <li>{@link #isLeader}, {@link #leaderId}, {@link #leaderAddress}: for redirects
+ *       ({@code MOVED}, {@code -READONLY}) and a follower proxy.</li>
+ *   <li>{@link #transferLeadership}, {@link #addPeer}, {@link #removePeer}, {@link #snapshot}.</li>
+ * </ul>
+ *
+ * <p>All calls are thread-safe and asynchronous; none blocks the caller. Futures complete on Ratis
+ * threads: a Netty server should hop back to the connection's event loop before writing.
+ *
+ * <p>A one-node group (peers = this node only) is the embedded default: the same code path, a
+ * durable log in {@code dataDir}, elected leader by itself at start.
+ */
+public final class RaftNode implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
+
+  /** How fresh a read must be. */
+  public enum ReadConsistency {
+    /** Sees every write acknowledged before the read began (ReadIndex or leader lease); leader only. */
+    LINEARIZABLE,
+    /** This replica's state, however far behind; any replica, no network round. */
+    STALE
+  }
+
+  private final RaftNodeConfig config;
+  private final RaftPeerId peerId;
+  private final RaftGroupId groupId;
+  private final KaiwareStateMachine stateMachine;
+  private final RaftServer server;
+  private final RaftWriteBatcher batcher;
+  private final ClientId clientId = ClientId.randomId();
+  private final AtomicLong callIds = new AtomicLong();
+  private final ExecutorService ownedEngine;
+  private final ScheduledExecutorService timer;
+  private volatile boolean closed;
+
+  private RaftNode(RaftNodeConfig config, Keyspace keyspace, CommandTable table, ServerHooks hooks, Executor engine)
+      throws IOException {
+    this.config = config;
+    this.peerId = RaftPeerId.valueOf(config.nodeId());
+    this.groupId = groupId(config.groupName());
+    if (engine == null) {
+      ownedEngine = Executors.newSingleThreadExecutor(
+          Thread.ofPlatform().daemon().name("kaiware-raft-engine-" + config.nodeId()).factory());
+      engine = ownedEngine;
+    } else {
+      ownedEngine = null;
+    }
+    this.stateMachine = new KaiwareStateMachine(keyspace, table, hooks, engine);
+    RaftGroup group = config.joining() ? RaftGroup.valueOf(groupId) : RaftGroup.valueOf(groupId, peers(config.peers()));
+    this.server = RaftServer.newBuilder()
+        .setServerId(peerId)
+        .setGroup(group)
+        .setStateMachine(stateMachine)
+        .setProperties(properties(config))
+        .setOption(RaftStorage.StartupOption.RECOVER)
+        .build();
+    this.batcher = new RaftWriteBatcher(this::submitEntry, config.clockMs(), stateMachine::logTimeMs,
+        config.batch(), config.nodeId());
+    this.timer = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("kaiware-raft-tick-" + config.nodeId()).factory());
+  }
+
+  /**
+   * Starts a node. The keyspace must be empty: it is filled from the latest snapshot and the log.
+   *
+   * @param engine the engine executor (one task at a time, in order), or {@code null} for a
+   *               dedicated thread; every keyspace access of the node runs there
+   */
+  public static RaftNode start(RaftNodeConfig config, Keyspace keyspace, CommandTable table, ServerHooks hooks,
+      Executor engine) throws IOException {
+    RaftNode node = new RaftNode(config, keyspace, table, hooks, engine);
+    try {
+      node.server.start();
+    } catch (IOException | RuntimeException e) {
+      node.close();
+      throw e;
+    }
+    long tickMs = Math.max(1, config.tick().toMillis());
+    node.timer.scheduleWithFixedDelay(node::tickIfIdle, tickMs, tickMs, TimeUnit.MILLISECONDS);
+    return node;
+  }
+
+  /** The Raft group id of a group name: every member derives the same one. */
+  public static RaftGroupId groupId(String groupName) {
+    return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("kaiware-raft-group:" + groupName).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static List<RaftPeer> peers(Map<String, String> peers) {
+    List<RaftPeer> list = new ArrayList<>();
+    peers.forEach((id, address) -> list.add(peer(id, address, RaftPeerRole.FOLLOWER)));
+    return list;
+  }
+
+  private static RaftPeer peer(String id, String address, RaftPeerRole role) {
+    return RaftPeer.newBuilder().setId(id).setAddress(address).setStartupRole(role).build();
+  }
+
+  static RaftProperties properties(RaftNodeConfig c) {
+    RaftProperties p = new RaftProperties();
+    RaftServerConfigKeys.setStorageDir(p, List.of(c.dataDir().toFile()));
+    String address = c.address();
+    int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    GrpcConfigKeys.Server.setPort(p, port);
+    // Reads: ReadIndex by default; the lease skips its heartbeat round while the lease holds.
+    RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, c.readLease());
+    // Snapshots: automatic, and the log behind them is purged.
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, c.snapshotThreshold());
+    RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, c.snapshotThreshold() / 2)));
+    // Durability is Ratis's default and is kept: the log is flushed and FileChannel.force()d before
+    // the leader counts its own copy (raft.server.log.unsafe-flush.enabled=false,
+    // raft.server.log.async-flush.enabled=false), and followers force before they acknowledge.
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(c.electionTimeoutMin().toMillis(), TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(c.electionTimeoutMax().toMillis(), TimeUnit.MILLISECONDS));
+    // Entries are batches: let one carry the batch limit plus headroom.
+    long maxEntry = Math.max(c.batch().maxBytes() * 2L, SizeInBytes.valueOf("4MB").getSize());
+    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(maxEntry + "B"));
+    GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf((maxEntry * 2) + "B"));
+    c.raftProperties().forEach(p::set);
+    return p;
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /** Replicates one write command run in database {@code db}; the future yields its RESP reply. */
+  public CompletableFuture<byte[]> submitWrite(int db, int protocol, byte[][] command) {
+    return submit(Request.of(db, protocol, command));
+  }
+
+  /**
+   * Replicates one request: its commands run in order in one session starting in its database,
+   * with nothing else in between (a MULTI ... EXEC block). The reply is every command's RESP reply
+   * concatenated.
+   */
+  public CompletableFuture<byte[]> submit(Request request) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new ReplicationException("closed"));
+    }
+    if (!isLeader()) {
+      return CompletableFuture.failedFuture(notLeader());
+    }
+    return batcher.submit(request);
+  }
+
+  private CompletableFuture<ByteBuffer> submitEntry(byte[] entry) {
+    RaftClientRequest request = newRequest(entry, RaftClientRequest.writeRequestType());
+    return send(request);
+  }
+
+  private RaftClientRequest newRequest(byte[] message, RaftClientRequest.Type type) {
+    return RaftClientRequest.newBuilder()
+        .setClientId(clientId)
+        .setServerId(peerId)
+        .setGroupId(groupId)
+        .setCallId(callIds.incrementAndGet())
+        .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(message)))
+        .setType(type)
+        .build();
+  }
+
+  private CompletableFuture<ByteBuffer> send(RaftClientRequest request) {
+    CompletableFuture<RaftClientReply> reply;
+    try {
+      reply = server.submitClientRequestAsync(request);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(new ReplicationException("submit failed", e));
+    }
+    return reply.thenApply(r -> {
+      if (!r.isSuccess()) {
+        throw new CompletionException(toException(r));
+      }
+      return r.getMessage().getContent().asReadOnlyByteBuffer();
+    });
+  }
+
+  private ReplicationException toException(RaftClientReply reply) {
+    NotLeaderException nle = reply.getNotLeaderException();
+    if (nle != null) {
+      RaftPeer suggested = nle.getSuggestedLeader();
+      return suggested == null ? new io.kaiware.raft.NotLeaderException(null, null)
+          : new io.kaiware.raft.NotLeaderException(suggested.getId().toString(), suggested.getAddress());
+    }
+    RaftException e = reply.getException();
+    return new ReplicationException(e == null ? "request failed" : e.getMessage(), e);
+  }
+
+  private io.kaiware.raft.NotLeaderException notLeader() {
+    String leader = leaderId();
+    return new io.kaiware.raft.NotLeaderException(leader, leader == null ? null : leaderAddress());
+  }
+
+  /** On the leader, appends a tick entry when nothing was submitted for a tick interval. */
+  private void tickIfIdle() {
+    try {
+      if (closed || !isLeader()) {
+        return;
+      }
+      long idleNanos = System.nanoTime() - batcher.lastSubmitNanos();
+      if (idleNanos >= config.tick().toNanos()) {
+        batcher.tick();
+      }
+    } catch (RuntimeException e) {
+      log.debug("tick failed", e);
+    }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** Runs a read-only command; the future yields its RESP reply. */
+  public CompletableFuture<byte[]> read(int db, int protocol, byte[][] command, ReadConsistency consistency) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new ReplicationException("closed"));
+    }
+    byte[] message = LogEntryCodec.encode(0, List.of(Request.of(db, protocol, command)));
+    if (consistency == ReadConsistency.STALE) {
+      // Local and immediate: the state this replica has applied (minIndex 0 never waits).
+      return stateMachine.query(Message.valueOf(UnsafeByteOperations.unsafeWrap(message)))
+          .thenApply(m -> single(m.getContent().asReadOnlyByteBuffer()));
+    }
+    return send(newRequest(message, RaftClientRequest.readRequestType())).thenApply(RaftNode::single);
+  }
+
+  private static byte[] single(ByteBuffer replies) {
+    try {
+      return LogEntryCodec.decodeReplies(replies).get(0);
+    } catch (LogEntryCodec.CorruptEntryException | IndexOutOfBoundsException e) {
+      throw new ReplicationException("undecodable read reply", e);
+    }
+  }
+
+  // ---------------------------------------------------------------- membership and roles
+
+  public String id() {
+    return config.nodeId();
+  }
+
+  private DivisionInfo info() {
+    try {
+      return server.getDivision(groupId).getInfo();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** Whether this node is the leader and ready to serve (its first entry of the term is committed). */
+  public boolean isLeader() {
+    DivisionInfo i = info();
+    return i != null && i.isLeader() && i.isLeaderReady();
+  }
+
+  /** The leader this node knows of, or {@code null} during an election. */
+  public String leaderId() {
+    DivisionInfo i = info();
+    RaftPeerId leader = i == null ? null : i.getLeaderId();
+    return leader == null ? null : leader.toString();
+  }
+
+  /** The Raft address of the leader, or {@code null}. */
+  public String leaderAddress() {
+    String leader = leaderId();
+    if (leader == null) {
+      return null;
+    }
+    try {
+      RaftPeer p = server.getDivision(groupId).getRaftConf().getPeer(RaftPeerId.valueOf(leader));
+      return p == null ? config.peers().get(leader) : p.getAddress();
+    } catch (IOException e) {
+      return config.peers().get(leader);
+    }
+  }
+
+  /**
+   * Ratis's role of this node: LEADER, FOLLOWER or CANDIDATE (a listener reports FOLLOWER here;
+   * see {@link #listenerIds()}).
+   */
+  public String role() {
+    DivisionInfo i = info();
+    return i == null ? "UNKNOWN" : i.getCurrentRole().name();
+  }
+
+  /** The current members, id -> address, voting members and listeners alike. */
+  public Map<String, String> members() {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    try {
+      var conf = server.getDivision(groupId).getRaftConf();
+      for (RaftPeer p : conf.getAllPeers(RaftPeerRole.FOLLOWER)) {
+        m.put(p.getId().toString(), p.getAddress());
+      }
+      for (RaftPeer p : conf.getAllPeers(RaftPeerRole.LISTENER)) {
+        m.put(p.getId().toString(), p.getAddress());
+      }
+    } catch (IOException e) {
+      // not started
+    }
+    return m;
+  }
+
+  /** The ids of the non-voting listeners in this node's view of the configuration. */
+  public java.util.Set<String> listenerIds() {
+    java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+    try {
+      server.getDivision(groupId).getRaftConf().getAllPeers(RaftPeerRole.LISTENER)
+          .forEach(p -> ids.add(p.getId().toString()));
+    } catch (IOException e) {
+      // not started
+    }
+    return ids;
+  }
+
+  /** Asks the leader (this node) to hand leadership to {@code newLeaderId}. */
+  public CompletableFuture<Void> transferLeadership(String newLeaderId, Duration timeout) {
+    TransferLeadershipRequest r = new TransferLeadershipRequest(clientId, peerId, groupId, callIds.incrementAndGet(),
+        RaftPeerId.valueOf(newLeaderId), timeout.toMillis());
+    try {
+      return admin(server.transferLeadershipAsync(r));
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Adds a member (on the leader). With {@code asListener} the node joins as a non-voting listener
+   * that receives the log (and a snapshot) without counting for quorum; promote it later with
+   * {@code addPeer(id, address, false)} once it has caught up. The new node must have been started
+   * with {@link RaftNodeConfig#joining()}.
+   */
+  public CompletableFuture<Void> addPeer(String id, String address, boolean asListener) {
+    return changeMembers(members -> {
+      members.voters.remove(id);
+      members.listeners.remove(id);
+      (asListener ? members.listeners : members.voters).put(id, address);
+    });
+  }
+
+  /** Removes a member (on the leader). */
+  public CompletableFuture<Void> removePeer(String id) {
+    return changeMembers(members -> {
+      members.voters.remove(id);
+      members.listeners.remove(id);
+    });
+  }
+
+  private static final class Members {
+    final Map<String, String> voters = new java.util.LinkedHashMap<>();
+    final Map<String, String> listeners = new java.util.LinkedHashMap<>();
+  }
+
+  private CompletableFuture<Void> changeMembers(java.util.function.Consumer<Members> change) {
+    Members m = new Members();
+    try {
+      var conf = server.getDivision(groupId).getRaftConf();
+      conf.getAllPeers(RaftPeerRole.FOLLOWER).forEach(p -> m.voters.put(p.getId().toString(), p.getAddress()));
+      conf.getAllPeers(RaftPeerRole.LISTENER).forEach(p -> m.listeners.put(p.getId().toString(), p.getAddress()));
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(new ReplicationException("not started", e));
+    }
+    change.accept(m);
+    List<RaftPeer> voters = new ArrayList<>();
+    m.voters.forEach((id, a) -> voters.add(peer(id, a, RaftPeerRole.FOLLOWER)));
+    List<RaftPeer> listeners = new ArrayList<>();
+    m.listeners.forEach((id, a) -> listeners.add(peer(id, a, RaftPeerRole.LISTENER)));
+    SetConfigurationRequest r = new SetConfigurationRequest(clientId, peerId, groupId, callIds.incrementAndGet(),
+        SetConfigurationRequest.Arguments.newBuilder().setServersInNewConf(voters).setListenersInNewConf(listeners)
+            .build());
+    try {
+      return admin(server.setConfigurationAsync(r));
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Takes a snapshot now (normally automatic every {@link RaftNodeConfig#snapshotThreshold()} entries). */
+  public CompletableFuture<Long> snapshot() {
+    SnapshotManagementRequest r = SnapshotManagementRequest.newCreate(clientId, peerId, groupId,
+        callIds.incrementAndGet(), 30_000);
+    return server.snapshotManagementAsync(r).thenApply(reply -> {
+      if (!reply.isSuccess()) {
+        throw new CompletionException(toException(reply));
+      }
+      return reply.getLogIndex();
+    });
+  }
+
+  private CompletableFuture<Void> admin(CompletableFuture<RaftClientReply> f) {
+    return f.thenApply(reply -> {
+      if (!reply.isSuccess()) {
+        throw new CompletionException(toException(reply));
+      }
+      return null;
+    });
+  }
+
+  // ---------------------------------------------------------------- state
+
+  public KaiwareStateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  /** The dataset digest of this replica with the log index it reflects. */
+  public CompletableFuture<KaiwareStateMachine.StateDigest> digest() {
+    return stateMachine.digest();
+  }
+
+  /** Entries and requests submitted by this node's batcher (while it was leader). */
+  public long batchesSubmitted() {
+    return batcher.batches();
+  }
+
+  public long requestsSubmitted() {
+    return batcher.requests();
+  }
+
+  public RaftNodeConfig config() {
+    return config;
+  }
+
+  /** Stops the node: pending writes fail; Ratis closes its log (and may snapshot on the way out). */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    timer.shutdownNow();
+    batcher.close();
+    try {
+      server.close();
+    } catch (IOException | RuntimeException e) {
+      log.warn("closing raft server {} failed", config.nodeId(), e);
+    }
+    if (ownedEngine != null) {
+      ownedEngine.shutdown();
+      try {
+        ownedEngine.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RaftNode[" + config.nodeId() + " " + role() + "]";
+  }
+}

@@ -1,0 +1,185 @@
+package io.kaiware.raft;
+
+import static io.kaiware.raft.TestGroup.readLinearizable;
+import static io.kaiware.raft.TestGroup.readStale;
+import static io.kaiware.raft.TestGroup.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three in-process replicas on loopback ports. */
+class ThreeNodeRaftTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  private static RaftNode aFollower(TestGroup g, RaftNode leader) {
+    return g.nodes.values().stream().filter(n -> n != leader).findFirst().orElseThrow();
+  }
+
+  @Test
+  @Timeout(60)
+  void writesOnTheLeaderReplicateToIdenticalDigests(@TempDir Path dir) throws Exception {
+    try (TestGroup g = new TestGroup(dir, 3, null, b -> {})) {
+      g.startAll();
+      RaftNode leader = g.awaitLeader(WAIT);
+      List<CompletableFuture<byte[]>> acks = new ArrayList<>();
+      for (int i = 0; i < 500; i++) {
+        acks.add(leader.submitWrite(i % 4, 2, TestGroup.cmd("SET", "key:" + i, "value:" + i)));
+      }
+      for (CompletableFuture<byte[]> f : acks) {
+        assertThat(TestGroup.text(f.get(20, TimeUnit.SECONDS))).isEqualTo("+OK\r\n");
+      }
+      // Group commit: far fewer entries than requests.
+      assertThat(leader.requestsSubmitted()).isEqualTo(500);
+      assertThat(leader.batchesSubmitted()).isLessThan(500);
+      g.assertConverged(WAIT);
+      assertThat(g.digests().values().iterator().next().digest()).isNotEqualTo(io.kaiware.engine.Keyspace.EMPTY_DIGEST);
+
+      RaftNode follower = aFollower(g, leader);
+      assertThat(TestGroup.text(follower.read(3, 2, TestGroup.cmd("GET", "key:499"), RaftNode.ReadConsistency.STALE)
+          .get(5, TimeUnit.SECONDS))).isEqualTo("$9\r\nvalue:499\r\n");
+      assertThatThrownBy(() -> follower.submitWrite(0, 2, TestGroup.cmd("SET", "x", "y")).get(5, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class).cause().isInstanceOf(NotLeaderException.class)
+          .extracting(e -> ((NotLeaderException) e).leaderId()).isEqualTo(leader.id());
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void expiryIsDecidedByTheLogTimeIdenticallyOnEveryReplica(@TempDir Path dir) throws Exception {
+    // The leader's clock is driven by hand and sits in 1970: a replica that consulted its own wall
+    // clock would see every key expired at once.
+    AtomicLong clock = new AtomicLong(1_000_000);
+    try (TestGroup g = new TestGroup(dir, 3, clock, b -> {})) {
+      g.startAll();
+      RaftNode leader = g.awaitLeader(WAIT);
+      assertThat(write(leader, "SET", "k", "v", "PX", "100")).isEqualTo("+OK\r\n");
+      clock.set(1_000_050);
+      write(leader, "SET", "other", "1");
+      g.assertConverged(WAIT);
+      for (RaftNode n : g.nodes.values()) {
+        assertThat(readStale(n, "PTTL", "k")).as(n.id()).isEqualTo(":50\r\n");
+      }
+      String alive = g.digests().values().iterator().next().digest();
+
+      clock.set(1_000_200);
+      write(leader, "SET", "other", "2");
+      g.assertConverged(WAIT);
+      for (RaftNode n : g.nodes.values()) {
+        assertThat(readStale(n, "EXISTS", "k")).as(n.id()).isEqualTo(":0\r\n");
+        assertThat(n.stateMachine().logTimeMs()).isEqualTo(1_000_200);
+      }
+      assertThat(g.digests().values().iterator().next().digest()).isNotEqualTo(alive);
+
+      // A clock that steps back (a new leader behind the old one) never moves log time backwards.
+      clock.set(999_000);
+      assertThat(write(leader, "SET", "k", "again", "PX", "100")).isEqualTo("+OK\r\n");
+      assertThat(readLinearizable(leader, "PTTL", "k")).isEqualTo(":100\r\n");
+      g.assertConverged(WAIT);
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void acknowledgedWritesSurviveTheLeadersDeath(@TempDir Path dir) throws Exception {
+    try (TestGroup g = new TestGroup(dir, 3, null, b -> {})) {
+      g.startAll();
+      RaftNode leader = g.awaitLeader(WAIT);
+      List<CompletableFuture<byte[]>> acks = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        acks.add(leader.submitWrite(0, 2, TestGroup.cmd("SET", "k" + i, "v" + i)));
+      }
+      for (CompletableFuture<byte[]> f : acks) {
+        f.get(20, TimeUnit.SECONDS);
+      }
+      g.stop(leader.id());
+
+      RaftNode next = g.awaitLeader(WAIT);
+      assertThat(next.id()).isNotEqualTo(leader.id());
+      for (int i = 0; i < 100; i++) {
+        assertThat(readLinearizable(next, "GET", "k" + i)).isEqualTo("$" + ("v" + i).length() + "\r\nv" + i + "\r\n");
+      }
+      assertThat(write(next, "SET", "after", "failover")).isEqualTo("+OK\r\n");
+      g.assertConverged(WAIT);
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void aRestartedFollowerCatchesUpFromASnapshot(@TempDir Path dir) throws Exception {
+    // Small segments: only closed segments are purged behind a snapshot.
+    try (TestGroup g = new TestGroup(dir, 3, null, b -> b.snapshotThreshold(20)
+        .raftProperty("raft.server.log.segment.size.max", "1KB"))) {
+      g.startAll();
+      RaftNode leader = g.awaitLeader(WAIT);
+      write(leader, "SET", "first", "1");
+      RaftNode follower = aFollower(g, leader);
+      String followerId = follower.id();
+      g.stop(followerId);
+      // Sequential writes: one entry each, several snapshots' worth, so the leader purges the log
+      // the follower would need and must send it a snapshot.
+      for (int i = 0; i < 120; i++) {
+        write(leader, "SET", "k" + i, "v" + i);
+      }
+      leader.snapshot().get(10, TimeUnit.SECONDS);
+      write(leader, "SET", "last", "1");
+
+      RaftNode back = g.start(followerId);
+      g.assertConverged(WAIT);
+      assertThat(readStale(back, "GET", "k119")).isEqualTo("$4\r\nv119\r\n");
+      assertThat(readStale(back, "GET", "last")).isEqualTo("$1\r\n1\r\n");
+      assertThat(back.stateMachine().snapshotsInstalled()).as("caught up through an installed snapshot").isPositive();
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void leadershipTransfersAndANewNodeJoinsAsAListenerThenVotes(@TempDir Path dir) throws Exception {
+    try (TestGroup g = new TestGroup(dir, 3, null, b -> {})) {
+      g.startAll();
+      RaftNode leader = g.awaitLeader(WAIT);
+      write(leader, "SET", "a", "1");
+      RaftNode target = aFollower(g, leader);
+      leader.transferLeadership(target.id(), Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!target.isLeader() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(target.isLeader()).isTrue();
+      RaftNode newLeader = target;
+      assertThat(write(newLeader, "SET", "b", "2")).isEqualTo("+OK\r\n");
+
+      String address = "127.0.0.1:" + TestGroup.freePort();
+      g.peers.put("n4", address);
+      RaftNode n4 = g.start("n4", true);
+      newLeader.addPeer("n4", address, true).get(20, TimeUnit.SECONDS);
+      assertThat(newLeader.listenerIds()).containsExactly("n4");
+      write(newLeader, "SET", "c", "3");
+      g.assertConverged(WAIT);
+      assertThat(n4.listenerIds()).containsExactly("n4");
+      assertThat(readStale(n4, "GET", "a")).isEqualTo("$1\r\n1\r\n");
+
+      newLeader.addPeer("n4", address, false).get(20, TimeUnit.SECONDS);
+      assertThat(newLeader.members()).containsKeys("n1", "n2", "n3", "n4");
+      assertThat(newLeader.listenerIds()).isEmpty();
+      write(newLeader, "SET", "d", "4");
+      g.assertConverged(WAIT);
+      assertThat(n4.role()).isEqualTo("FOLLOWER");
+
+      newLeader.removePeer(leader.id()).get(20, TimeUnit.SECONDS);
+      assertThat(newLeader.members()).doesNotContainKey(leader.id());
+      assertThat(write(newLeader, "SET", "e", "5")).isEqualTo("+OK\r\n");
+    }
+  }
+}
