@@ -34,6 +34,11 @@ public final class ServerConfig {
     c.integer("maxclients", 10000, 1, Integer.MAX_VALUE, true, "Maximum simultaneous clients.");
     c.integer("io-threads", 1, 1, 128, false,
         "Network threads. 1: one thread does I/O and runs commands (like Redis); N > 1: N I/O threads feed one engine thread.");
+    // --- admin HTTP port (metrics, health, profiling)
+    c.integer("admin-port", 0, 0, 65535, false, "HTTP port for /metrics, /health, /ready and /debug/*; 0 = off.");
+    c.string("admin-bind", "127.0.0.1", false, "Address of the admin HTTP port.");
+    c.add("admin-token", Kind.PASSWORD, "", false, 0, 0, List.of(),
+        "Bearer token for the admin port; required when admin-bind is not a loopback address.", false);
     // --- security
     c.add("requirepass", Kind.PASSWORD, "", true, 0, 0, List.of(), "Password for AUTH; empty = no password.", false);
     // --- general
@@ -46,6 +51,10 @@ public final class ServerConfig {
     c.memory("proto-max-bulk-len", 512L * 1024 * 1024, 1024 * 1024, Long.MAX_VALUE, true, "Longest bulk string a client may send.");
     c.integer("slowlog-log-slower-than", 10000, -1, Long.MAX_VALUE, true, "Log commands slower than N microseconds.");
     c.integer("slowlog-max-len", 128, 0, Integer.MAX_VALUE, true, "Slow log length.");
+    c.integer("latency-monitor-threshold", 100, 0, Long.MAX_VALUE, true,
+        "Record latency events (slow commands, GC pauses) of at least N ms for LATENCY; 0 = off. Redis's default is 0.");
+    c.bool("latency-tracking", true, true, "Track per-command latency percentiles (INFO latencystats, LATENCY HISTOGRAM).");
+    c.string("latency-tracking-info-percentiles", "50 99 99.9", true, "Percentiles INFO latencystats reports.");
     // --- Redis parameters tools read; answered, not acted on
     c.compat("save", "", "Kaiware persists through its own log (see docs); RDB save points are not used.");
     c.compat("appendonly", "no", "No AOF; see docs.");
