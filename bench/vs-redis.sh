@@ -38,12 +38,16 @@ trap cleanup EXIT
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
   --dir "$WORK" --logfile "$WORK/redis.log"
 # shellcheck disable=SC2086
-"$ROOT/bin/kaiware" server --port "$KAIWARE_PORT" --dir "$WORK" --loglevel warning $KAIWARE_OPTS > "$WORK/kaiware.log" 2>&1 &
+KAIWARE_NO_BUILD=1 "$ROOT/bin/kaiware" server --port "$KAIWARE_PORT" --dir "$WORK" --loglevel warning $KAIWARE_OPTS > "$WORK/kaiware.log" 2>&1 &
 KAIWARE_PID=$!
-for _ in $(seq 1 100); do
-  redis-cli -p "$KAIWARE_PORT" ping >/dev/null 2>&1 && redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+ready=0
+for _ in $(seq 1 300); do
+  if redis-cli -p "$KAIWARE_PORT" ping >/dev/null 2>&1 && redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then ready=1; break; fi
   sleep 0.1
 done
+if [ "$ready" != 1 ]; then
+  echo "servers did not answer PING within 30 s; kaiware log:" >&2; cat "$WORK/kaiware.log" >&2; exit 1
+fi
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(redis-server --version | cut -d' ' -f1-3)"
 echo "kaiware: $(redis-cli -p "$KAIWARE_PORT" info server | grep -E '^kaiware_(version|git_commit)' | tr -d '\r' | tr '\n' ' ')"
@@ -53,8 +57,9 @@ echo
 
 run() { # port pipeline -> csv lines: "TEST","rps","avg","min","p50","p95","p99","max"
   # A warm-up pass first, so the JIT has compiled the hot paths before the measured one.
-  redis-benchmark -p "$1" -t "$TESTS" -n $((REQUESTS / 4)) -c "$CLIENTS" -P "$2" ${KEYSPACE:+-r "$KEYSPACE"} -q >/dev/null 2>&1
-  redis-benchmark -p "$1" -t "$TESTS" -n "$REQUESTS" -c "$CLIENTS" -P "$2" ${KEYSPACE:+-r "$KEYSPACE"} --csv 2>/dev/null | tail -n +2
+  # (redis-benchmark retries forever when a server goes away: every run is bounded by timeout.)
+  timeout 600 redis-benchmark -p "$1" -t "$TESTS" -n $((REQUESTS / 4)) -c "$CLIENTS" -P "$2" ${KEYSPACE:+-r "$KEYSPACE"} -q >/dev/null 2>&1
+  timeout 600 redis-benchmark -p "$1" -t "$TESTS" -n "$REQUESTS" -c "$CLIENTS" -P "$2" ${KEYSPACE:+-r "$KEYSPACE"} --csv 2>/dev/null | tail -n +2
 }
 
 printf '%-12s %3s %14s %14s %7s   %10s %10s %7s\n' test P "redis rps" "kaiware rps" ratio "redis p99" "kw p99" ratio

@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,13 +66,20 @@ final class KaiwareProcess implements AutoCloseable {
   /** Runs a redis-tools program (redis-cli, redis-benchmark) and returns {exitCode, output}. */
   static Object[] run(long timeoutS, String... command) throws Exception {
     requireTool(command[0]);
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    byte[] output = process.getInputStream().readAllBytes();
-    if (!process.waitFor(timeoutS, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " did not finish in " + timeoutS + " s");
+    Path output = Files.createTempFile("kaiware-it-", ".out");
+    try {
+      // Output goes to a file so that waitFor's timeout bounds the run even if the tool never exits
+      // (redis-benchmark retries forever when it loses its server).
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+      if (!process.waitFor(timeoutS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError(String.join(" ", command) + " did not finish in " + timeoutS + " s; output: "
+            + Files.readString(output));
+      }
+      return new Object[] {process.exitValue(), Files.readString(output)};
+    } finally {
+      Files.deleteIfExists(output);
     }
-    return new Object[] {process.exitValue(), new String(output, StandardCharsets.UTF_8)};
   }
 
   static void requireTool(String tool) {
