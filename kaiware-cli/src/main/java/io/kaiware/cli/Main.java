@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code kaiware} command: {@code server}, {@code bench}, {@code dns}, {@code --version}. */
 @Command(name = "kaiware", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Kaiware: a Redis-compatible, Raft-replicated in-memory store.",
-    subcommands = {ServerCommand.class})
+    subcommands = {ServerCommand.class, io.kaiware.bench.BenchCommand.class,
+        io.kaiware.dns.cli.DnsCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec

@@ -32,6 +32,27 @@ class CliIT {
   }
 
   @Test
+  void helpListsEverySubcommand() throws Exception {
+    String[] result = run("--help");
+    assertThat(result[0]).isEqualTo("0");
+    assertThat(result[1]).contains("server").contains("bench").contains("dns");
+  }
+
+  @Test
+  void benchDrivesAFixedRateAgainstALiveServer() throws Exception {
+    try (KaiwareProcess server = KaiwareProcess.start(java.util.Map.of())) {
+      String[] result = run("bench", "--port", Integer.toString(server.port()), "--rate", "500",
+          "--duration", "1s", "-c", "4", "--command", "set", "--keys", "100", "--format", "json");
+      assertThat(result[0]).as(result[2]).isEqualTo("0");
+      // 500/s for 1 s: every scheduled request was sent and answered; the keys landed in the server.
+      assertThat(result[1]).contains("\"count\":500,\"failed\":0,");
+      try (redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis("127.0.0.1", server.port())) {
+        assertThat(jedis.dbSize()).isEqualTo(100);
+      }
+    }
+  }
+
+  @Test
   void unknownServerOptionIsAnError() throws Exception {
     String[] result = run("server", "--no-such-option", "1");
     assertThat(result[0]).isEqualTo("2");
