@@ -1,5 +1,9 @@
 package io.kaiware.command;
 
+import io.kaiware.command.config.ServerConfig;
+import io.kaiware.command.observe.CommandLatency;
+import io.kaiware.command.observe.LatencyMonitor;
+import io.kaiware.command.observe.SlowLog;
 import io.kaiware.command.transaction.Transaction;
 import io.kaiware.command.transaction.TransactionCommands;
 import io.kaiware.resp.RespWriter;
@@ -28,6 +32,10 @@ public final class Dispatcher {
   private final java.util.Set<CommandSpec> notQueued = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   private long totalCommandsProcessed;
   private long totalErrorReplies;
+  private final SlowLog slowLog = new SlowLog();
+  private final LatencyMonitor latencyMonitor = new LatencyMonitor();
+  /** latency-tracking: whether each call is recorded into its command's histogram. */
+  private boolean latencyTracking = true;
 
   public Dispatcher(CommandTable table, CommandContext ctx) {
     this.table = table;
@@ -39,6 +47,32 @@ public final class Dispatcher {
         notQueued.add(spec);
       }
     }
+    if (ctx.server() != null) {
+      followConfig(ctx.server().config());
+    }
+  }
+
+  /** Applies the slow log and latency settings now and again whenever CONFIG SET changes them. */
+  private void followConfig(ServerConfig config) {
+    Runnable apply = () -> {
+      slowLog.configure(config.getLong("slowlog-log-slower-than"), config.getInt("slowlog-max-len"));
+      latencyMonitor.configure(config.getLong("latency-monitor-threshold"));
+      latencyTracking = config.getBool("latency-tracking");
+    };
+    apply.run();
+    for (String key : new String[] {"slowlog-log-slower-than", "slowlog-max-len", "latency-monitor-threshold", "latency-tracking"}) {
+      config.onChange(key, p -> apply.run());
+    }
+  }
+
+  /** SLOWLOG's entries. */
+  public SlowLog slowLog() {
+    return slowLog;
+  }
+
+  /** LATENCY's events: slow commands here, GC pauses and other spikes from elsewhere in the process. */
+  public LatencyMonitor latencyMonitor() {
+    return latencyMonitor;
   }
 
   public CommandTable table() {
@@ -52,6 +86,8 @@ public final class Dispatcher {
     public long usec;
     public long rejectedCalls;
     public long failedCalls;
+    /** Per-call latency, for INFO latencystats and LATENCY HISTOGRAM (when latency-tracking is on). */
+    public final CommandLatency latency = new CommandLatency();
 
     CommandStats(String name) {
       this.name = name;
@@ -76,6 +112,7 @@ public final class Dispatcher {
       s.usec = 0;
       s.rejectedCalls = 0;
       s.failedCalls = 0;
+      s.latency.reset();
     }
     totalCommandsProcessed = 0;
     totalErrorReplies = 0;
@@ -172,8 +209,19 @@ public final class Dispatcher {
       s.failedCalls++;
       totalErrorReplies++;
     }
+    long durationNs = System.nanoTime() - startNs;
     s.calls++;
-    s.usec += (System.nanoTime() - startNs) / 1000;
+    s.usec += durationNs / 1000;
+    if (latencyTracking) {
+      s.latency.record(durationNs);
+    }
+    if (!spec.has(CommandFlag.SKIP_SLOWLOG)) {
+      slowLog.maybeRecord(session, args, durationNs / 1000, nowMs);
+    }
+    long durationMs = durationNs / 1_000_000;
+    if (latencyMonitor.wouldRecord(durationMs)) {
+      latencyMonitor.maybeRecord(spec.has(CommandFlag.FAST) ? "fast-command" : "command", durationMs, nowMs);
+    }
   }
 
   /** Redis's exact text: the name, then up to ~128 characters of the arguments, each quoted. */

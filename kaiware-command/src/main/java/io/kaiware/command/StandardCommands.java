@@ -19,6 +19,7 @@ public final class StandardCommands {
     specs.addAll(StringCommands.specs());
     specs.addAll(KeyCommands.specs());
     specs.addAll(TransactionCommands.specs());
+    specs.addAll(io.kaiware.command.observe.ObservabilityCommands.specs());
     return new CommandTable(specs);
   }
 }

@@ -3,6 +3,8 @@ package io.kaiware.server;
 import io.kaiware.command.ClientSession;
 import io.kaiware.command.StandardCommands;
 import io.kaiware.command.config.ServerConfig;
+import io.kaiware.command.observe.GcPauseListener;
+import io.kaiware.server.admin.AdminHttpServer;
 import io.kaiware.engine.Keyspace;
 import io.kaiware.resp.RespLimits;
 import io.netty.bootstrap.ServerBootstrap;
@@ -52,6 +54,9 @@ public final class KaiwareServer implements AutoCloseable {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final AtomicBoolean closing = new AtomicBoolean();
   private final Path pidFile;
+  /** The admin HTTP port (admin-port), or null when it is off. */
+  private AdminHttpServer admin;
+  private GcPauseListener gcPauses;
 
   private KaiwareServer(ServerConfig config, String configFile) {
     this.config = config;
@@ -89,6 +94,7 @@ public final class KaiwareServer implements AutoCloseable {
       server.bind();
       server.scheduleBackgroundTasks();
       server.writePidFile();
+      server.startObservability();
     } catch (StartupException | RuntimeException e) {
       server.close();
       throw e;
@@ -193,6 +199,26 @@ public final class KaiwareServer implements AutoCloseable {
     }
   }
 
+  /** GC pauses into LATENCY, and the admin HTTP port when admin-port is set. */
+  private void startObservability() throws StartupException {
+    gcPauses = GcPauseListener.install(state.engine().dispatcher().latencyMonitor());
+    int adminPort = config.getInt("admin-port");
+    if (adminPort == 0) {
+      return;
+    }
+    try {
+      admin = AdminHttpServer.start(config.get("admin-bind"), adminPort, config.get("admin-token"), new ServerAdminSources(state));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new StartupException("could not start the admin HTTP port " + config.get("admin-bind") + ":" + adminPort + ": "
+          + e.getMessage());
+    }
+  }
+
+  /** The admin HTTP port actually bound, or -1 when admin-port is 0 (off). */
+  public int adminPort() {
+    return admin == null ? -1 : admin.port();
+  }
+
   private void writePidFile() throws StartupException {
     if (pidFile != null) {
       try {
@@ -219,6 +245,12 @@ public final class KaiwareServer implements AutoCloseable {
       return;
     }
     log.info("Kaiware is shutting down");
+    if (admin != null) {
+      admin.close();
+    }
+    if (gcPauses != null) {
+      gcPauses.close();
+    }
     for (Channel ch : serverChannels) {
       ch.close().syncUninterruptibly();
     }

@@ -39,7 +39,7 @@ public final class SlowLog {
     if (threshold < 0 || durationUs < threshold) {
       return;
     }
-    entries.addFirst(new Entry(nextId++, nowMs / 1000, durationUs, trimArgs(args), session.remoteAddress(), session.name()));
+    entries.addFirst(new Entry(nextId++, nowMs / 1000, durationUs, trimArgs(redact(args)), session.remoteAddress(), session.name()));
     trim();
   }
 
@@ -47,6 +47,21 @@ public final class SlowLog {
     while (entries.size() > maxLength) {
       entries.removeLast();
     }
+  }
+
+  private static final byte[] REDACTED = "(redacted)".getBytes(StandardCharsets.US_ASCII);
+
+  /** Like Redis, never keeps a password: AUTH's and HELLO's arguments are replaced. */
+  static byte[][] redact(byte[][] args) {
+    String name = new String(args[0], StandardCharsets.US_ASCII);
+    if (!name.equalsIgnoreCase("auth") && !name.equalsIgnoreCase("hello")) {
+      return args;
+    }
+    byte[][] out = args.clone();
+    for (int i = 1; i < out.length; i++) {
+      out[i] = REDACTED;
+    }
+    return out;
   }
 
   static byte[][] trimArgs(byte[][] args) {

@@ -14,6 +14,7 @@ import io.kaiware.command.connection.RedisCompat;
 import io.kaiware.engine.Database;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,6 +44,7 @@ public final class InfoCommand {
     SECTIONS.put("replication", InfoCommand::replication);
     SECTIONS.put("cpu", InfoCommand::cpu);
     SECTIONS.put("commandstats", InfoCommand::commandstats);
+    SECTIONS.put("latencystats", InfoCommand::latencystats);
     SECTIONS.put("cluster", (ctx, sb) -> field(sb, "cluster_enabled", "0"));
     SECTIONS.put("keyspace", InfoCommand::keyspace);
   }
@@ -205,6 +207,44 @@ public final class InfoCommand {
           + String.format(Locale.ROOT, "%.2f", s.calls == 0 ? 0.0 : (double) s.usec / s.calls)
           + ",rejected_calls=" + s.rejectedCalls + ",failed_calls=" + s.failedCalls);
     }
+  }
+
+  /**
+   * Redis 7's {@code latency_percentiles_usec_<cmd>:p50=1.003,p99=3.007,p99.9=12.031}, from each
+   * command's HdrHistogram, at the percentiles in latency-tracking-info-percentiles.
+   */
+  private static void latencystats(CommandContext ctx, StringBuilder sb) {
+    String configured = ctx.server() == null ? "50 99 99.9" : ctx.server().config().get("latency-tracking-info-percentiles");
+    List<Double> percentiles = new ArrayList<>();
+    for (String p : configured.trim().split("\\s+")) {
+      if (!p.isEmpty()) {
+        try {
+          percentiles.add(Double.parseDouble(p));
+        } catch (NumberFormatException e) {
+          // CONFIG SET validates nothing beyond the string; an unusable entry is skipped.
+        }
+      }
+    }
+    for (Dispatcher.CommandStats s : ctx.dispatcher().commandStats()) {
+      org.HdrHistogram.Histogram h = s.latency.histogram();
+      if (h.getTotalCount() == 0) {
+        continue;
+      }
+      StringBuilder value = new StringBuilder();
+      for (double p : percentiles) {
+        if (value.length() > 0) {
+          value.append(',');
+        }
+        value.append('p').append(percentileName(p)).append('=')
+            .append(String.format(Locale.ROOT, "%.3f", (double) h.getValueAtPercentile(p)));
+      }
+      field(sb, "latency_percentiles_usec_" + s.name, value.toString());
+    }
+  }
+
+  /** 50 -> "50", 99.9 -> "99.9", as Redis prints the percentile names. */
+  private static String percentileName(double p) {
+    return p == Math.rint(p) ? Long.toString((long) p) : Double.toString(p);
   }
 
   private static void keyspace(CommandContext ctx, StringBuilder sb) {

@@ -184,7 +184,9 @@ public final class ServerCommands {
           "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed.",
           "CHANGE-REPL-ID", "    Accepted for compatibility; Kaiware's replication id is its run id.",
           "DIGEST", "    Output a hex signature representing the current DB content.",
-          "DIGEST-VALUE <key> [<key> ...]", "    Output a hex signature of the values of all the specified keys.");
+          "DIGEST-VALUE <key> [<key> ...]", "    Output a hex signature of the values of all the specified keys.",
+          "LEAK-DRILL <count>|RESET", "    Leak <count> objects on purpose, to rehearse finding a leak with /debug/heap?diff",
+          "    (only with -D" + LeakDrill.ENABLE_PROPERTY + "=true).");
     } else if (ctx.argIs(1, "DIGEST") && ctx.argc() == 2) {
       ctx.reply().simpleString(ctx.keyspace().digest(ctx.nowMs()));
     } else if (ctx.argIs(1, "DIGEST-VALUE") && ctx.argc() >= 2) {
@@ -208,6 +210,21 @@ public final class ServerCommands {
     } else if (ctx.argIs(1, "SET-ACTIVE-EXPIRE") && ctx.argc() == 3) {
       ctx.keyspace().setActiveExpireEnabled(ctx.longArg(2) != 0);
       ctx.reply().ok();
+    } else if (ctx.argIs(1, "LEAK-DRILL") && ctx.argc() == 3) {
+      if (!LeakDrill.enabled()) {
+        throw new CommandError("ERR DEBUG LEAK-DRILL is disabled; it runs only in a JVM started with -D"
+            + LeakDrill.ENABLE_PROPERTY + "=true");
+      }
+      if (ctx.argIs(2, "RESET")) {
+        LeakDrill.reset();
+        ctx.reply().ok();
+      } else {
+        long count = ctx.longArg(2);
+        if (count < 0 || count > 10_000_000) {
+          throw new CommandError("ERR count must be between 0 and 10000000");
+        }
+        ctx.reply().integer(LeakDrill.leak(count));
+      }
     } else if (ctx.argIs(1, "CHANGE-REPL-ID") && ctx.argc() == 2) {
       ctx.reply().ok();
     } else if (ctx.argIs(1, "OBJECT") && ctx.argc() == 3) {

@@ -6,7 +6,12 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -74,6 +79,8 @@ final class AdminMetrics {
         "Calls per command refused before execution (arity, auth, OOM, unknown subcommand...).",
         s -> s.rejectedCalls, sources);
 
+    registry.register(new CommandLatencyCollector(sources));
+
     GaugeWithCallback.builder().name("kaiware_process_private_memory_bytes")
         .help("Sum of the Private_* lines of /proc/self/smaps_rollup: memory only this process holds.")
         .callback(cb -> {
@@ -82,6 +89,57 @@ final class AdminMetrics {
             cb.call(bytes);
           }
         }).register(registry);
+  }
+
+  /**
+   * {@code kaiware_command_latency_seconds}: each command's execution time as a Prometheus histogram,
+   * bucketed at scrape time from the command's HdrHistogram (the one behind INFO latencystats), so
+   * the engine records nothing extra. Read racily from the admin thread: a scrape may miss a call
+   * recorded at the same moment, never more.
+   */
+  static final class CommandLatencyCollector implements Collector {
+    /** Bucket upper bounds in microseconds: 10 µs to 10 s. */
+    static final long[] BUCKET_BOUNDS_US = {10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000,
+        100_000, 250_000, 500_000, 1_000_000, 10_000_000};
+
+    private final AdminSources sources;
+
+    CommandLatencyCollector(AdminSources sources) {
+      this.sources = sources;
+    }
+
+    @Override
+    public String getPrometheusName() {
+      return "kaiware_command_latency_seconds";
+    }
+
+    @Override
+    public MetricSnapshot collect() {
+      HistogramSnapshot.Builder family = HistogramSnapshot.builder().name("kaiware_command_latency_seconds")
+          .help("Execution time of each command (engine time, not network), from its latency histogram.")
+          .unit(Unit.SECONDS);
+      for (Dispatcher.CommandStats s : sources.commandStats()) {
+        org.HdrHistogram.Histogram h = s.latency.histogram();
+        if (h.getTotalCount() == 0) {
+          continue;
+        }
+        ClassicHistogramBuckets.Builder buckets = ClassicHistogramBuckets.builder();
+        long total = h.getTotalCount();
+        long countedSoFar = 0;
+        for (long boundUs : BUCKET_BOUNDS_US) {
+          long atOrBelow = Math.min(total, h.getCountBetweenValues(0, boundUs));
+          buckets.bucket(boundUs / 1e6, atOrBelow - countedSoFar);
+          countedSoFar = atOrBelow;
+        }
+        buckets.bucket(Double.POSITIVE_INFINITY, total - countedSoFar);
+        family.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
+            .labels(Labels.of("command", s.name))
+            .classicHistogramBuckets(buckets.build())
+            .sum(s.usec / 1e6)
+            .build());
+      }
+      return family.build();
+    }
   }
 
   private static boolean used(Dispatcher.CommandStats s) {
