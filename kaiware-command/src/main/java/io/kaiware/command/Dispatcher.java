@@ -32,6 +32,11 @@ public final class Dispatcher {
   private final java.util.Set<CommandSpec> notQueued = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   private long totalCommandsProcessed;
   private long totalErrorReplies;
+  /** Redis's errorstats limit: distinct error kinds tracked. */
+  static final int MAX_ERROR_KINDS = 128;
+  static final int MAX_ERROR_KIND_LENGTH = 32;
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> errorReplies =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
   private final SlowLog slowLog = new SlowLog();
   private final LatencyMonitor latencyMonitor = new LatencyMonitor();
   /** latency-tracking: whether each call is recorded into its command's histogram. */
@@ -116,6 +121,7 @@ public final class Dispatcher {
     }
     totalCommandsProcessed = 0;
     totalErrorReplies = 0;
+    errorReplies.clear();
   }
 
   /**
@@ -160,7 +166,6 @@ public final class Dispatcher {
       if (queuing) {
         tx.flagError();
       }
-      totalErrorReplies++;
       out.error(rejection);
     } else if (queuing && !notQueued.contains(spec)) {
       session.touched(nowMs, spec.name());
@@ -174,6 +179,7 @@ public final class Dispatcher {
       // QUIT or a killed client: like Redis freeing the client, drop its transaction and watches.
       tx.discard();
     }
+    countErrorReply(out, mark);
     if (suppressed) {
       out.buffer().writerIndex(mark);
     }
@@ -185,7 +191,45 @@ public final class Dispatcher {
    */
   public void executeQueued(ClientSession session, CommandSpec spec, byte[][] args, RespWriter out, long nowMs) {
     totalCommandsProcessed++;
+    int mark = out.buffer().writerIndex();
     invoke(session, spec, args, out, nowMs);
+    countErrorReply(out, mark);
+  }
+
+  /**
+   * Counts the reply written since {@code mark} if it is an error, by its first word (ERR,
+   * WRONGTYPE, NOAUTH ...), for INFO errorstats and the admin port. Every error reply passes here,
+   * whether a handler threw or wrote it; EXEC's own array is not an error, the queued commands'
+   * errors are counted as they run. One byte read per command when there is no error.
+   */
+  private void countErrorReply(RespWriter out, int mark) {
+    io.netty.buffer.ByteBuf buf = out.buffer();
+    int end = buf.writerIndex();
+    if (end <= mark || buf.getByte(mark) != '-') {
+      return;
+    }
+    totalErrorReplies++;
+    int kindEnd = mark + 1;
+    int limit = Math.min(end, mark + 1 + MAX_ERROR_KIND_LENGTH);
+    while (kindEnd < limit && buf.getByte(kindEnd) != ' ' && buf.getByte(kindEnd) != '\r') {
+      kindEnd++;
+    }
+    String kind = buf.toString(mark + 1, kindEnd - mark - 1, StandardCharsets.US_ASCII);
+    java.util.concurrent.atomic.AtomicLong count = errorReplies.get(kind);
+    if (count == null) {
+      if (errorReplies.size() >= MAX_ERROR_KINDS) {
+        // Like Redis: past 128 kinds, stop tracking new ones (a client could invent endless prefixes).
+        return;
+      }
+      count = new java.util.concurrent.atomic.AtomicLong();
+      errorReplies.put(kind, count);
+    }
+    count.incrementAndGet();
+  }
+
+  /** Error replies by kind since start or CONFIG RESETSTAT; safe to read from other threads. */
+  public Map<String, java.util.concurrent.atomic.AtomicLong> errorReplies() {
+    return errorReplies;
   }
 
   /** Calls the handler, turning a thrown error into an error reply that replaces any partial reply. */
@@ -201,13 +245,11 @@ public final class Dispatcher {
       out.buffer().writerIndex(mark);
       out.error(e.getMessage());
       s.failedCalls++;
-      totalErrorReplies++;
     } catch (RuntimeException | StackOverflowError e) {
       log.error("command {} failed", spec.name(), e);
       out.buffer().writerIndex(mark);
       out.error("ERR internal error in '" + spec.name() + "': " + e);
       s.failedCalls++;
-      totalErrorReplies++;
     }
     long durationNs = System.nanoTime() - startNs;
     s.calls++;

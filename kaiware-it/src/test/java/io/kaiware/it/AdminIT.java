@@ -53,6 +53,11 @@ class AdminIT {
       for (int i = 0; i < 25; i++) {
         jedis.set("admin-it:" + i, "v");
       }
+      try {
+        jedis.incr("admin-it:0");
+      } catch (redis.clients.jedis.exceptions.JedisDataException expected) {
+        // ERR value is not an integer
+      }
     }
     HttpResponse<String> metrics = get("/metrics");
     assertThat(metrics.statusCode()).isEqualTo(200);
@@ -61,6 +66,7 @@ class AdminIT {
         .containsPattern("kaiware_commands_calls_total\\{command=\"set\"} (2[5-9]|[3-9]\\d|\\d{3,})\\.0")
         .containsPattern("kaiware_command_latency_seconds_bucket\\{command=\"set\",le=\"\\+Inf\"} (2[5-9]|[3-9]\\d|\\d{3,})")
         .containsPattern("kaiware_keys \\d+")
+        .containsPattern("kaiware_error_replies_total\\{kind=\"ERR\"} [1-9]")
         .contains("kaiware_process_private_memory_bytes")
         .contains("jvm_gc_collection_seconds");
     assertThat(get("/health").statusCode()).isEqualTo(200);

@@ -43,6 +43,11 @@ final class ServerAdminSources implements AdminSources {
   }
 
   @Override
+  public java.util.Map<String, java.util.concurrent.atomic.AtomicLong> errorReplies() {
+    return state.engine().dispatcher().errorReplies();
+  }
+
+  @Override
   public boolean ready() {
     return true;
   }

@@ -44,6 +44,8 @@ public final class InfoCommand {
     SECTIONS.put("replication", InfoCommand::replication);
     SECTIONS.put("cpu", InfoCommand::cpu);
     SECTIONS.put("commandstats", InfoCommand::commandstats);
+    SECTIONS.put("errorstats", (ctx, sb) -> ctx.dispatcher().errorReplies()
+        .forEach((kind, count) -> field(sb, "errorstat_" + kind, "count=" + count.get())));
     SECTIONS.put("latencystats", InfoCommand::latencystats);
     SECTIONS.put("cluster", (ctx, sb) -> field(sb, "cluster_enabled", "0"));
     SECTIONS.put("keyspace", InfoCommand::keyspace);

@@ -142,6 +142,25 @@ class ObservabilityCommandsTest {
   }
 
   @Test
+  void errorstatsCountEveryErrorReplyByKind() {
+    r.exec("SET", "s", "v");
+    r.exec("INCR", "s");                       // ERR, thrown by the handler
+    r.exec("NOSUCHCOMMAND");                   // ERR, rejected before running
+    r.exec("SET", "h", "v");
+    r.exec("GET", "s", "extra");               // ERR, arity
+    r.exec("DEBUG", "OBJECT", "missing");      // ERR, written by the handler without throwing
+    r.exec("RESTORE", "s", "0", "payload");    // BUSYKEY
+    r.exec("MULTI");
+    r.exec("INCR", "s");
+    r.exec("EXEC");                            // EXEC's array is fine; the INCR inside is an ERR
+    String info = (String) r.exec("INFO", "errorstats");
+    assertThat(info).isEqualTo("# Errorstats\r\nerrorstat_BUSYKEY:count=1\r\nerrorstat_ERR:count=5\r\n");
+    assertThat((String) r.exec("INFO", "stats")).contains("total_error_replies:6\r\n");
+    r.exec("CONFIG", "RESETSTAT");
+    assertThat((String) r.exec("INFO", "errorstats")).isEqualTo("# Errorstats\r\n");
+  }
+
+  @Test
   void latencyTrackingOffStopsRecording() {
     r.exec("CONFIG", "SET", "latency-tracking", "no");
     r.exec("SET", "k", "v");

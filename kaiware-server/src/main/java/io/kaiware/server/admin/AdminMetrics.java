@@ -79,6 +79,11 @@ final class AdminMetrics {
         "Calls per command refused before execution (arity, auth, OOM, unknown subcommand...).",
         s -> s.rejectedCalls, sources);
 
+    CounterWithCallback.builder().name("kaiware_error_replies")
+        .help("Error replies by kind (the error's first word: ERR, WRONGTYPE, NOAUTH ...), as INFO errorstats.")
+        .labelNames("kind")
+        .callback(cb -> sources.errorReplies().forEach((kind, count) -> cb.call(count.get(), kind)))
+        .register(registry);
     registry.register(new CommandLatencyCollector(sources));
 
     GaugeWithCallback.builder().name("kaiware_process_private_memory_bytes")

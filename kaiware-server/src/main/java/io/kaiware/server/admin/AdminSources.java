@@ -34,6 +34,9 @@ public interface AdminSources {
    */
   Iterable<Dispatcher.CommandStats> commandStats();
 
+  /** Error replies by kind (ERR, WRONGTYPE, NOAUTH ...), as INFO errorstats counts them. */
+  java.util.Map<String, java.util.concurrent.atomic.AtomicLong> errorReplies();
+
   /** Whether the server should receive traffic: {@code /ready} answers 200 when true, else 503. */
   boolean ready();
 }

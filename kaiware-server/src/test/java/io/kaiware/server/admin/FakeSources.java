@@ -73,6 +73,13 @@ final class FakeSources implements AdminSources {
     return commands;
   }
 
+  final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> errors = new java.util.TreeMap<>();
+
+  @Override
+  public java.util.Map<String, java.util.concurrent.atomic.AtomicLong> errorReplies() {
+    return errors;
+  }
+
   @Override
   public boolean ready() {
     return ready;
