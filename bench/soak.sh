@@ -7,6 +7,7 @@
 #   DURATION=2m bench/soak.sh                       # shorter
 #   KAIWARE_JAVA_OPTS="-XX:+UseG1GC -Xms256m" bench/soak.sh  # another collector (the GC log says which)
 #   PORT=6381 bench/soak.sh                         # an already running server (e.g. a group's leader)
+#   (KAIWARE_JAVA_OPTS applies to the server it starts; BENCH_JAVA_OPTS to the load generator.)
 #
 # Writes the bench report, the timeline CSV, the memory/p99 SVG chart and (for a local server) the GC
 # log and its pause summary into OUT (default: a new directory under /tmp). Exit code 0 = PASS.
@@ -51,7 +52,7 @@ fi
 echo "soak:   $RATE SET/s, $KEYS keys, ${VALUE_SIZE} B values, $CONNECTIONS connections, warm-up $WARMUP, measured $DURATION"
 echo "out:    $OUT"
 set +e
-KAIWARE_NO_BUILD=1 "$ROOT/bin/kaiware" bench --port "$PORT" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
+KAIWARE_JAVA_OPTS="${BENCH_JAVA_OPTS:--XX:+UseZGC -Xms256m}" KAIWARE_NO_BUILD=1 "$ROOT/bin/kaiware" bench --port "$PORT" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
   -c "$CONNECTIONS" --command set --keys "$KEYS" --value-size "$VALUE_SIZE" --memory-interval 5s \
   ${SERVER_PID:+--pid "$SERVER_PID"} --out "$OUT" --format json > "$OUT/report.json"
 bench_exit=$?
