@@ -1,6 +1,7 @@
 package io.kaiware.command;
 
 import io.kaiware.command.connection.ConnectionCommands;
+import io.kaiware.command.hash.HashCommands;
 import io.kaiware.command.keys.KeyCommands;
 import io.kaiware.command.server.ServerCommands;
 import io.kaiware.command.string.StringCommands;
@@ -19,6 +20,7 @@ public final class StandardCommands {
     specs.addAll(StringCommands.specs());
     specs.addAll(KeyCommands.specs());
     specs.addAll(TransactionCommands.specs());
+    specs.addAll(HashCommands.specs());
     return new CommandTable(specs);
   }
 }
