@@ -6,6 +6,7 @@ import io.kaiware.command.keys.KeyCommands;
 import io.kaiware.command.server.ServerCommands;
 import io.kaiware.command.string.StringCommands;
 import io.kaiware.command.transaction.TransactionCommands;
+import io.kaiware.command.zset.ZSetCommands;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +22,7 @@ public final class StandardCommands {
     specs.addAll(KeyCommands.specs());
     specs.addAll(TransactionCommands.specs());
     specs.addAll(HashCommands.specs());
+    specs.addAll(ZSetCommands.specs());
     return new CommandTable(specs);
   }
 }

@@ -276,7 +276,7 @@ public final class SortedSet implements CollectionValue {
 
   /** The lowest element in the lex {@code range}, or {@code null}. */
   public Node firstInRange(LexRange range) {
-    if (range.isEmpty() || length == 0) {
+    if (!mayIntersect(range)) {
       return null;
     }
     Node x = header;
@@ -291,7 +291,7 @@ public final class SortedSet implements CollectionValue {
 
   /** The highest element in the lex {@code range}, or {@code null}. */
   public Node lastInRange(LexRange range) {
-    if (range.isEmpty() || length == 0) {
+    if (!mayIntersect(range)) {
       return null;
     }
     Node x = header;
@@ -301,6 +301,15 @@ public final class SortedSet implements CollectionValue {
       }
     }
     return x != header && range.aboveMin(x.member) ? x : null;
+  }
+
+  /**
+   * Redis's zslIsInLexRange: the range is not empty, the last member is above its minimum and the
+   * first below its maximum. (Lex ranges are only meaningful when all scores are equal; with mixed
+   * scores Redis leaves the result unspecified, and so does Kaiware.)
+   */
+  private boolean mayIntersect(LexRange range) {
+    return !range.isEmpty() && length > 0 && range.aboveMin(tail.member) && range.belowMax(header.forward[0].member);
   }
 
   /** Elements in {@code range}: two rank lookups, O(log N). */
