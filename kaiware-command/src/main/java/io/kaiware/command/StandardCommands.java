@@ -1,10 +1,12 @@
 package io.kaiware.command;
 
 import io.kaiware.command.connection.ConnectionCommands;
+import io.kaiware.command.hash.HashCommands;
 import io.kaiware.command.keys.KeyCommands;
 import io.kaiware.command.server.ServerCommands;
 import io.kaiware.command.string.StringCommands;
 import io.kaiware.command.transaction.TransactionCommands;
+import io.kaiware.command.zset.ZSetCommands;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +22,8 @@ public final class StandardCommands {
     specs.addAll(KeyCommands.specs());
     specs.addAll(TransactionCommands.specs());
     specs.addAll(io.kaiware.command.observe.ObservabilityCommands.specs());
+    specs.addAll(HashCommands.specs());
+    specs.addAll(ZSetCommands.specs());
     return new CommandTable(specs);
   }
 }

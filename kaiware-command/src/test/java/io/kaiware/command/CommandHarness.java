@@ -135,7 +135,11 @@ public final class CommandHarness {
     return execRaw(argv);
   }
 
-  /** Decodes one RESP2 reply (the whole string must be exactly one reply). */
+  /**
+   * Decodes one reply (the whole string must be exactly one reply). RESP3 types decode as: double
+   * -> {@link Double}, null -> {@code null}, boolean -> {@link Boolean}, set -> {@link List},
+   * map -> {@link java.util.LinkedHashMap}.
+   */
   public static Object decode(String resp) {
     int[] pos = {0};
     Object value = parse(resp, pos);
@@ -177,8 +181,31 @@ public final class CommandHarness {
         }
         return items;
       }
+      case ',':
+        return line.equals("inf") ? Double.POSITIVE_INFINITY : line.equals("-inf") ? Double.NEGATIVE_INFINITY
+            : Double.parseDouble(line);
+      case '_':
+        return null;
+      case '#':
+        return line.equals("t");
+      case '~': {
+        int n = Integer.parseInt(line);
+        List<Object> items = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          items.add(parse(s, pos));
+        }
+        return items;
+      }
+      case '%': {
+        int n = Integer.parseInt(line);
+        java.util.Map<Object, Object> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+          map.put(parse(s, pos), parse(s, pos));
+        }
+        return map;
+      }
       default:
-        throw new IllegalStateException("not RESP2: " + s);
+        throw new IllegalStateException("not RESP: " + s);
     }
   }
 

@@ -110,6 +110,19 @@ public final class Database {
     return true;
   }
 
+  private long randomDraws;
+
+  /**
+   * A seed for one random command (HRANDFIELD, ZRANDMEMBER): the command time mixed with this
+   * database's number and a per-database draw counter. Every input is a function of the command
+   * log, so replicas that apply the same commands draw the same "random" elements; two draws in
+   * the same millisecond still differ.
+   */
+  public long randomSeed(long nowMs) {
+    randomDraws++;
+    return KeyTable.mix64(nowMs * 0x9E3779B97F4A7C15L + randomDraws * 0xC2B2AE3D27D4EB4FL + index);
+  }
+
   /** Keys removed because they expired, lazily or actively. */
   public long expiredKeys() {
     return expiredKeys;

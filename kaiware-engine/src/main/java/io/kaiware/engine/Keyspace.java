@@ -132,8 +132,20 @@ public final class Keyspace {
   private static void valueDigest(MessageDigest sha1, byte[] digest, Object value, long expireAtMs) {
     if (value instanceof byte[] bytes) {
       mixDigest(sha1, digest, bytes);
+    } else if (value instanceof CollectionValue collection) {
+      // As Redis's xorObjectDigest: the type, then every element digested on its own (name, then
+      // content) and XOR-ed in, so the result depends on the content and never on the layout.
+      mixDigest(sha1, digest, collection.typeName().getBytes(StandardCharsets.US_ASCII));
+      byte[] element = new byte[20];
+      collection.digestElements((name, content) -> {
+        java.util.Arrays.fill(element, (byte) 0);
+        mixDigest(sha1, element, name);
+        mixDigest(sha1, element, content);
+        for (int i = 0; i < 20; i++) {
+          digest[i] ^= element[i];
+        }
+      });
     } else {
-      // Only strings exist today; other types will mix their elements here.
       mixDigest(sha1, digest, value.getClass().getName().getBytes(StandardCharsets.US_ASCII));
     }
     if (expireAtMs != KeyTable.NO_EXPIRY) {

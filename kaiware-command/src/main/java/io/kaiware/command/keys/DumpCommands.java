@@ -10,13 +10,14 @@ import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.engine.Database;
 import io.kaiware.engine.KeyTable;
+import io.kaiware.engine.ValueCodec;
 import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
  * DUMP and RESTORE in Kaiware's own payload format (docs/commands/dump-format.md):
  * <pre>
- *   type (1 byte: 0 = string) | length (unsigned LEB128 varint) | value bytes
+ *   type (1 byte: 0 = string, 1 = hash, 2 = zset, 16 = ranking, 17 = window counter) | body (see ValueCodec)
  *   | format version (2 bytes, little-endian, currently 1) | CRC-32C of all preceding bytes (4 bytes, little-endian)
  * </pre>
  * Like Redis's payload it ends with a version and a checksum that RESTORE verifies before anything
@@ -27,7 +28,6 @@ final class DumpCommands {
 
   /** The payload format version written by DUMP; RESTORE accepts versions up to it. */
   static final int FORMAT_VERSION = 1;
-  static final int TYPE_STRING = 0;
   private static final int TRAILER = 6;
 
   static List<CommandSpec> specs() {
@@ -50,22 +50,10 @@ final class DumpCommands {
   }
 
   static byte[] encode(Object value) {
-    byte[] bytes = (byte[]) value; // strings are the only type today
-    int varintLength = 1;
-    for (int n = bytes.length >>> 7; n != 0; n >>>= 7) {
-      varintLength++;
-    }
-    byte[] out = new byte[1 + varintLength + bytes.length + TRAILER];
-    int p = 0;
-    out[p++] = TYPE_STRING;
-    int n = bytes.length;
-    while ((n & ~0x7f) != 0) {
-      out[p++] = (byte) ((n & 0x7f) | 0x80);
-      n >>>= 7;
-    }
-    out[p++] = (byte) n;
-    System.arraycopy(bytes, 0, out, p, bytes.length);
-    p += bytes.length;
+    ValueCodec.Out body = new ValueCodec.Out();
+    ValueCodec.encode(value, body);
+    byte[] out = body.toArray(TRAILER);
+    int p = out.length - TRAILER;
     out[p++] = (byte) FORMAT_VERSION;
     out[p++] = (byte) (FORMAT_VERSION >>> 8);
     CRC32C crc = new CRC32C();
@@ -98,28 +86,7 @@ final class DumpCommands {
 
   /** The value in a verified payload, or {@code null} for a bad data format. */
   static Object decode(byte[] p) {
-    int end = p.length - TRAILER;
-    if (p[0] != TYPE_STRING) {
-      return null;
-    }
-    int pos = 1;
-    long length = 0;
-    for (int shift = 0; ; shift += 7) {
-      if (pos >= end || shift > 28) {
-        return null;
-      }
-      int b = p[pos++] & 0xff;
-      length |= (long) (b & 0x7f) << shift;
-      if ((b & 0x80) == 0) {
-        break;
-      }
-    }
-    if (length != end - pos) {
-      return null;
-    }
-    byte[] value = new byte[(int) length];
-    System.arraycopy(p, pos, value, 0, value.length);
-    return value;
+    return ValueCodec.decode(p, 0, p.length - TRAILER);
   }
 
   /** RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]. */

@@ -10,6 +10,7 @@ import io.kaiware.command.CommandContext;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.command.Numbers;
+import io.kaiware.engine.CollectionValue;
 import io.kaiware.engine.Database;
 import io.kaiware.engine.GlobMatcher;
 import io.kaiware.engine.KeyTable;
@@ -96,6 +97,9 @@ public final class KeyCommands {
     if (value instanceof byte[]) {
       return "string";
     }
+    if (value instanceof CollectionValue collection) {
+      return collection.typeName();
+    }
     return "none";
   }
 
@@ -123,7 +127,7 @@ public final class KeyCommands {
   }
 
   /** Redis's parseScanCursorOrReply: strtoul semantics (an optional sign; "-1" wraps around). */
-  static long parseCursor(byte[] s) {
+  public static long parseCursor(byte[] s) {
     int i = 0;
     boolean negative = false;
     if (s.length > 0 && (s[0] == '+' || s[0] == '-')) {
@@ -307,7 +311,8 @@ public final class KeyCommands {
       }
       dst.delete(newKey, ctx.nowMs());
     }
-    dst.put(newKey, value, expireAtMs);
+    // Strings are immutable and shared; collections are mutated in place, so the copy is deep.
+    dst.put(newKey, value instanceof CollectionValue c ? c.deepCopy() : value, expireAtMs);
     ctx.reply().integer(1);
   }
 

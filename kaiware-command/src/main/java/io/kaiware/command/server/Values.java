@@ -1,6 +1,7 @@
 package io.kaiware.command.server;
 
 import io.kaiware.command.Numbers;
+import io.kaiware.engine.CollectionValue;
 
 /** What OBJECT ENCODING, DEBUG OBJECT and MEMORY USAGE report about a stored value. */
 final class Values {
@@ -20,6 +21,9 @@ final class Values {
       }
       return bytes.length <= 44 ? "embstr" : "raw";
     }
+    if (value instanceof CollectionValue collection) {
+      return collection.encoding();
+    }
     return "unknown";
   }
 
@@ -32,6 +36,8 @@ final class Values {
     long bytes = arrayBytes(key.length) + SLOT_OVERHEAD_BYTES;
     if (value instanceof byte[] v) {
       bytes += arrayBytes(v.length);
+    } else if (value instanceof CollectionValue collection) {
+      bytes += collection.estimateBytes();
     }
     return bytes;
   }

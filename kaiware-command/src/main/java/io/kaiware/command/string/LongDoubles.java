@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  *
  * <p>Known gaps: subnormal long doubles (below 2^-16382) keep 64 bits instead of losing precision.
  */
-final class LongDoubles {
+public final class LongDoubles {
   private LongDoubles() {}
 
   /** Redis's MAX_LONG_DOUBLE_CHARS: longer input is rejected before parsing. */
@@ -31,7 +31,7 @@ final class LongDoubles {
   private static final int MAX_EXPONENT = 16383;
   private static final int MIN_EXPONENT = -16445;
 
-  static boolean isInfinite(BigDecimal v) {
+  public static boolean isInfinite(BigDecimal v) {
     return v == POSITIVE_INFINITY || v == NEGATIVE_INFINITY;
   }
 
@@ -40,7 +40,7 @@ final class LongDoubles {
    * for "inf"/"infinity", or {@code null} when Redis would reject it (empty, too long, leading
    * space, trailing garbage, NaN, overflow, or underflow to zero).
    */
-  static BigDecimal parse(byte[] bytes) {
+  public static BigDecimal parse(byte[] bytes) {
     if (bytes.length == 0 || bytes.length >= MAX_CHARS) {
       return null;
     }
@@ -91,7 +91,7 @@ final class LongDoubles {
   }
 
   /** The sum as the x87 computes it, or an infinity sentinel / {@code null} (NaN) for non-finite results. */
-  static BigDecimal add(BigDecimal a, BigDecimal b) {
+  public static BigDecimal add(BigDecimal a, BigDecimal b) {
     if (isInfinite(a) || isInfinite(b)) {
       if (isInfinite(a) && isInfinite(b) && a != b) {
         return null;
@@ -158,7 +158,7 @@ final class LongDoubles {
   }
 
   /** {@code ld2string(LD_STR_HUMAN)}: "%.17Lf", trailing zeros and point removed, "-0" as "0". */
-  static String format(BigDecimal v) {
+  public static String format(BigDecimal v) {
     String s = v.setScale(17, RoundingMode.HALF_EVEN).toPlainString();
     int end = s.length();
     while (s.charAt(end - 1) == '0') {

@@ -1,0 +1,109 @@
+package io.kaiware.engine;
+
+import java.util.Arrays;
+
+/**
+ * A Redis hash: binary field names mapped to binary values.
+ *
+ * <p>The fields live in a {@link KeyTable} (expiry unused), which brings exactly the properties
+ * HSCAN and HRANDFIELD need: a reverse-binary SCAN cursor that never misses a field across resizes
+ * and deletions, and seeded random slot choice. Field and value arrays are kept by reference (the
+ * decoder's fresh argument arrays) and never mutated after they are stored.
+ *
+ * <p>There is no compact small-hash encoding yet: OBJECT ENCODING reports "hashtable" always.
+ */
+public final class HashValue implements CollectionValue {
+
+  private final KeyTable fields = new KeyTable();
+
+  public int size() {
+    return fields.size();
+  }
+
+  /** The value of {@code field}, or {@code null}. */
+  public byte[] get(byte[] field) {
+    int slot = fields.find(field);
+    return slot < 0 ? null : (byte[]) fields.valueAt(slot);
+  }
+
+  /** Sets {@code field}; returns whether the field is new. */
+  public boolean put(byte[] field, byte[] value) {
+    int slot = fields.find(field);
+    if (slot >= 0) {
+      fields.setValueAt(slot, value);
+      return false;
+    }
+    fields.put(field, value, KeyTable.NO_EXPIRY);
+    return true;
+  }
+
+  /** Removes {@code field}; returns whether it existed. */
+  public boolean remove(byte[] field) {
+    int slot = fields.find(field);
+    if (slot < 0) {
+      return false;
+    }
+    fields.removeAt(slot);
+    fields.shrinkIfSparse();
+    return true;
+  }
+
+  /** The field table, for iteration (HGETALL, HSCAN, HRANDFIELD): slots hold field -> value. */
+  public KeyTable table() {
+    return fields;
+  }
+
+  @Override
+  public String typeName() {
+    return "hash";
+  }
+
+  @Override
+  public String encoding() {
+    return "hashtable";
+  }
+
+  @Override
+  public HashValue deepCopy() {
+    HashValue copy = new HashValue();
+    for (int slot = 0; slot < fields.capacity(); slot++) {
+      if (fields.occupied(slot)) {
+        copy.fields.put(fields.keyAt(slot), fields.valueAt(slot), KeyTable.NO_EXPIRY);
+      }
+    }
+    return copy;
+  }
+
+  @Override
+  public long estimateBytes() {
+    // The value object, the table's four array headers, and 4+4+4+8 B per slot.
+    long bytes = 16 + 4 * 16 + 20L * fields.capacity();
+    for (int slot = 0; slot < fields.capacity(); slot++) {
+      if (fields.occupied(slot)) {
+        bytes += CollectionValue.arrayBytes(fields.keyAt(slot).length)
+            + CollectionValue.arrayBytes(((byte[]) fields.valueAt(slot)).length);
+      }
+    }
+    return bytes;
+  }
+
+  @Override
+  public void digestElements(ElementSink sink) {
+    for (int slot = 0; slot < fields.capacity(); slot++) {
+      if (fields.occupied(slot)) {
+        sink.element(fields.keyAt(slot), (byte[]) fields.valueAt(slot));
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("hash{");
+    for (int slot = 0; slot < fields.capacity(); slot++) {
+      if (fields.occupied(slot)) {
+        sb.append(Arrays.toString(fields.keyAt(slot))).append('=').append(Arrays.toString((byte[]) fields.valueAt(slot)));
+      }
+    }
+    return sb.append('}').toString();
+  }
+}

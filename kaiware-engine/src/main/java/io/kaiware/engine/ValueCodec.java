@@ -1,0 +1,210 @@
+package io.kaiware.engine;
+
+import java.util.Arrays;
+
+/**
+ * The body of a DUMP payload (docs/commands/dump-format.md): a type tag, then the type's encoding.
+ * Lengths and counts are unsigned LEB128 varints; doubles are their IEEE-754 bits, 8 bytes
+ * little-endian; longs likewise 8 bytes little-endian. The caller adds the version and checksum.
+ */
+public final class ValueCodec {
+  private ValueCodec() {}
+
+  public static final int TYPE_STRING = 0;
+  public static final int TYPE_HASH = 1;
+  public static final int TYPE_ZSET = 2;
+  public static final int TYPE_RANKING = 16;
+  public static final int TYPE_WINDOW_COUNTER = 17;
+
+  /** A growable byte buffer with the varint and fixed-width writers the format needs. */
+  public static final class Out {
+    private byte[] buf = new byte[64];
+    private int size;
+
+    private void ensure(int extra) {
+      if (size + extra > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + extra));
+      }
+    }
+
+    public void writeByte(int b) {
+      ensure(1);
+      buf[size++] = (byte) b;
+    }
+
+    public void writeVarint(long n) {
+      ensure(10);
+      while ((n & ~0x7fL) != 0) {
+        buf[size++] = (byte) ((n & 0x7f) | 0x80);
+        n >>>= 7;
+      }
+      buf[size++] = (byte) n;
+    }
+
+    public void writeBytes(byte[] b) {
+      writeVarint(b.length);
+      ensure(b.length);
+      System.arraycopy(b, 0, buf, size, b.length);
+      size += b.length;
+    }
+
+    public void writeLong(long v) {
+      ensure(8);
+      for (int i = 0; i < 8; i++) {
+        buf[size++] = (byte) (v >>> (8 * i));
+      }
+    }
+
+    public void writeDouble(double d) {
+      writeLong(Double.doubleToRawLongBits(d));
+    }
+
+    /** The bytes written, with {@code spare} extra zero bytes at the end (for the trailer). */
+    public byte[] toArray(int spare) {
+      return Arrays.copyOf(buf, size + spare);
+    }
+  }
+
+  /** A reader over {@code [pos, end)}; every read of malformed input throws {@link Malformed}. */
+  public static final class In {
+    private final byte[] p;
+    private int pos;
+    private final int end;
+
+    public In(byte[] p, int pos, int end) {
+      this.p = p;
+      this.pos = pos;
+      this.end = end;
+    }
+
+    public int readByte() {
+      if (pos >= end) {
+        throw Malformed.INSTANCE;
+      }
+      return p[pos++] & 0xff;
+    }
+
+    public long readVarint() {
+      long n = 0;
+      for (int shift = 0; ; shift += 7) {
+        if (shift > 56) {
+          throw Malformed.INSTANCE;
+        }
+        int b = readByte();
+        n |= (long) (b & 0x7f) << shift;
+        if ((b & 0x80) == 0) {
+          return n;
+        }
+      }
+    }
+
+    /** A count or length that must fit in what is left of the input. */
+    public int readLength() {
+      long n = readVarint();
+      if (n < 0 || n > end - pos) {
+        throw Malformed.INSTANCE;
+      }
+      return (int) n;
+    }
+
+    public byte[] readBytes() {
+      int n = readLength();
+      byte[] b = Arrays.copyOfRange(p, pos, pos + n);
+      pos += n;
+      return b;
+    }
+
+    public long readLong() {
+      if (end - pos < 8) {
+        throw Malformed.INSTANCE;
+      }
+      long v = 0;
+      for (int i = 0; i < 8; i++) {
+        v |= (long) (p[pos++] & 0xff) << (8 * i);
+      }
+      return v;
+    }
+
+    public double readDouble() {
+      return Double.longBitsToDouble(readLong());
+    }
+
+    public boolean atEnd() {
+      return pos == end;
+    }
+  }
+
+  /** Thrown (stackless) on a malformed body; {@link #decode} turns it into {@code null}. */
+  public static final class Malformed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final Malformed INSTANCE = new Malformed();
+
+    private Malformed() {
+      super("malformed value", null, false, false);
+    }
+  }
+
+  /** Writes the type tag and body of {@code value}. */
+  public static void encode(Object value, Out out) {
+    if (value instanceof byte[] bytes) {
+      out.writeByte(TYPE_STRING);
+      out.writeBytes(bytes);
+    } else if (value instanceof HashValue hash) {
+      out.writeByte(TYPE_HASH);
+      KeyTable t = hash.table();
+      out.writeVarint(t.size());
+      for (int slot = 0; slot < t.capacity(); slot++) {
+        if (t.occupied(slot)) {
+          out.writeBytes(t.keyAt(slot));
+          out.writeBytes((byte[]) t.valueAt(slot));
+        }
+      }
+    } else if (value instanceof SortedSet zset) {
+      out.writeByte(TYPE_ZSET);
+      out.writeVarint(zset.size());
+      for (SortedSet.Node n = zset.first(); n != null; n = n.next()) {
+        out.writeBytes(n.member());
+        out.writeDouble(n.score());
+      }
+    } else {
+      throw new IllegalArgumentException("no encoding for " + value.getClass());
+    }
+  }
+
+  /** The value encoded in {@code [from, to)}, or {@code null} when it is malformed. */
+  public static Object decode(byte[] p, int from, int to) {
+    In in = new In(p, from, to);
+    try {
+      Object value;
+      switch (in.readByte()) {
+        case TYPE_STRING -> value = in.readBytes();
+        case TYPE_HASH -> {
+          HashValue hash = new HashValue();
+          int n = in.readLength();
+          for (int i = 0; i < n; i++) {
+            if (!hash.put(in.readBytes(), in.readBytes())) {
+              return null;
+            }
+          }
+          value = n == 0 ? null : hash;
+        }
+        case TYPE_ZSET -> {
+          SortedSet zset = new SortedSet();
+          int n = in.readLength();
+          for (int i = 0; i < n; i++) {
+            byte[] member = in.readBytes();
+            double score = in.readDouble();
+            if (Double.isNaN(score) || !zset.put(member, score)) {
+              return null;
+            }
+          }
+          value = n == 0 ? null : zset;
+        }
+        default -> value = null;
+      }
+      return in.atEnd() ? value : null;
+    } catch (Malformed e) {
+      return null;
+    }
+  }
+}
