@@ -32,13 +32,13 @@ import java.util.function.Supplier;
  * <ol>
  *   <li><b>Resolve</b> every address (A and AAAA) with {@link KaiwareResolver}: never stalls on a dead
  *   nameserver.</li>
- *   <li><b>Order</b> them with the {@link AddressSelector}'s policy ({@code round-robin} and
- *   {@code random} spread new connections over backends; {@code rfc6724-strict} shows the pinning of
- *   incident 2).</li>
+ *   <li><b>Back off</b>: addresses that failed recently ({@link AddressBackoff}) are set aside; they
+ *   are still tried, last, soonest out of backoff first.</li>
+ *   <li><b>Order</b> the others with the {@link AddressSelector}'s policy ({@code round-robin} and
+ *   {@code random} spread new connections over the working backends; {@code rfc6724-strict} shows
+ *   the pinning of incident 2).</li>
  *   <li><b>Interleave families</b> (RFC 8305 section 4): after the first address, alternate IPv6 and
  *   IPv4 so a broken family costs one attempt delay, not one per address.</li>
- *   <li><b>Back off</b>: addresses that failed recently ({@link AddressBackoff}) move behind the rest;
- *   they are still tried, last.</li>
  *   <li><b>Race</b> (RFC 8305 section 5): the first address is dialled; when it has neither connected
  *   nor failed after {@code attemptDelayMs} (250 ms by default, the RFC's recommendation), the next
  *   one is dialled <em>as well</em>, and so on. An attempt that fails starts the next one at once. The
@@ -71,7 +71,8 @@ public final class KaiwareConnector implements AutoCloseable {
     this.resolver = b.resolver;
     this.ownsResolver = b.ownsResolver;
     this.selector = b.selector;
-    this.backoff = b.backoff != null ? b.backoff : new AddressBackoff(b.backoffBaseMs, b.backoffMaxMs);
+    this.backoff = b.backoff != null ? b.backoff
+        : new AddressBackoff(b.backoffBaseMs, b.backoffMaxMs >= 0 ? b.backoffMaxMs : Math.max(30_000, b.backoffBaseMs));
     this.attemptDelayMs = b.attemptDelayMs;
     this.connectTimeoutMs = b.connectTimeoutMs;
   }
@@ -123,11 +124,22 @@ public final class KaiwareConnector implements AutoCloseable {
 
   /** The addresses a connect to {@code host:port} would dial now, in order. */
   public List<InetSocketAddress> plan(String host, int port) throws UnknownHostException {
-    List<InetAddress> resolved = resolver.resolveAll(host);
-    List<InetAddress> ordered = interleaveFamilies(selector.order(host, resolved));
-    List<InetSocketAddress> sockets = new ArrayList<>(ordered.size());
-    for (InetAddress a : ordered) sockets.add(new InetSocketAddress(a, port));
-    return backoff.reorder(sockets);
+    List<InetAddress> healthy = new ArrayList<>();
+    List<InetSocketAddress> backedOff = new ArrayList<>();
+    for (InetAddress a : resolver.resolveAll(host)) {
+      InetSocketAddress sa = new InetSocketAddress(a, port);
+      if (backoff.isBackedOff(sa)) {
+        backedOff.add(sa);
+      } else {
+        healthy.add(a);
+      }
+    }
+    // The policy orders the healthy addresses only, so that round-robin and random spread over the
+    // backends that work instead of handing a dead backend's turns to its neighbour.
+    List<InetSocketAddress> plan = new ArrayList<>();
+    for (InetAddress a : interleaveFamilies(selector.order(host, healthy))) plan.add(new InetSocketAddress(a, port));
+    plan.addAll(backoff.reorder(backedOff));
+    return plan;
   }
 
   /**
@@ -256,7 +268,7 @@ public final class KaiwareConnector implements AutoCloseable {
     private int attemptDelayMs = DEFAULT_ATTEMPT_DELAY_MS;
     private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
     private long backoffBaseMs = 1_000;
-    private long backoffMaxMs = 30_000;
+    private long backoffMaxMs = -1; // unset: max(30 s, base)
 
     private Builder(KaiwareResolver resolver) {
       this.resolver = Objects.requireNonNull(resolver);
@@ -273,6 +285,7 @@ public final class KaiwareConnector implements AutoCloseable {
     public Builder connectTimeoutMs(int v) { connectTimeoutMs = positive(v, "connectTimeoutMs"); return this; }
     /** First backoff after a failure; doubles per consecutive failure up to {@code backoffMaxMs}. */
     public Builder backoffBaseMs(long v) { backoffBaseMs = v; return this; }
+    /** Longest backoff (default 30 s, or the base when that is longer). */
     public Builder backoffMaxMs(long v) { backoffMaxMs = v; return this; }
 
     private static int positive(int v, String what) {
