@@ -1,5 +1,6 @@
 package io.kaiware.dns.jvm;
 
+import io.kaiware.dns.resolver.HostsFile;
 import io.kaiware.dns.resolver.KaiwareResolver;
 import io.kaiware.dns.resolver.ResolverConfig;
 import io.kaiware.dns.select.AddressPolicy;

@@ -35,7 +35,7 @@ class KaiwareInetAddressResolverProviderTest {
   void setUp() throws Exception {
     dns = new FakeDnsServer("127.0.0.53", FakeDnsServer.Mode.ANSWER).add("cache.test", "10.0.0.104", "10.0.1.12");
     resolvConf = dir.resolve("resolv.conf");
-    Files.writeString(resolvConf, dns.nameserverLine() + "options timeout:1 attempts:1\n");
+    Files.writeString(resolvConf, dns.nameserverLine() + "options timeout:5 attempts:2\n");
     hosts = dir.resolve("hosts");
     Files.writeString(hosts, "127.0.0.1 localhost\n10.9.8.7 fromhosts.test alias.test\n");
   }

@@ -1,4 +1,4 @@
-package io.kaiware.dns.jvm;
+package io.kaiware.dns.resolver;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,11 +16,11 @@ import java.util.Map;
 import org.xbill.DNS.Address;
 
 /**
- * hosts(5) for the JVM-wide resolver: {@code IP canonical-name [aliases...]}, {@code #} comments.
- * Re-read when the file changes (checked at most once a second). The JDK's built-in resolver gets
- * this from glibc; a replacement must do it itself or {@code localhost} stops resolving.
+ * hosts(5): {@code IP canonical-name [aliases...]}, {@code #} comments. Re-read when the file
+ * changes (checked at most once a second). glibc consults it before DNS ({@code hosts: files dns});
+ * whatever replaces glibc must do the same or {@code localhost} stops resolving. Thread-safe.
  */
-final class HostsFile {
+public final class HostsFile {
   private static final long CHECK_INTERVAL_NANOS = 1_000_000_000L;
 
   private final Path path;
@@ -29,13 +29,18 @@ final class HostsFile {
   private volatile long nextCheckNanos;
   private FileTime loadedMtime;
 
-  HostsFile(Path path) {
+  /** {@code /etc/hosts}. */
+  public static HostsFile system() {
+    return new HostsFile(Path.of("/etc/hosts"));
+  }
+
+  public HostsFile(Path path) {
     this.path = path;
     reloadIfChanged();
   }
 
   /** The addresses of {@code name} in the file (file order), or an empty list. */
-  List<InetAddress> lookup(String name) {
+  public List<InetAddress> lookup(String name) {
     maybeReload();
     String key = name.toLowerCase(Locale.ROOT);
     if (key.endsWith(".")) key = key.substring(0, key.length() - 1);
@@ -44,7 +49,7 @@ final class HostsFile {
   }
 
   /** The first name of {@code address} in the file, or null. */
-  String reverse(InetAddress address) {
+  public String reverse(InetAddress address) {
     maybeReload();
     return byAddress.get(address);
   }
