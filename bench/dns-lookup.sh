@@ -3,7 +3,7 @@
 # InetAddress (glibc) vs Netty's DnsNameResolver (issue 7). Needs root (ip netns).
 #
 #   bench/dns-lookup.sh                                  # 1000 names kaiware-dns, 40 each JDK/Netty
-#   NAMES=1000 SLOW_NAMES=40 SLOW_THREADS=8 bench/dns-lookup.sh
+#   NAMES=1000 SLOW_NAMES=40 SLOW_THREADS=8 WARMUP_NAMES=300 bench/dns-lookup.sh
 #
 # Runs io.kaiware.dns.bench.DnsLookupBenchmark inside a fresh network namespace, whose
 # /etc/resolv.conf (bind-mounted by `ip netns exec` from /etc/netns/$NS/resolv.conf) lists three
@@ -17,6 +17,8 @@ kaiware_find_java || exit 1
 NAMES="${NAMES:-1000}"
 SLOW_NAMES="${SLOW_NAMES:-40}"
 SLOW_THREADS="${SLOW_THREADS:-8}"
+WARMUP_NAMES="${WARMUP_NAMES:-300}"
+EXTRA_ARGS="${EXTRA_ARGS:-}"   # e.g. --skip-slow: kaiware-dns only
 NS="kwdns-bench-$$"
 
 cd "$ROOT"
@@ -39,7 +41,8 @@ printf 'nameserver 127.0.0.2\nnameserver 127.0.0.3\nnameserver 127.0.0.4\n' > "/
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); commit $(git rev-parse --short HEAD)"
 echo "java:    $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
-echo "command: NAMES=$NAMES SLOW_NAMES=$SLOW_NAMES SLOW_THREADS=$SLOW_THREADS bench/dns-lookup.sh"
+echo "command: NAMES=$NAMES SLOW_NAMES=$SLOW_NAMES SLOW_THREADS=$SLOW_THREADS WARMUP_NAMES=$WARMUP_NAMES ${EXTRA_ARGS:+EXTRA_ARGS='$EXTRA_ARGS' }bench/dns-lookup.sh"
 echo
 timeout 900 ip netns exec "$NS" "$JAVA_HOME/bin/java" -Xshare:auto -cp "$CP" \
-  io.kaiware.dns.bench.DnsLookupBenchmark --names "$NAMES" --slow-names "$SLOW_NAMES" --slow-threads "$SLOW_THREADS"
+  io.kaiware.dns.bench.DnsLookupBenchmark --names "$NAMES" --slow-names "$SLOW_NAMES" --slow-threads "$SLOW_THREADS" \
+  --warmup-names "$WARMUP_NAMES" $EXTRA_ARGS
