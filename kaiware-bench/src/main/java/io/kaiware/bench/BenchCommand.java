@@ -9,6 +9,8 @@ import io.kaiware.bench.memory.ListeningPid;
 import io.kaiware.bench.memory.ProcessMemory;
 import io.kaiware.bench.report.Reports;
 import io.kaiware.bench.report.SvgChart;
+import io.kaiware.dns.resolver.HostsFile;
+import io.kaiware.dns.resolver.KaiwareResolver;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -140,7 +142,7 @@ public final class BenchCommand implements Callable<Integer> {
             base = new LoadSettings("target", host, port, rate == null ? 0 : rate, Durations.parseNs(duration),
                     Durations.parseNs(warmup), connections, pipeline, ioThreads, Durations.parseNs(timeout),
                     Durations.parseNs(progressInterval), Durations.parseNs(memoryInterval), seed, workload);
-            runTargets = parseTargets();
+            runTargets = resolveTargets(parseTargets(), stderr);
         } catch (IllegalArgumentException e) {
             stderr.println("kaiware bench: " + e.getMessage());
             stderr.flush();
@@ -205,6 +207,45 @@ public final class BenchCommand implements Callable<Integer> {
             list.add(new Target(name, h, p));
         }
         return list;
+    }
+
+    /**
+     * Resolves every target host once, before the run, through kaiware-dns: the hosts file, then
+     * /etc/resolv.conf with hedged queries (a dead first nameserver costs a hedge delay, not 5 s).
+     * Connections then dial the address; the target keeps its name in reports.
+     */
+    private static List<Target> resolveTargets(List<Target> targets, PrintWriter stderr) {
+        List<Target> out = new ArrayList<>();
+        KaiwareResolver resolver = null;
+        try {
+            for (Target t : targets) {
+                String h = t.host();
+                if (isIpLiteral(h)) {
+                    out.add(t);
+                    continue;
+                }
+                List<InetAddress> found = HostsFile.system().lookup(h);
+                if (found.isEmpty()) {
+                    if (resolver == null) resolver = KaiwareResolver.system();
+                    found = resolver.resolveAll(h);
+                }
+                // Same preference as the JDK's default (java.net.preferIPv6Addresses=false): IPv4 first.
+                InetAddress chosen = found.stream().filter(a -> a instanceof java.net.Inet4Address).findFirst()
+                        .orElse(found.get(0));
+                stderr.printf(Locale.ROOT, "resolved %s -> %s (kaiware-dns)%n", h, chosen.getHostAddress());
+                stderr.flush();
+                out.add(new Target(t.name(), chosen.getHostAddress(), t.port()));
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot resolve target: " + e.getMessage(), e);
+        } finally {
+            if (resolver != null) resolver.close();
+        }
+        return out;
+    }
+
+    private static boolean isIpLiteral(String host) {
+        return host.matches("[0-9.]+") && host.chars().filter(c -> c == '.').count() == 3 || host.indexOf(':') >= 0;
     }
 
     private ProcessMemory memoryOf(Target t, boolean single) {

@@ -70,6 +70,18 @@ class BenchCommandTest {
     }
 
     @Test
+    void targetNamesAreResolvedThroughKaiwareDns() throws Exception {
+        try (FakeRespServer server = new FakeRespServer()) {
+            Outcome o = run("--target", "local=localhost:" + server.port(), "--rate", "200", "--duration", "200ms",
+                    "--connections", "1", "--pid", "-1");
+            assertThat(o.exitCode()).as(o.err()).isZero();
+            // localhost comes from /etc/hosts, as glibc would do it, before any nameserver is asked.
+            assertThat(o.err()).contains("resolved localhost -> 127.0.0.1 (kaiware-dns)");
+            assertThat(server.commands()).isGreaterThanOrEqualTo(40);
+        }
+    }
+
+    @Test
     void deadServerGivesAPartialReportAndExitCode1() throws Exception {
         FakeRespServer server = new FakeRespServer();
         server.dieAfter(2 + 100);

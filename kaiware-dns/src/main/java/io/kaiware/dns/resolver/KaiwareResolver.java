@@ -398,23 +398,24 @@ public final class KaiwareResolver implements AutoCloseable {
         long now = nanoClock.getAsLong();
         if (now - deadline >= 0) return new Result(Outcome.TIMEOUT, null, null);
         // Launch the next server when the hedge delay expired or nothing is in flight.
-        if (next < sequence.size() && (running.isEmpty() || now - nextHedgeAt >= 0)) {
+        // A server still busy with this name from an earlier round (attempts > 1) is not asked
+        // twice at once: its next attempt waits until the current one has failed.
+        boolean nextIsBusy = next < sequence.size() && isRunning(running, sequence.get(next));
+        if (next < sequence.size() && !nextIsBusy && (running.isEmpty() || now - nextHedgeAt >= 0)) {
           ServerHealth s = sequence.get(next);
-          if (!isRunning(running, s)) {
-            int timeoutMs = (int) Math.max(1, Math.min(cfg.timeoutMs(), (deadline - now) / 1_000_000L));
-            long hedge = hedgeDelayNanos(s, cfg);
-            Exchange ex = new Exchange(s.address, query);
-            int slot = next;
-            running.put(slot, new Running(s, ex, now, hedge));
-            boolean tcp = cfg.useVc();
-            queries.execute(() -> done.add(new Done(slot, ex.run(timeoutMs, tcp), System.nanoTime())));
-            nextHedgeAt = now + hedge;
-          }
+          int timeoutMs = (int) Math.max(1, Math.min(cfg.timeoutMs(), (deadline - now) / 1_000_000L));
+          long hedge = hedgeDelayNanos(s, cfg);
+          Exchange ex = new Exchange(s.address, query);
+          int slot = next;
+          running.put(slot, new Running(s, ex, now, hedge));
+          boolean tcp = cfg.useVc();
+          queries.execute(() -> done.add(new Done(slot, ex.run(timeoutMs, tcp), System.nanoTime())));
+          nextHedgeAt = now + hedge;
           next++;
           continue;
         }
         if (running.isEmpty()) return new Result(lastFailure, null, null);
-        long wait = next < sequence.size() ? Math.min(nextHedgeAt, deadline) - now : deadline - now;
+        long wait = next < sequence.size() && !nextIsBusy ? Math.min(nextHedgeAt, deadline) - now : deadline - now;
         Done d = done.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
         if (d == null) continue;
         Running r = running.remove(d.slot);

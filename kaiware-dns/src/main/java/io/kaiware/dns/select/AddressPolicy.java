@@ -12,7 +12,11 @@ public enum AddressPolicy {
   GLIBC("glibc"),
   /** A fresh shuffle per lookup (seedable). */
   RANDOM("random"),
-  /** The answer rotated by a per-name offset that advances on every lookup. */
+  /**
+   * The addresses in a canonical order (IPv4 then IPv6, by bytes), rotated by a per-name offset that
+   * advances on every lookup: consecutive connections go to consecutive backends, whatever order the
+   * DNS server sends.
+   */
   ROUND_ROBIN("round-robin");
 
   private final String id;

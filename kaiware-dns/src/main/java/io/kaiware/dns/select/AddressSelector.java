@@ -52,6 +52,10 @@ public final class AddressSelector {
         }
       }
       case ROUND_ROBIN -> {
+        // Rotate a canonical order (by address bytes), not the answer as received: a DNS server
+        // that rotates its answers itself (round-robin DNS) would otherwise cancel our rotation
+        // out (offset k of an answer already rotated by k starts at 2k: half the backends).
+        out.sort(AddressSelector::compareBytes);
         AtomicInteger off = offsets.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new AtomicInteger());
         if (offsets.size() > 100_000) offsets.clear();
         Collections.rotate(out, -Math.floorMod(off.getAndIncrement(), out.size()));
@@ -65,6 +69,14 @@ public final class AddressSelector {
     Rfc6724.Rule9 r9 = policy == AddressPolicy.RANDOM || policy == AddressPolicy.ROUND_ROBIN
         ? Rfc6724.Rule9.IPV6_ONLY : rule9(policy);
     return Rfc6724.sort(addresses, sources, r9);
+  }
+
+  /** IPv4 before IPv6, then unsigned byte order. */
+  static int compareBytes(InetAddress a, InetAddress b) {
+    byte[] x = a.getAddress();
+    byte[] y = b.getAddress();
+    if (x.length != y.length) return Integer.compare(x.length, y.length);
+    return java.util.Arrays.compareUnsigned(x, y);
   }
 
   static Rfc6724.Rule9 rule9(AddressPolicy p) {

@@ -12,7 +12,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,7 +38,7 @@ public final class FakeDnsServer implements AutoCloseable {
 
   private final DatagramSocket udp;
   private final ServerSocket tcp;
-  private final Map<String, List<InetAddress>> zone = new HashMap<>();
+  private final Map<String, List<InetAddress>> zone = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile Mode mode;
   private volatile int delayMs;
   private volatile long ttl = 60;
@@ -49,12 +48,17 @@ public final class FakeDnsServer implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
 
   public FakeDnsServer(String loopback, Mode mode) throws IOException {
+    this(loopback, 0, mode);
+  }
+
+  /** On a fixed port (53 for resolvers that cannot be told a port, e.g. glibc in a network namespace); 0 = any. */
+  public FakeDnsServer(String loopback, int port, Mode mode) throws IOException {
     this.mode = mode;
     InetAddress ip = InetAddress.getByName(loopback);
     DatagramSocket u = null;
     ServerSocket t = null;
     for (int i = 0; i < 50 && t == null; i++) {
-      u = new DatagramSocket(new InetSocketAddress(ip, 0));
+      u = new DatagramSocket(new InetSocketAddress(ip, port));
       try {
         t = new ServerSocket();
         t.setReuseAddress(true);

@@ -285,4 +285,28 @@ class KaiwareResolverTest {
     assertThat(r.resolveAll("10.1.2.3")).extracting(InetAddress::getHostAddress).containsExactly("10.1.2.3");
     assertThat(s.udpQueries()).isZero();
   }
+  @Test
+  void attemptsRepeatTheServerListAfterEachTimeout() throws Exception {
+    FakeDnsServer dead = server("127.0.0.2", Mode.SILENT);
+    KaiwareResolver r = resolver(fast().timeoutMs(200).attempts(3).lookupDeadlineMs(5_000), dead.address());
+    DnsAnswer a = r.lookup("cache.test.", RecordType.A);
+    assertThat(a.outcome()).isEqualTo(Outcome.TIMEOUT);
+    assertThat(dead.udpQueries()).isEqualTo(3);
+    assertThat(a.attempts()).extracting(Attempt::outcome).containsExactly(Outcome.TIMEOUT, Outcome.TIMEOUT, Outcome.TIMEOUT);
+    assertThat(ms(a)).isBetween(590L, 2_000L);
+
+    FakeDnsServer dead1 = server("127.0.0.3", Mode.SILENT);
+    KaiwareResolver once = resolver(fast().timeoutMs(200).attempts(1).lookupDeadlineMs(5_000), dead1.address());
+    assertThat(once.lookup("cache.test.", RecordType.A).attempts()).hasSize(1);
+    assertThat(dead1.udpQueries()).isEqualTo(1);
+  }
+
+  @Test
+  void singleRequestStillAnswersBothFamilies() throws Exception {
+    FakeDnsServer s = server("127.0.0.2", Mode.ANSWER);
+    KaiwareResolver r = resolver(fast().singleRequest(true), s.address());
+    assertThat(r.resolveAll("dual.test")).extracting(InetAddress::getHostAddress)
+        .containsExactly("2001:db8:0:0:0:0:0:20", "192.0.2.20");
+    assertThat(s.udpQueries()).isEqualTo(2);
+  }
 }

@@ -70,4 +70,18 @@ class AddressSelectorTest {
   void kernelSourceLookupFindsLoopbackWithoutSendingAnything() {
     assertThat(SourceLookup.kernel().source(ip("127.0.0.1"))).contains(ip("127.0.0.1"));
   }
+  @Test
+  void roundRobinIgnoresTheOrderTheDnsServerSends() {
+    // A round-robin DNS server rotates its answer on every query; rotating that again by our own
+    // offset would start at offset 2k and use only half of the backends.
+    AddressSelector s = new AddressSelector(AddressPolicy.ROUND_ROBIN, SAME_SUBNET, 1);
+    Map<InetAddress, Integer> counts = new HashMap<>();
+    for (int i = 0; i < 1000; i++) {
+      List<InetAddress> answer = new java.util.ArrayList<>(FOUR);
+      java.util.Collections.rotate(answer, -i);
+      counts.merge(s.order("cache.test", answer).get(0), 1, Integer::sum);
+    }
+    assertThat(counts).hasSize(4);
+    assertThat(counts.values()).allSatisfy(v -> assertThat(v).isEqualTo(250));
+  }
 }
