@@ -3,6 +3,7 @@ package io.kaiware.command;
 import io.kaiware.command.connection.ConnectionCommands;
 import io.kaiware.command.hash.HashCommands;
 import io.kaiware.command.keys.KeyCommands;
+import io.kaiware.command.observe.ObservabilityCommands;
 import io.kaiware.command.server.ServerCommands;
 import io.kaiware.command.string.StringCommands;
 import io.kaiware.command.transaction.TransactionCommands;
@@ -21,7 +22,7 @@ public final class StandardCommands {
     specs.addAll(StringCommands.specs());
     specs.addAll(KeyCommands.specs());
     specs.addAll(TransactionCommands.specs());
-    specs.addAll(io.kaiware.command.observe.ObservabilityCommands.specs());
+    specs.addAll(ObservabilityCommands.specs());
     specs.addAll(HashCommands.specs());
     specs.addAll(ZSetCommands.specs());
     return new CommandTable(specs);
