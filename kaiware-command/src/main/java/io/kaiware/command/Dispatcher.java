@@ -4,6 +4,7 @@ import io.kaiware.command.config.ServerConfig;
 import io.kaiware.command.observe.CommandLatency;
 import io.kaiware.command.observe.LatencyMonitor;
 import io.kaiware.command.observe.SlowLog;
+import io.kaiware.command.observe.WriteDelayWatch;
 import io.kaiware.command.transaction.Transaction;
 import io.kaiware.command.transaction.TransactionCommands;
 import io.kaiware.resp.RespWriter;
@@ -39,6 +40,7 @@ public final class Dispatcher {
       new java.util.concurrent.ConcurrentSkipListMap<>();
   private final SlowLog slowLog = new SlowLog();
   private final LatencyMonitor latencyMonitor = new LatencyMonitor();
+  private final WriteDelayWatch writeDelays = new WriteDelayWatch(latencyMonitor);
   /** latency-tracking: whether each call is recorded into its command's histogram. */
   private boolean latencyTracking = true;
 
@@ -63,9 +65,11 @@ public final class Dispatcher {
       slowLog.configure(config.getLong("slowlog-log-slower-than"), config.getInt("slowlog-max-len"));
       latencyMonitor.configure(config.getLong("latency-monitor-threshold"));
       latencyTracking = config.getBool("latency-tracking");
+      writeDelays.configure(config.getLong("write-delay-warn-ms"));
     };
     apply.run();
-    for (String key : new String[] {"slowlog-log-slower-than", "slowlog-max-len", "latency-monitor-threshold", "latency-tracking"}) {
+    for (String key : new String[] {"slowlog-log-slower-than", "slowlog-max-len", "latency-monitor-threshold", "latency-tracking",
+        "write-delay-warn-ms"}) {
       config.onChange(key, p -> apply.run());
     }
   }
@@ -78,6 +82,11 @@ public final class Dispatcher {
   /** LATENCY's events: slow commands here, GC pauses and other spikes from elsewhere in the process. */
   public LatencyMonitor latencyMonitor() {
     return latencyMonitor;
+  }
+
+  /** The "writes delayed" warning for batches that took too long to apply or commit. */
+  public WriteDelayWatch writeDelays() {
+    return writeDelays;
   }
 
   public CommandTable table() {

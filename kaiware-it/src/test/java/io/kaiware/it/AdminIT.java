@@ -21,6 +21,7 @@ import redis.clients.jedis.util.SafeEncoder;
 class AdminIT {
 
   private static final ProtocolCommand DEBUG = () -> SafeEncoder.encode("DEBUG");
+  private static final ProtocolCommand LATENCY = () -> SafeEncoder.encode("LATENCY");
   private static KaiwareProcess server;
   private static int adminPort;
   private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -112,6 +113,22 @@ class AdminIT {
       } finally {
         jedis.sendCommand(DEBUG, SafeEncoder.encode("LEAK-DRILL"), SafeEncoder.encode("RESET"));
       }
+    }
+  }
+
+  /** A batch that stalls the engine is reported as delayed writes: a LATENCY "batch-apply" event (and a log line). */
+  @Test
+  void stalledBatchIsReportedAsDelayedWrites() {
+    try (Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+      jedis.configSet("write-delay-warn-ms", "50");
+      jedis.sendCommand(DEBUG, SafeEncoder.encode("SLEEP"), SafeEncoder.encode("0.12"));
+      @SuppressWarnings("unchecked")
+      List<List<Object>> latest = (List<List<Object>>) jedis.sendCommand(LATENCY, SafeEncoder.encode("LATEST"));
+      List<String> events = latest.stream().map(e -> SafeEncoder.encode((byte[]) e.get(0))).toList();
+      assertThat(events).contains("batch-apply");
+      long maxMs = latest.stream().filter(e -> SafeEncoder.encode((byte[]) e.get(0)).equals("batch-apply"))
+          .mapToLong(e -> (Long) e.get(2)).findFirst().orElseThrow();
+      assertThat(maxMs).isGreaterThanOrEqualTo(120);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.kaiware.server;
 
 import io.kaiware.command.ClientSession;
+import io.kaiware.command.observe.WriteDelayWatch;
 import io.kaiware.resp.RespLimits;
 import io.kaiware.resp.RespProtocolException;
 import io.kaiware.resp.RespRequestDecoder;
@@ -106,6 +107,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     server.stats().addInput(in.readableBytes());
     cumulation = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
     long nowMs = server.clock().millis();
+    long startNs = System.nanoTime();
+    int startReadable = cumulation.readableBytes();
+    int executed = 0;
     try {
       for (;;) {
         decoder.setAuthenticated(session.authenticated());
@@ -118,6 +122,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             pendingOut = ctx.alloc().ioBuffer(256);
           }
           server.engine().execute(session, request, pendingOut, nowMs);
+          executed++;
           if (session.closeAfterReply()) {
             closing = true;
             break;
@@ -131,6 +136,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
       }
     } catch (RespProtocolException e) {
       protocolError(ctx, e);
+    }
+    if (executed > 0) {
+      long tookNs = System.nanoTime() - startNs;
+      WriteDelayWatch delays = server.engine().dispatcher().writeDelays();
+      if (delays.isDelayed(tookNs)) {
+        int consumed = cumulation == null ? startReadable : startReadable - cumulation.readableBytes();
+        delays.report("apply", tookNs, executed, consumed, nowMs);
+      }
     }
     if (cumulation != null && !cumulation.isReadable()) {
       cumulation.release();

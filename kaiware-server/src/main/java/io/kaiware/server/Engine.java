@@ -36,12 +36,29 @@ final class Engine {
    * after a command that asks to close the connection (QUIT, SHUTDOWN, CLIENT KILL of itself).
    */
   void execute(ClientSession session, List<byte[][]> commands, ByteBuf out, long nowMs) {
-    for (int i = 0, n = commands.size(); i < n; i++) {
+    long startNs = System.nanoTime();
+    int n = commands.size();
+    for (int i = 0; i < n; i++) {
       execute(session, commands.get(i), out, nowMs);
       if (session.closeAfterReply()) {
-        return;
+        break;
       }
     }
+    long tookNs = System.nanoTime() - startNs;
+    if (dispatcher.writeDelays().isDelayed(tookNs)) {
+      dispatcher.writeDelays().report("apply", tookNs, n, requestBytes(commands), nowMs);
+    }
+  }
+
+  /** The arguments' bytes of a batch (only computed for a delayed batch). */
+  private static long requestBytes(List<byte[][]> commands) {
+    long bytes = 0;
+    for (byte[][] command : commands) {
+      for (byte[] arg : command) {
+        bytes += arg.length;
+      }
+    }
+    return bytes;
   }
 
   void execute(ClientSession session, byte[][] command, ByteBuf out, long nowMs) {

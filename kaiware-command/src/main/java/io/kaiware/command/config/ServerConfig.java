@@ -53,6 +53,8 @@ public final class ServerConfig {
     c.integer("slowlog-max-len", 128, 0, Integer.MAX_VALUE, true, "Slow log length.");
     c.integer("latency-monitor-threshold", 100, 0, Long.MAX_VALUE, true,
         "Record latency events (slow commands, GC pauses) of at least N ms for LATENCY; 0 = off. Redis's default is 0.");
+    c.integer("write-delay-warn-ms", 100, 0, Long.MAX_VALUE, true,
+        "Log 'writes delayed: T ms, N commands, B bytes' when a batch takes at least N ms to apply or commit; 0 = off.");
     c.bool("latency-tracking", true, true, "Track per-command latency percentiles (INFO latencystats, LATENCY HISTOGRAM).");
     c.string("latency-tracking-info-percentiles", "50 99 99.9", true, "Percentiles INFO latencystats reports.");
     // --- Redis parameters tools read; answered, not acted on
