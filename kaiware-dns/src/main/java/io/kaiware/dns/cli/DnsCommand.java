@@ -2,6 +2,7 @@ package io.kaiware.dns.cli;
 
 import io.kaiware.dns.resolver.Attempt;
 import io.kaiware.dns.resolver.DnsAnswer;
+import io.kaiware.dns.resolver.HostsFile;
 import io.kaiware.dns.resolver.KaiwareResolver;
 import io.kaiware.dns.resolver.ResolvConf;
 import io.kaiware.dns.resolver.ResolverConfig;
@@ -56,6 +57,13 @@ public class DnsCommand implements Callable<Integer> {
       description = "Pretend the host's source address is ADDR (default: ask the kernel).")
   String source;
 
+  @Option(names = "--hosts", paramLabel = "PATH", defaultValue = "/etc/hosts",
+      description = "Hosts file consulted before DNS, as glibc and the JVM do (default: ${DEFAULT-VALUE}).")
+  Path hostsFile;
+
+  @Option(names = "--no-hosts", description = "Skip the hosts file: always ask the nameservers.")
+  boolean noHosts;
+
   @Option(names = "--seed", defaultValue = "0", description = "Seed of the random policy (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -81,6 +89,19 @@ public class DnsCommand implements Callable<Integer> {
         config.timeoutMs(), config.attempts(), config.ndots(), config.search(),
         (config.rotate() ? ", rotate" : "") + (config.useVc() ? ", use-vc" : "")
             + (config.singleRequest() ? ", single-request" : ""));
+
+    List<InetAddress> fromHosts = noHosts ? List.of() : new HostsFile(hostsFile).lookup(name);
+    if (!fromHosts.isEmpty()) {
+      out.println();
+      out.printf("Hosts file %s: %s%n", hostsFile, fromHosts.stream().map(InetAddress::getHostAddress).toList());
+      out.println("  (answered from the hosts file: no nameserver is asked; --no-hosts asks them anyway)");
+      out.println();
+      printSelection(out, fromHosts, chosen, sources);
+      out.println();
+      out.printf("Total time: %.1f ms%n", (System.nanoTime() - start) / 1e6);
+      out.flush();
+      return 0;
+    }
 
     out.println();
     out.println("Nameservers (each asked alone for A, one attempt):");

@@ -26,7 +26,7 @@ class DnsCommandTest {
       CommandLine cl = new CommandLine(new DnsCommand());
       cl.setOut(new PrintWriter(sw));
       int code = cl.execute("cache.test.", "--resolv-conf", conf.toString(), "--policy", "rfc6724-strict",
-          "--source", "10.0.1.3");
+          "--source", "10.0.1.3", "--hosts", dir.resolve("no-hosts-file").toString());
       String out = sw.toString();
       assertThat(code).as(out).isZero();
       // Each nameserver's answer time or failure.
@@ -44,6 +44,34 @@ class DnsCommandTest {
       assertThat(out).containsPattern("rank: rfc6724=2 rfc6724-strict=1 glibc=2 random=\\d round-robin=2");
       assertThat(out).contains("common prefix 23 bits", "common prefix 22 bits", "decided by Rule 10 (order kept)");
       assertThat(out).contains("Total time:");
+    }
+  }
+
+  /** A name in the hosts file is answered there, as glibc and the JVM do, without asking a nameserver. */
+  @Test
+  void hostsFileAnswersFirst(@TempDir Path dir) throws Exception {
+    try (FakeDnsServer good = new FakeDnsServer("127.0.0.3", Mode.ANSWER).add("cache.test", "10.0.0.104")) {
+      Path conf = dir.resolve("resolv.conf");
+      Files.writeString(conf, good.nameserverLine() + "options timeout:1 attempts:1\n");
+      Path hosts = dir.resolve("hosts");
+      Files.writeString(hosts, "127.0.0.1 localhost\n10.9.9.9 cache.test cache\n");
+      StringWriter sw = new StringWriter();
+      CommandLine cl = new CommandLine(new DnsCommand());
+      cl.setOut(new PrintWriter(sw));
+      int code = cl.execute("cache.test", "--resolv-conf", conf.toString(), "--hosts", hosts.toString(),
+          "--source", "10.0.1.3");
+      String out = sw.toString();
+      assertThat(code).as(out).isZero();
+      assertThat(out).contains("Hosts file " + hosts + ": [10.9.9.9]").contains("1. 10.9.9.9")
+          .doesNotContain("Nameservers").doesNotContain("10.0.0.104");
+
+      StringWriter dns = new StringWriter();
+      cl = new CommandLine(new DnsCommand());
+      cl.setOut(new PrintWriter(dns));
+      code = cl.execute("cache.test", "--resolv-conf", conf.toString(), "--hosts", hosts.toString(),
+          "--source", "10.0.1.3", "--no-hosts");
+      assertThat(code).as(dns.toString()).isZero();
+      assertThat(dns.toString()).doesNotContain("Hosts file").contains("1. 10.0.0.104");
     }
   }
 
