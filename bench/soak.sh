@@ -17,7 +17,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 kaiware_find_java || exit 1
 
 DURATION="${DURATION:-10m}"
-WARMUP="${WARMUP:-60s}"
+WARMUP="${WARMUP:-2m}"
 RATE="${RATE:-2500}"
 KEYS="${KEYS:-100000}"
 VALUE_SIZE="${VALUE_SIZE:-32}"
@@ -36,7 +36,7 @@ trap cleanup EXIT
 
 if [ -z "${PORT:-}" ]; then
   PORT=16399
-  JAVA_OPTS_USED="${KAIWARE_JAVA_OPTS:--XX:+UseZGC -Xms256m}"
+  JAVA_OPTS_USED="${KAIWARE_JAVA_OPTS:-$KAIWARE_SERVER_JAVA_OPTS_DEFAULT}"
   KAIWARE_JAVA_OPTS="$JAVA_OPTS_USED -Xlog:gc*:file=$OUT/gc.log:uptime,level,tags" KAIWARE_NO_BUILD=1 \
     "$ROOT/bin/kaiware" server --port "$PORT" --dir "$OUT" --loglevel warning > "$OUT/server.log" 2>&1 &
   SERVER_PID=$!
@@ -52,7 +52,7 @@ fi
 echo "soak:   $RATE SET/s, $KEYS keys, ${VALUE_SIZE} B values, $CONNECTIONS connections, warm-up $WARMUP, measured $DURATION"
 echo "out:    $OUT"
 set +e
-KAIWARE_JAVA_OPTS="${BENCH_JAVA_OPTS:--XX:+UseZGC -Xms256m}" KAIWARE_NO_BUILD=1 "$ROOT/bin/kaiware" bench --port "$PORT" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
+KAIWARE_JAVA_OPTS="${BENCH_JAVA_OPTS:-$KAIWARE_TOOL_JAVA_OPTS_DEFAULT}" KAIWARE_NO_BUILD=1 "$ROOT/bin/kaiware" bench --port "$PORT" --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" \
   -c "$CONNECTIONS" --command set --keys "$KEYS" --value-size "$VALUE_SIZE" --memory-interval 5s \
   ${SERVER_PID:+--pid "$SERVER_PID"} --out "$OUT" --format json > "$OUT/report.json"
 bench_exit=$?

@@ -3,6 +3,7 @@
 #
 #   bench/vs-redis.sh                      # ping,set,get; -n 200000 -c 50; -P 1 and -P 16
 #   TESTS=ping,set,get,incr,mset REQUESTS=200000 CLIENTS=50 PIPELINES="1 16" bench/vs-redis.sh
+#   MIXED_DURATION=0 bench/vs-redis.sh     # skip the mixed 90/10 GET/SET run over 1M keys (kaiware bench)
 #
 # Prints every figure and the Kaiware/Redis ratio (throughput: higher is better; p99: lower is better).
 # Both servers run at the same time on this machine but are measured one after the other.
@@ -19,6 +20,8 @@ KEYSPACE="${KEYSPACE:-}"
 REDIS_PORT="${REDIS_PORT:-16379}"
 KAIWARE_PORT="${KAIWARE_PORT:-16380}"
 KAIWARE_OPTS="${KAIWARE_OPTS:-}"
+MIXED_DURATION="${MIXED_DURATION:-10s}"
+MIXED_KEYS="${MIXED_KEYS:-1000000}"
 
 if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/null; then
   echo "installing redis-server and redis-tools (Debian) ..." >&2
@@ -69,3 +72,17 @@ for p in $PIPELINES; do
   paste -d, "$WORK/redis.csv" "$WORK/kaiware.csv" | tr -d '"' | \
     awk -F, -v p="$p" '{ printf "%-12s %3s %14.0f %14.0f %6.2fx   %8.3fms %8.3fms %6.2fx\n", $1, p, $2, $10, $10/$2, $7, $15, ($7 > 0 ? $15/$7 : 0) }'
 done
+
+if [ "$MIXED_DURATION" != 0 ]; then
+  # redis-benchmark has no mixed workload: kaiware bench drives both servers with the same schedule.
+  # First every key is written (sequential SETs, pipelined), so GETs hit.
+  for port in "$REDIS_PORT" "$KAIWARE_PORT"; do
+    KAIWARE_NO_BUILD=1 timeout 300 "$ROOT/bin/kaiware" bench --port "$port" --command set --keys "$MIXED_KEYS" \
+      --pipeline 16 --connections "$CLIENTS" --duration 10s --format csv >/dev/null
+  done
+  echo
+  echo "mixed: kaiware bench --command get:90,set:10 --keys $MIXED_KEYS --key-distribution uniform -c $CLIENTS -P 16 --duration $MIXED_DURATION --warmup 3s"
+  KAIWARE_NO_BUILD=1 timeout 600 "$ROOT/bin/kaiware" bench --target "redis=127.0.0.1:$REDIS_PORT" \
+    --target "kaiware=127.0.0.1:$KAIWARE_PORT" --command get:90,set:10 --keys "$MIXED_KEYS" \
+    --key-distribution uniform --connections "$CLIENTS" --pipeline 16 --duration "$MIXED_DURATION" --warmup 3s
+fi

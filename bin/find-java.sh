@@ -36,3 +36,12 @@ kaiware_find_java() {
   fi
   export JAVA_HOME="$best"
 }
+
+# JVM options when KAIWARE_JAVA_OPTS is not set (chosen from soak runs: docs/operations.md, "GC and
+# heap defaults"). The server: generational ZGC (sub-millisecond pauses); a 1 GiB heap committed and
+# touched at start, so private memory does not creep up as the heap grows (it may still grow past
+# 1 GiB, up to 1/4 of RAM, when data needs it); a collection at least every 30 s, so the collector's
+# own native memory reaches its steady size in the first minute and heap-after-GC is fresh enough
+# to show a leak within minutes. Short-lived tools (bench, dns, --version): ZGC, small initial heap.
+KAIWARE_SERVER_JAVA_OPTS_DEFAULT="-XX:+UseZGC -Xms1g -XX:+AlwaysPreTouch -XX:ZCollectionInterval=30"
+KAIWARE_TOOL_JAVA_OPTS_DEFAULT="-XX:+UseZGC -Xms256m"
