@@ -11,8 +11,7 @@
 # Every run is bounded by `timeout`; the servers are stopped on exit.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-. "$ROOT/bin/find-java.sh"
-kaiware_find_java || exit 1
+. "$ROOT/bench/lib.sh"
 
 ROUNDS="${ROUNDS:-3}"
 REQUESTS="${REQUESTS:-400000}"
@@ -23,24 +22,12 @@ COMPARE_DURATION="${COMPARE_DURATION:-60s}"
 REDIS_PORT="${REDIS_PORT:-16479}"
 KAIWARE_PORT="${KAIWARE_PORT:-16480}"
 
-if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/null; then
-  echo "installing redis-server and redis-tools (Debian) ..." >&2
-  apt-get update -qq >&2 && apt-get install -y -qq redis-server redis-tools >&2
-  pkill -x redis-server || true
-fi
-
+bench_ensure_redis
 "$ROOT/bin/kaiware" build >/dev/null
 WORK="$(mktemp -d)"
-cleanup() {
-  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
-  [ -n "${KAIWARE_PID:-}" ] && kill "$KAIWARE_PID" 2>/dev/null && wait "$KAIWARE_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
-  --dir "$WORK" --logfile "$WORK/redis.log"
-for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+trap bench_stop_servers EXIT
+bench_start_redis "$REDIS_PORT"
+bench_wait_ping "$REDIS_PORT"
 
 kbench() {
   KAIWARE_NO_BUILD=1 timeout 300 "$ROOT/bin/kaiware" bench "$@"
@@ -64,9 +51,8 @@ for p in 1 16; do
 done
 
 if [ "$COMPARE_DURATION" != 0 ]; then
-  KAIWARE_NO_BUILD=1 "$ROOT/bin/kaiware" server --port "$KAIWARE_PORT" --dir "$WORK" --loglevel warning > "$WORK/kaiware.log" 2>&1 &
-  KAIWARE_PID=$!
-  for _ in $(seq 1 300); do redis-cli -p "$KAIWARE_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  bench_start_kaiware "$KAIWARE_PORT"
+  bench_wait_ping "$KAIWARE_PORT"
   echo
   echo "kaiware bench --target kaiware=127.0.0.1:$KAIWARE_PORT --target redis=127.0.0.1:$REDIS_PORT --rate $RATE --duration $COMPARE_DURATION --warmup 10s --command set --keys 100000 --value-size 32"
   echo "(load average $(cut -d' ' -f1-3 /proc/loadavg))"

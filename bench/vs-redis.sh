@@ -9,8 +9,7 @@
 # Both servers run at the same time on this machine but are measured one after the other.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-. "$ROOT/bin/find-java.sh"
-kaiware_find_java || exit 1
+. "$ROOT/bench/lib.sh"
 
 TESTS="${TESTS:-ping,set,get}"
 REQUESTS="${REQUESTS:-200000}"
@@ -23,34 +22,14 @@ KAIWARE_OPTS="${KAIWARE_OPTS:-}"
 MIXED_DURATION="${MIXED_DURATION:-10s}"
 MIXED_KEYS="${MIXED_KEYS:-1000000}"
 
-if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/null; then
-  echo "installing redis-server and redis-tools (Debian) ..." >&2
-  apt-get update -qq >&2 && apt-get install -y -qq redis-server redis-tools >&2
-  pkill -x redis-server || true
-fi
-
+bench_ensure_redis
 "$ROOT/bin/kaiware" build >/dev/null
 WORK="$(mktemp -d)"
-cleanup() {
-  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
-  [ -n "${KAIWARE_PID:-}" ] && kill "$KAIWARE_PID" 2>/dev/null && wait "$KAIWARE_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
-  --dir "$WORK" --logfile "$WORK/redis.log"
+trap bench_stop_servers EXIT
+bench_start_redis "$REDIS_PORT"
 # shellcheck disable=SC2086
-KAIWARE_NO_BUILD=1 "$ROOT/bin/kaiware" server --port "$KAIWARE_PORT" --dir "$WORK" --loglevel warning $KAIWARE_OPTS > "$WORK/kaiware.log" 2>&1 &
-KAIWARE_PID=$!
-ready=0
-for _ in $(seq 1 300); do
-  if redis-cli -p "$KAIWARE_PORT" ping >/dev/null 2>&1 && redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then ready=1; break; fi
-  sleep 0.1
-done
-if [ "$ready" != 1 ]; then
-  echo "servers did not answer PING within 30 s; kaiware log:" >&2; cat "$WORK/kaiware.log" >&2; exit 1
-fi
+bench_start_kaiware "$KAIWARE_PORT" $KAIWARE_OPTS
+bench_wait_ping "$REDIS_PORT" "$KAIWARE_PORT"
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(redis-server --version | cut -d' ' -f1-3)"
 echo "kaiware: $(redis-cli -p "$KAIWARE_PORT" info server | grep -E '^kaiware_(version|git_commit)' | tr -d '\r' | tr '\n' ' ')"

@@ -1,0 +1,50 @@
+# shellcheck shell=bash
+# Sourced by the bench scripts: the JDK, the redis tools, and servers started for one run.
+# The caller sets ROOT and WORK (a scratch directory removed on exit) before starting servers.
+. "$ROOT/bin/find-java.sh"
+kaiware_find_java || exit 1
+
+# Installs Debian's redis-server and redis-tools when missing (stopping the service it starts).
+bench_ensure_redis() {
+  if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/null; then
+    echo "installing redis-server and redis-tools (Debian) ..." >&2
+    apt-get update -qq >&2 && apt-get install -y -qq redis-server redis-tools >&2
+    pkill -x redis-server || true
+  fi
+}
+
+# Waits up to 30 s for PONG on each port given; fails with the logs in $WORK otherwise.
+bench_wait_ping() {
+  local port
+  for port in "$@"; do
+    for _ in $(seq 1 300); do
+      redis-cli -p "$port" ping >/dev/null 2>&1 && continue 2
+      sleep 0.1
+    done
+    echo "no PONG from port $port within 30 s; logs:" >&2
+    tail -n 20 "$WORK"/*.log >&2 || true
+    return 1
+  done
+}
+
+# bench_start_redis PORT: a throwaway redis-server (no persistence) in $WORK.
+bench_start_redis() {
+  redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+    --dir "$WORK" --logfile "$WORK/redis.log"
+}
+
+# bench_start_kaiware PORT [server options ...]: the built server in the background; sets KAIWARE_PID.
+bench_start_kaiware() {
+  local port="$1"
+  shift
+  KAIWARE_NO_BUILD=1 "$ROOT/bin/kaiware" server --port "$port" --dir "$WORK" --loglevel warning "$@" \
+    > "$WORK/kaiware.log" 2>&1 &
+  KAIWARE_PID=$!
+}
+
+# Stops what bench_start_redis / bench_start_kaiware started and removes $WORK.
+bench_stop_servers() {
+  [ -n "${REDIS_PORT:-}" ] && redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  if [ -n "${KAIWARE_PID:-}" ]; then kill "$KAIWARE_PID" 2>/dev/null && wait "$KAIWARE_PID" 2>/dev/null || true; fi
+  [ -n "${WORK:-}" ] && rm -rf "$WORK"
+}
