@@ -34,6 +34,11 @@ import java.util.TreeSet;
  *       W windows); a bucket leaving a window is subtracted from that window's aggregate, member by
  *       member. A top-N read walks the aggregate's skip list from its tail (O(log N + N)), a rank
  *       is one O(log N) lookup.</li>
+ *   <li>Reads never update the aggregates (only writes do), so after a bucket boundary and before
+ *       the next write a named window's aggregate may still hold a bucket or two that have left
+ *       it. Such a read walks the aggregate from its top with those buckets subtracted (hash
+ *       lookups), stopping once the next aggregate score cannot beat the N-th answer: a few
+ *       entries more than an exact read on leaderboard-like data.</li>
  *   <li>Any other window ({@code LAST ms}) is answered from the per-bucket skip lists with Fagin's
  *       threshold algorithm: the buckets are walked in descending score order in turn; each member
  *       met for the first time is summed over the window's buckets by hash lookups; the walk stops
@@ -376,7 +381,7 @@ public final class Ranking implements CollectionValue {
     }
     long want = offset + count;
     TreeSet<Entry> best = new TreeSet<>(BEST_FIRST);
-    thresholdScan(bucketsWithin(spanMs(span), t), new ScanVisitor() {
+    scan(span, t, new ScanVisitor() {
       @Override
       public void seen(byte[] member, long sum) {
         if (sum != 0) {
@@ -425,7 +430,7 @@ public final class Ranking implements CollectionValue {
     }
     Entry self = new Entry(member, score);
     long[] above = {0};
-    thresholdScan(within, new ScanVisitor() {
+    scan(span, t, new ScanVisitor() {
       @Override
       public void seen(byte[] m, long sum) {
         if (sum != 0 && BEST_FIRST.compare(new Entry(m, sum), self) < 0) {
@@ -439,6 +444,73 @@ public final class Ranking implements CollectionValue {
       }
     });
     return new Ranked(above[0], score);
+  }
+
+  /** The named window that keeps an aggregate for {@code span}, or -1. */
+  private int windowFor(Span span) {
+    if (span instanceof Named n) {
+      return n.window();
+    }
+    if (span instanceof Last l) {
+      for (int w = 0; w < windowMs.length; w++) {
+        if (windowMs[w] == l.ms()) {
+          return w;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Answers a span that has no exact aggregate at read time {@code t}. A named window whose
+   * aggregate still holds a few buckets that have left it (reads after a bucket boundary, before
+   * the next write) walks that aggregate with the stale buckets subtracted; otherwise the
+   * threshold algorithm runs over the window's buckets.
+   */
+  private void scan(Span span, long t, ScanVisitor visitor) {
+    int w = windowFor(span);
+    if (w >= 0) {
+      int held = windowBuckets[w];
+      int from = buckets.size() - held;
+      int to = from;
+      while (to < buckets.size() && buckets.get(to).startMs <= t - windowMs[w]) {
+        to++;
+      }
+      int stale = to - from;
+      if (stale <= held - stale) {
+        correctedScan(windowSums[w], buckets.subList(from, to), visitor);
+        return;
+      }
+    }
+    thresholdScan(bucketsWithin(spanMs(span), t), visitor);
+  }
+
+  /**
+   * Walks {@code sums} from the top, reporting each member's sum minus its scores in
+   * {@code stale}. A member not reached yet sums at most the next aggregate score plus what the
+   * stale buckets' negative scores could add back.
+   */
+  static void correctedScan(SortedSet sums, List<Bucket> stale, ScanVisitor visitor) {
+    long slack = 0;
+    for (Bucket b : stale) {
+      SortedSet.Node lowest = b.scores.first();
+      if (lowest != null && lowest.score() < 0) {
+        slack -= (long) lowest.score();
+      }
+    }
+    for (SortedSet.Node x = sums.last(); x != null; ) {
+      scannedEntries++;
+      long sum = (long) x.score();
+      for (Bucket b : stale) {
+        SortedSet.Node n = b.scores.node(x.member());
+        sum -= n == null ? 0 : (long) n.score();
+      }
+      visitor.seen(x.member(), sum);
+      x = x.previous();
+      if (x == null || visitor.enough((long) x.score() + slack)) {
+        return;
+      }
+    }
   }
 
   /** What the threshold scan reports, and when it may stop. */
