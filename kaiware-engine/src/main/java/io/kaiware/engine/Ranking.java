@@ -19,7 +19,9 @@ import java.util.TreeSet;
  * counts, and a bucket leaves the window at {@code start + L}); a member's score over the window
  * is the sum of its scores in those buckets. Scores are 64-bit integers kept within +-2^53 (so the
  * sums are exact, also as the doubles the skip lists hold); a member whose total is 0 is absent.
- * All time is every increment since creation: it is never dropped. Buckets whose start is
+ * A named window can instead be a <em>period</em> ({@code PERIOD name ms}): it holds the buckets
+ * since the latest multiple of its length since the Unix epoch ("today" in UTC for 86400000), and
+ * empties at each boundary. All time is every increment since creation: it is never dropped. Buckets whose start is
  * {@code <= now - retentionMs} can be in no window any more and are dropped; the retention is at
  * least the longest named window.
  *
@@ -95,6 +97,8 @@ public final class Ranking implements CollectionValue {
   private final long retentionMs;
   private final byte[][] windowNames;
   private final long[] windowMs;
+  /** Whether a named window is a period (tumbling, aligned to multiples of its length) rather than sliding. */
+  private final boolean[] periodic;
   private final SortedSet[] windowSums;
   /** For each named window, how many of the newest buckets its aggregate holds. */
   private final int[] windowBuckets;
@@ -109,6 +113,14 @@ public final class Ranking implements CollectionValue {
    * valid (see {@link #validate}).
    */
   public Ranking(long bucketMs, long retentionMs, byte[][] windowNames, long[] windowMs) {
+    this(bucketMs, retentionMs, windowNames, windowMs, new boolean[windowMs.length]);
+  }
+
+  /**
+   * As above, where {@code periodic[w]} makes window w a period: it holds the buckets since the
+   * last multiple of its length (since the Unix epoch), and empties at each such boundary.
+   */
+  public Ranking(long bucketMs, long retentionMs, byte[][] windowNames, long[] windowMs, boolean[] periodic) {
     long retention = Math.max(retentionMs, bucketMs);
     for (long w : windowMs) {
       retention = Math.max(retention, w);
@@ -117,6 +129,7 @@ public final class Ranking implements CollectionValue {
     this.retentionMs = retention;
     this.windowNames = windowNames.clone();
     this.windowMs = windowMs.clone();
+    this.periodic = periodic.clone();
     this.windowSums = new SortedSet[windowMs.length];
     for (int w = 0; w < windowSums.length; w++) {
       windowSums[w] = new SortedSet();
@@ -126,6 +139,12 @@ public final class Ranking implements CollectionValue {
 
   /** Why the configuration is invalid, or {@code null} when it is fine. */
   public static String validate(long bucketMs, long retentionMs, byte[][] windowNames, long[] windowMs) {
+    return validate(bucketMs, retentionMs, windowNames, windowMs, new boolean[windowMs.length]);
+  }
+
+  /** Why the configuration is invalid, or {@code null} when it is fine. */
+  public static String validate(long bucketMs, long retentionMs, byte[][] windowNames, long[] windowMs,
+      boolean[] periodic) {
     if (bucketMs <= 0) {
       return "BUCKET must be positive";
     }
@@ -139,6 +158,9 @@ public final class Ranking implements CollectionValue {
     for (int i = 0; i < windowMs.length; i++) {
       if (windowMs[i] < bucketMs) {
         return "a WINDOW must be at least one BUCKET long";
+      }
+      if (periodic[i] && windowMs[i] % bucketMs != 0) {
+        return "a PERIOD must be a multiple of BUCKET";
       }
       longest = Math.max(longest, windowMs[i]);
       for (int j = 0; j < i; j++) {
@@ -173,6 +195,18 @@ public final class Ranking implements CollectionValue {
     return windowMs[w];
   }
 
+  public boolean periodic(int w) {
+    return periodic[w];
+  }
+
+  /**
+   * Named window {@code w} at time {@code t} holds the buckets whose start is above this: {@code t -
+   * length} for a sliding window, the start of the current period minus 1 for a period.
+   */
+  private long cutoff(int w, long t) {
+    return periodic[w] ? Math.floorDiv(t, windowMs[w]) * windowMs[w] - 1 : t - windowMs[w];
+  }
+
   /** The named window called {@code name}, or -1. */
   public int window(byte[] name) {
     for (int w = 0; w < windowNames.length; w++) {
@@ -185,7 +219,7 @@ public final class Ranking implements CollectionValue {
 
   /** Buckets held (after dropping those out of retention at {@code nowMs}). */
   public int bucketCount(long nowMs) {
-    return bucketsWithin(retentionMs, readTime(nowMs)).size();
+    return bucketsAfter(readTime(nowMs) - retentionMs).size();
   }
 
   /** Members with a non-zero all-time score. */
@@ -211,7 +245,7 @@ public final class Ranking implements CollectionValue {
     clockMs = nowMs;
     int n = buckets.size();
     for (int w = 0; w < windowMs.length; w++) {
-      long cutoff = clockMs - windowMs[w];
+      long cutoff = cutoff(w, clockMs);
       while (windowBuckets[w] > 0) {
         Bucket oldest = buckets.get(n - windowBuckets[w]);
         if (oldest.startMs > cutoff) {
@@ -317,7 +351,7 @@ public final class Ranking implements CollectionValue {
   /** Whether named window {@code w}'s aggregate is exact at read time {@code t}: none of its buckets has left. */
   private boolean fresh(int w, long t) {
     int held = windowBuckets[w];
-    return held == 0 || buckets.get(buckets.size() - held).startMs > t - windowMs[w];
+    return held == 0 || buckets.get(buckets.size() - held).startMs > cutoff(w, t);
   }
 
   /**
@@ -331,7 +365,7 @@ public final class Ranking implements CollectionValue {
       case Named n -> fresh(n.window(), t) ? windowSums[n.window()] : null;
       case Last l -> {
         for (int w = 0; w < windowMs.length; w++) {
-          if (windowMs[w] == l.ms() && fresh(w, t)) {
+          if (!periodic[w] && windowMs[w] == l.ms() && fresh(w, t)) {
             yield windowSums[w];
           }
         }
@@ -340,17 +374,17 @@ public final class Ranking implements CollectionValue {
     };
   }
 
-  private long spanMs(Span span) {
+  /** The buckets of {@code span} at read time {@code t} start above this (never beyond the retention). */
+  private long spanCutoff(Span span, long t) {
     return switch (span) {
-      case AllTime a -> Long.MAX_VALUE;
-      case Named n -> windowMs[n.window()];
-      case Last l -> l.ms();
+      case AllTime a -> t - retentionMs; // unused: all time always has its aggregate
+      case Named n -> cutoff(n.window(), t);
+      case Last l -> t - Math.min(l.ms(), retentionMs);
     };
   }
 
-  /** The buckets inside the last {@code ms} (at most the retention) at read time {@code t}. */
-  private List<Bucket> bucketsWithin(long ms, long t) {
-    long cutoff = t - Math.min(ms, retentionMs);
+  /** The buckets whose start is above {@code cutoff}. */
+  private List<Bucket> bucketsAfter(long cutoff) {
     int from = buckets.size();
     while (from > 0 && buckets.get(from - 1).startMs > cutoff) {
       from--;
@@ -418,7 +452,7 @@ public final class Ranking implements CollectionValue {
       long rank = sums.size() - 1 - sums.rankOfNode(n);
       return new Ranked(rank, (long) n.score());
     }
-    List<Bucket> within = bucketsWithin(spanMs(span), t);
+    List<Bucket> within = bucketsAfter(spanCutoff(span, t));
     long sum = 0;
     for (Bucket b : within) {
       SortedSet.Node n = b.scores.node(member);
@@ -453,7 +487,7 @@ public final class Ranking implements CollectionValue {
     }
     if (span instanceof Last l) {
       for (int w = 0; w < windowMs.length; w++) {
-        if (windowMs[w] == l.ms()) {
+        if (!periodic[w] && windowMs[w] == l.ms()) {
           return w;
         }
       }
@@ -473,7 +507,8 @@ public final class Ranking implements CollectionValue {
       int held = windowBuckets[w];
       int from = buckets.size() - held;
       int to = from;
-      while (to < buckets.size() && buckets.get(to).startMs <= t - windowMs[w]) {
+      long cutoff = cutoff(w, t);
+      while (to < buckets.size() && buckets.get(to).startMs <= cutoff) {
         to++;
       }
       int stale = to - from;
@@ -482,7 +517,7 @@ public final class Ranking implements CollectionValue {
         return;
       }
     }
-    thresholdScan(bucketsWithin(spanMs(span), t), visitor);
+    thresholdScan(bucketsAfter(spanCutoff(span, t)), visitor);
   }
 
   /**
@@ -618,6 +653,7 @@ public final class Ranking implements CollectionValue {
     config.writeLong(retentionMs);
     for (int w = 0; w < windowMs.length; w++) {
       config.writeBytes(windowNames[w]);
+      config.writeByte(periodic[w] ? 1 : 0);
       config.writeLong(windowMs[w]);
     }
     sink.element("!config".getBytes(StandardCharsets.US_ASCII), config.toArray(0));
@@ -659,6 +695,7 @@ public final class Ranking implements CollectionValue {
     out.writeVarint(windowMs.length);
     for (int w = 0; w < windowMs.length; w++) {
       out.writeBytes(windowNames[w]);
+      out.writeByte(periodic[w] ? 1 : 0);
       out.writeLong(windowMs[w]);
     }
     out.writeVarint(allTime.size());
@@ -688,14 +725,20 @@ public final class Ranking implements CollectionValue {
     }
     byte[][] names = new byte[windows][];
     long[] lengths = new long[windows];
+    boolean[] periods = new boolean[windows];
     for (int w = 0; w < windows; w++) {
       names[w] = in.readBytes();
+      int kind = in.readByte();
+      if (kind > 1) {
+        throw ValueCodec.Malformed.INSTANCE;
+      }
+      periods[w] = kind == 1;
       lengths[w] = in.readLong();
     }
-    if (validate(bucketMs, retentionMs, names, lengths) != null) {
+    if (validate(bucketMs, retentionMs, names, lengths, periods) != null) {
       throw ValueCodec.Malformed.INSTANCE;
     }
-    Ranking r = new Ranking(bucketMs, retentionMs, names, lengths);
+    Ranking r = new Ranking(bucketMs, retentionMs, names, lengths, periods);
     if (r.retentionMs != retentionMs) {
       throw ValueCodec.Malformed.INSTANCE;
     }
@@ -728,7 +771,7 @@ public final class Ranking implements CollectionValue {
     }
     // Rebuild the named windows' aggregates from the buckets they hold at the clock.
     for (int w = 0; w < windows; w++) {
-      List<Bucket> within = r.bucketsWithin(lengths[w], r.clockMs);
+      List<Bucket> within = r.bucketsAfter(r.cutoff(w, r.clockMs));
       r.windowBuckets[w] = within.size();
       for (Bucket b : within) {
         for (SortedSet.Node x = b.scores.first(); x != null; x = x.next()) {
@@ -743,7 +786,7 @@ public final class Ranking implements CollectionValue {
   void checkInvariants() {
     for (int w = 0; w < windowMs.length; w++) {
       SortedSet expected = new SortedSet();
-      List<Bucket> within = bucketsWithin(windowMs[w], clockMs);
+      List<Bucket> within = bucketsAfter(cutoff(w, clockMs));
       if (within.size() != windowBuckets[w]) {
         throw new AssertionError("window " + w + " holds " + windowBuckets[w] + " buckets, expected " + within.size());
       }

@@ -44,13 +44,18 @@ class RankingTest {
     }
 
     Map<String, Long> sums(Long windowMs, long now) {
+      return sums(windowMs, false, now);
+    }
+
+    Map<String, Long> sums(Long windowMs, boolean period, long now) {
       long t = Math.max(clock, now); // reads never move the clock
       if (windowMs == null) {
         return allTime;
       }
+      long from = period ? Math.floorDiv(t, windowMs) * windowMs : t - Math.min(windowMs, retentionMs) + 1;
       Map<String, Long> sums = new HashMap<>();
       for (Event e : events) {
-        if (e.bucketStart() > t - Math.min(windowMs, retentionMs)) {
+        if (e.bucketStart() >= from) {
           sums.merge(e.member(), e.amount(), Long::sum);
         }
       }
@@ -58,8 +63,12 @@ class RankingTest {
     }
 
     List<Ranking.Entry> sorted(Long windowMs, long now) {
+      return sorted(windowMs, false, now);
+    }
+
+    List<Ranking.Entry> sorted(Long windowMs, boolean period, long now) {
       List<Ranking.Entry> out = new ArrayList<>();
-      sums(windowMs, now).forEach((m, s) -> {
+      sums(windowMs, period, now).forEach((m, s) -> {
         if (s != 0) {
           out.add(new Ranking.Entry(bytes(m), s));
         }
@@ -84,11 +93,12 @@ class RankingTest {
   @Test
   void agreesWithAReferenceModelUnderRandomOperations() {
     Random random = new Random(20261125);
-    byte[][] names = {bytes("short"), bytes("long")};
-    long[] lengths = {3_000, 10_000};
+    byte[][] names = {bytes("short"), bytes("long"), bytes("period")};
+    long[] lengths = {3_000, 10_000, 5_000};
+    boolean[] periodic = {false, false, true};
     long[] lasts = {1, 999, 1_000, 2_500, 3_000, 7_000, 10_000, 15_000, 40_000};
     for (int round = 0; round < 40; round++) {
-      Ranking ranking = new Ranking(1_000, 15_000, names, lengths);
+      Ranking ranking = new Ranking(1_000, 15_000, names, lengths, periodic);
       Model model = new Model(1_000, 15_000);
       long now = 1_700_000_000_000L + random.nextInt(1_000);
       int members = 5 + random.nextInt(60);
@@ -110,6 +120,7 @@ class RankingTest {
           assertThat(ranking.incrBy(bytes(m), amount, now)).isEqualTo(model.incr(m, amount, now));
         } else {
           Long windowMs;
+          boolean period = false;
           Ranking.Span span;
           switch (random.nextInt(3)) {
             case 0 -> {
@@ -117,8 +128,9 @@ class RankingTest {
               span = new Ranking.AllTime();
             }
             case 1 -> {
-              int w = random.nextInt(2);
+              int w = random.nextInt(3);
               windowMs = lengths[w];
+              period = periodic[w];
               span = new Ranking.Named(w);
             }
             default -> {
@@ -129,12 +141,12 @@ class RankingTest {
           if (kind < 8) {
             int offset = random.nextInt(4) == 0 ? random.nextInt(10) : 0;
             int count = 1 + random.nextInt(12);
-            List<Ranking.Entry> expected = model.sorted(windowMs, now);
+            List<Ranking.Entry> expected = model.sorted(windowMs, period, now);
             expected = expected.subList(Math.min(offset, expected.size()), Math.min(offset + count, expected.size()));
             assertThat(text(ranking.top(span, offset, count, now))).as("top %s", span).isEqualTo(text(expected));
           } else {
             String m = "m" + random.nextInt(members + 2);
-            List<Ranking.Entry> all = model.sorted(windowMs, now);
+            List<Ranking.Entry> all = model.sorted(windowMs, period, now);
             Ranking.Ranked expected = null;
             for (int i = 0; i < all.size(); i++) {
               if (new String(all.get(i).member(), StandardCharsets.ISO_8859_1).equals(m)) {
@@ -153,8 +165,10 @@ class RankingTest {
           Ranking restored = (Ranking) ValueCodec.decode(body, 0, body.length);
           restored.checkInvariants();
           assertThat(digest(restored, now)).isEqualTo(digest(ranking, now));
-          assertThat(text(restored.top(new Ranking.Named(0), 0, 100, now)))
-              .isEqualTo(text(ranking.top(new Ranking.Named(0), 0, 100, now)));
+          for (int w = 0; w < 3; w++) {
+            assertThat(text(restored.top(new Ranking.Named(w), 0, 100, now)))
+                .isEqualTo(text(ranking.top(new Ranking.Named(w), 0, 100, now)));
+          }
         }
       }
       ranking.checkInvariants();
@@ -176,6 +190,19 @@ class RankingTest {
     // Reads never move the clock: a write back in time acts at the latest write (11_200).
     assertThat(r.incrBy(bytes("a"), 1, 9_000)).isEqualTo(6);
     assertThat(r.top(new Ranking.Named(0), 0, 10, 9_000)).extracting(Ranking.Entry::score).containsExactly(7L, 6L);
+  }
+
+  @Test
+  void aPeriodEmptiesAtEachMultipleOfItsLength() {
+    Ranking r = new Ranking(1_000, 0, new byte[][] {bytes("day")}, new long[] {86_400_000}, new boolean[] {true});
+    long midnight = 1_700_006_400_000L; // 2023-11-15T00:00:00Z, a multiple of 86400000
+    r.incrBy(bytes("a"), 5, midnight - 1);
+    assertThat(r.rank(bytes("a"), new Ranking.Named(0), midnight - 1)).isEqualTo(new Ranking.Ranked(0, 5));
+    assertThat(r.rank(bytes("a"), new Ranking.Named(0), midnight)).isNull(); // read path: stale aggregate
+    r.incrBy(bytes("b"), 2, midnight + 1);
+    assertThat(r.top(new Ranking.Named(0), 0, 10, midnight + 1)).extracting(Ranking.Entry::score).containsExactly(2L);
+    assertThat(r.top(new Ranking.Last(86_400_000), 0, 10, midnight + 1)).extracting(Ranking.Entry::score).containsExactly(5L, 2L);
+    r.checkInvariants();
   }
 
   @Test

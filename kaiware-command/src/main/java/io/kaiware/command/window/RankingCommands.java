@@ -31,7 +31,7 @@ public final class RankingCommands {
     return List.of(
         command("ranking.create").arity(-4).flags(WRITE, DENYOOM).keys(1, 1, 1).group("ranking").since("0.1.0")
             .complexity("O(1)")
-            .summary("Creates a ranking with time buckets of BUCKET ms, kept for RETENTION ms, and named windows.")
+            .summary("Creates a ranking with time buckets of BUCKET ms, kept for RETENTION ms, named sliding windows and named periods.")
             .handler(RankingCommands::create).build(),
         command("ranking.incrby").arity(4).flags(WRITE, DENYOOM, FAST).keys(1, 1, 1).group("ranking").since("0.1.0")
             .complexity("O((W+1)*log(N)) with W the number of named windows and N the members of the ranking.")
@@ -61,21 +61,24 @@ public final class RankingCommands {
     return v;
   }
 
-  /** RANKING.CREATE key BUCKET ms [RETENTION ms] [WINDOW name ms ...] */
+  /** RANKING.CREATE key BUCKET ms [RETENTION ms] [WINDOW name ms ...] [PERIOD name ms ...] */
   private static void create(CommandContext ctx) {
     long bucket = -1;
     long retention = 0;
     List<byte[]> names = new ArrayList<>();
     List<Long> lengths = new ArrayList<>();
+    List<Boolean> periods = new ArrayList<>();
     for (int i = 2; i < ctx.argc(); i++) {
       boolean more = i + 1 < ctx.argc();
       if (ctx.argIs(i, "BUCKET") && more) {
         bucket = positiveMs(ctx, ++i, "BUCKET");
       } else if (ctx.argIs(i, "RETENTION") && more) {
         retention = positiveMs(ctx, ++i, "RETENTION");
-      } else if (ctx.argIs(i, "WINDOW") && i + 2 < ctx.argc()) {
+      } else if ((ctx.argIs(i, "WINDOW") || ctx.argIs(i, "PERIOD")) && i + 2 < ctx.argc()) {
+        boolean period = ctx.argIs(i, "PERIOD");
+        periods.add(period);
         names.add(ctx.arg(++i));
-        lengths.add(positiveMs(ctx, ++i, "WINDOW"));
+        lengths.add(positiveMs(ctx, ++i, period ? "PERIOD" : "WINDOW"));
       } else {
         throw new CommandError(CommandError.SYNTAX);
       }
@@ -85,14 +88,19 @@ public final class RankingCommands {
     }
     byte[][] nameArray = names.toArray(new byte[0][]);
     long[] lengthArray = lengths.stream().mapToLong(Long::longValue).toArray();
-    String invalid = Ranking.validate(bucket, retention, nameArray, lengthArray);
+    boolean[] periodArray = new boolean[periods.size()];
+    for (int i = 0; i < periodArray.length; i++) {
+      periodArray[i] = periods.get(i);
+    }
+    String invalid = Ranking.validate(bucket, retention, nameArray, lengthArray, periodArray);
     if (invalid != null) {
       throw new CommandError("ERR " + invalid);
     }
     if (ctx.db().lookup(ctx.arg(1), ctx.nowMs()) >= 0) {
       throw new CommandError("ERR key already exists");
     }
-    ctx.db().table().put(ctx.arg(1), new Ranking(bucket, retention, nameArray, lengthArray), KeyTable.NO_EXPIRY);
+    ctx.db().table().put(ctx.arg(1), new Ranking(bucket, retention, nameArray, lengthArray, periodArray),
+        KeyTable.NO_EXPIRY);
     ctx.reply().ok();
   }
 
@@ -231,9 +239,10 @@ public final class RankingCommands {
     reply.bulk("windows");
     reply.arrayHeader(ranking.windowCount());
     for (int w = 0; w < ranking.windowCount(); w++) {
-      reply.arrayHeader(2);
+      reply.arrayHeader(3);
       reply.bulk(ranking.windowName(w));
       reply.integer(ranking.windowMs(w));
+      reply.bulk(ranking.periodic(w) ? "period" : "sliding");
     }
     reply.bulk("buckets");
     reply.integer(ranking.bucketCount(ctx.nowMs()));

@@ -87,7 +87,27 @@ class RankingCommandsTest {
     assertThat(r.exec("RANKING.TOP", "gifts", "10", "LAST", "10000")).isEqualTo(List.of());
     assertThat(r.exec("RANKING.TOP", "gifts", "1", "ALL")).isEqualTo(List.of(List.of(0L, "bob", 70L)));
     assertThat(r.exec("RANKING.INFO", "gifts")).isEqualTo(List.of("bucket", 1000L, "retention", 10000L,
-        "windows", List.of(List.of("3s", 3000L), List.of("10s", 10000L)), "buckets", 0L, "members", 2L));
+        "windows", List.of(List.of("3s", 3000L, "sliding"), List.of("10s", 10000L, "sliding")), "buckets", 0L, "members", 2L));
+  }
+
+  @Test
+  void periodsEmptyAtEachBoundary() {
+    long midnight = 1_700_006_400_000L; // 2023-11-15T00:00:00Z
+    r.now(midnight - 2_000);
+    assertThat(r.exec("RANKING.CREATE", "daily", "BUCKET", "60000", "PERIOD", "today", "86400000", "WINDOW", "1h", "3600000"))
+        .isEqualTo("OK");
+    assertThat(r.exec("RANKING.CREATE", "bad", "BUCKET", "7000", "PERIOD", "p", "10000"))
+        .isEqualTo(new Err("ERR a PERIOD must be a multiple of BUCKET"));
+    r.exec("RANKING.INCRBY", "daily", "10", "late-night");
+    assertThat(r.exec("RANKING.TOP", "daily", "5", "WINDOW", "today")).isEqualTo(List.of(List.of(0L, "late-night", 10L)));
+    r.now(midnight);
+    assertThat(r.exec("RANKING.TOP", "daily", "5", "WINDOW", "today")).isEqualTo(List.of());
+    assertThat(r.exec("RANKING.TOP", "daily", "5", "WINDOW", "1h")).isEqualTo(List.of(List.of(0L, "late-night", 10L)));
+    r.exec("RANKING.INCRBY", "daily", "3", "early-bird");
+    assertThat(r.exec("RANKING.TOP", "daily", "5", "WINDOW", "today")).isEqualTo(List.of(List.of(0L, "early-bird", 3L)));
+    assertThat(r.exec("RANKING.RANK", "daily", "early-bird", "WINDOW", "1h")).isEqualTo(List.of(1L, 3L));
+    assertThat(r.exec("RANKING.INFO", "daily")).isEqualTo(List.of("bucket", 60000L, "retention", 86400000L,
+        "windows", List.of(List.of("today", 86400000L, "period"), List.of("1h", 3600000L, "sliding")), "buckets", 2L, "members", 2L));
   }
 
   @Test
@@ -116,7 +136,7 @@ class RankingCommandsTest {
     Map<Object, Object> info = new LinkedHashMap<>();
     info.put("bucket", 1000L);
     info.put("retention", 10000L);
-    info.put("windows", List.of(List.of("3s", 3000L), List.of("10s", 10000L)));
+    info.put("windows", List.of(List.of("3s", 3000L, "sliding"), List.of("10s", 10000L, "sliding")));
     info.put("buckets", 1L);
     info.put("members", 1L);
     assertThat(r.exec("RANKING.INFO", "gifts")).isEqualTo(info);
