@@ -43,7 +43,7 @@ public final class RankingCommands {
                 + "per bucket, B buckets; E is small on skewed scores, at worst every entry).")
             .summary("Returns the top members (rank, member, score) over all time, a named window or the last ms.")
             .handler(RankingCommands::top).build(),
-        command("ranking.rank").arity(-3).flags(READONLY, FAST).keys(1, 1, 1).group("ranking").since("0.1.0")
+        command("ranking.rank").arity(-3).flags(READONLY).keys(1, 1, 1).group("ranking").since("0.1.0")
             .complexity("O(log(N)) for ALL and named windows; a threshold-algorithm merge for other spans.")
             .summary("Returns a member's rank (0 = best) and score over all time, a named window or the last ms.")
             .handler(RankingCommands::rank).build(),
