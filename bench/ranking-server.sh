@@ -17,6 +17,11 @@ redis-cli -p "$PORT" RANKING.CREATE board BUCKET 1000 WINDOW 1m 60000 WINDOW 10m
 echo "== RANKING.INCRBY, zipf over 100k members, 50 connections, pipeline 16 =="
 "$ROOT/bin/kaiware" bench --port "$PORT" --connections 50 --pipeline 16 --duration "$DURATION" --warmup 3s \
   --template "RANKING.INCRBY board 7 member:__key__" --keys 100000 --key-distribution zipf
+echo "== for comparison: ZINCRBY zboard 7 member:__key__ on a plain sorted set, same load =="
+"$ROOT/bin/kaiware" bench --port "$PORT" --connections 50 --pipeline 16 --duration 5s \
+  --template "ZINCRBY zboard 1 member:__key__" --keys 100000 --key-distribution sequential >/dev/null
+"$ROOT/bin/kaiware" bench --port "$PORT" --connections 50 --pipeline 16 --duration "$DURATION" --warmup 3s \
+  --template "ZINCRBY zboard 7 member:__key__" --keys 100000 --key-distribution zipf
 redis-cli -p "$PORT" RANKING.INFO board | tr '\n' ' '; echo
 echo "== RANKING.TOP board 10 WINDOW 10m, 50 connections, pipeline 16 =="
 "$ROOT/bin/kaiware" bench --port "$PORT" --connections 50 --pipeline 16 --duration "$DURATION" --warmup 3s \
