@@ -46,8 +46,9 @@ public final class WindowCounter implements CollectionValue {
     java.util.Arrays.fill(starts, EMPTY);
   }
 
+  /** {@code ceil(windowMs / precisionMs)} without overflow (a window near Long.MAX_VALUE is valid input). */
   private static long slotsFor(long windowMs, long precisionMs) {
-    return (windowMs + precisionMs - 1) / precisionMs;
+    return windowMs / precisionMs + (windowMs % precisionMs == 0 ? 0 : 1);
   }
 
   /** Why the configuration is invalid, or {@code null}. */

@@ -40,6 +40,8 @@ class WindowCommandsTest {
     assertThat(r.exec("WINDOW.INCRBY", "views", "-1")).isEqualTo(new Err("ERR increment must not be negative"));
     assertThat(r.exec("WINDOW.INCRBY", "x", "1", "WINDOW", "1000", "PRECISION", "2000"))
         .isEqualTo(new Err("ERR PRECISION must be between 1 and WINDOW"));
+    assertThat(r.exec("WINDOW.INCRBY", "x", "1", "WINDOW", "9223372036854775807", "PRECISION", "2"))
+        .isEqualTo(new Err("ERR WINDOW / PRECISION must be at most 100000")); // found by ValueCodecFuzzer
     assertThat(r.exec("WINDOW.COUNT", "views", "LAST", "60001")).isEqualTo(new Err("ERR LAST is longer than the counter's window (60000 ms)"));
     assertThat(r.exec("WINDOW.COUNT", "views", "LAST")).isEqualTo(new Err("ERR syntax error"));
     assertThat(r.exec("WINDOW.INCRBY", "d", "1", "WINDOW", "60000")).isEqualTo(1L); // default precision: 1000
