@@ -3,6 +3,15 @@ package io.kaiware.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.ArrayOutput;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.ProtocolKeyword;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -15,7 +24,8 @@ import redis.clients.jedis.util.SafeEncoder;
 
 /**
  * Kaiware's own RANKING.* and WINDOW.* commands through an unmodified Jedis (sendCommand with a
- * custom command), over a real socket. The server uses its own clock here, so windows are long
+ * custom command, RESP2) and Lettuce (dispatch with a custom keyword; Lettuce negotiates RESP3),
+ * over a real socket. The server uses its own clock here, so windows are long
  * enough (one hour) that no answer depends on when the test runs; the time-dependent behaviour is
  * tested on the engine clock in kaiware-command.
  */
@@ -80,6 +90,53 @@ class WindowCommandsIT {
       assertThat(jedis.restore("rl2", 0, dumped)).isEqualTo("OK");
       assertThat(jedis.sendCommand(cmd("WINDOW.COUNT"), "rl2")).isEqualTo(2L);
       assertThat(jedis.del("gifts", "rl", "rl2")).isEqualTo(3);
+    }
+  }
+
+  /** Custom command names for Lettuce's dispatch. */
+  enum Kaiware implements ProtocolKeyword {
+    RANKING_CREATE("RANKING.CREATE"), RANKING_INCRBY("RANKING.INCRBY"), RANKING_TOP("RANKING.TOP"),
+    WINDOW_INCRBY("WINDOW.INCRBY"), WINDOW_ALLOW("WINDOW.ALLOW");
+
+    private final byte[] bytes;
+
+    Kaiware(String name) {
+      this.bytes = name.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public byte[] getBytes() {
+      return bytes;
+    }
+  }
+
+  @Test
+  void rankingsAndRateLimitsThroughLettuceOverResp3() {
+    RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", server.port()));
+    try (StatefulRedisConnection<String, String> conn = client.connect()) {
+      var sync = conn.sync();
+      assertThat(sync.clientInfo()).contains("resp=3");
+      sync.del("lboard", "lrl");
+      sync.dispatch(Kaiware.RANKING_CREATE, new io.lettuce.core.output.StatusOutput<>(StringCodec.UTF8),
+          new CommandArgs<>(StringCodec.UTF8).addKey("lboard").add("BUCKET").add(1000).add("PERIOD").add("day").add(86_400_000));
+      for (String[] gift : new String[][] {{"5", "a"}, {"9", "b"}, {"7", "a"}}) {
+        sync.dispatch(Kaiware.RANKING_INCRBY, new IntegerOutput<>(StringCodec.UTF8),
+            new CommandArgs<>(StringCodec.UTF8).addKey("lboard").add(gift[0]).add(gift[1]));
+      }
+      List<Object> top = sync.dispatch(Kaiware.RANKING_TOP, new ArrayOutput<>(StringCodec.UTF8),
+          new CommandArgs<>(StringCodec.UTF8).addKey("lboard").add(5).add("ALL"));
+      assertThat(top).isEqualTo(List.of(List.of(0L, "a", 12L), List.of(1L, "b", 9L)));
+      Long count = sync.dispatch(Kaiware.WINDOW_INCRBY, new IntegerOutput<>(StringCodec.UTF8),
+          new CommandArgs<>(StringCodec.UTF8).addKey("lrl").add(3).add("WINDOW").add(3_600_000));
+      assertThat(count).isEqualTo(3L);
+      List<Object> denied = sync.dispatch(Kaiware.WINDOW_ALLOW, new ArrayOutput<>(StringCodec.UTF8),
+          new CommandArgs<>(StringCodec.UTF8).addKey("lrl").add(3));
+      assertThat(denied.subList(0, 2)).isEqualTo(List.of(0L, 3L));
+      assertThat(sync.type("lboard")).isEqualTo("ranking");
+      assertThat(sync.type("lrl")).isEqualTo("window-counter");
+      assertThat(sync.del("lboard", "lrl")).isEqualTo(2L);
+    } finally {
+      client.shutdown();
     }
   }
 }
