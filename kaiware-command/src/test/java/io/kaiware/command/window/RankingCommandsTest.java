@@ -111,6 +111,24 @@ class RankingCommandsTest {
   }
 
   @Test
+  void writesDirtyWatchAndReadsDoNot() {
+    leaderboard();
+    CommandHarness other = r.otherClient();
+    r.exec("WATCH", "gifts");
+    r.advance(20_000); // buckets would have left: reads still change nothing
+    other.exec("RANKING.TOP", "gifts", "3", "WINDOW", "3s");
+    other.exec("RANKING.RANK", "gifts", "x", "LAST", "5000");
+    r.exec("MULTI");
+    r.exec("RANKING.INCRBY", "gifts", "1", "a");
+    assertThat(r.exec("EXEC")).isEqualTo(List.of(1L));
+    r.exec("WATCH", "gifts");
+    other.exec("RANKING.INCRBY", "gifts", "1", "b");
+    r.exec("MULTI");
+    r.exec("RANKING.INCRBY", "gifts", "1", "a");
+    assertThat(r.exec("EXEC")).isNull();
+  }
+
+  @Test
   void spanErrors() {
     leaderboard();
     assertThat(r.exec("RANKING.TOP", "gifts", "3", "WINDOW", "nope")).isEqualTo(new Err("ERR no such window"));
