@@ -7,6 +7,8 @@ import io.kaiware.command.observe.ObservabilityCommands;
 import io.kaiware.command.server.ServerCommands;
 import io.kaiware.command.string.StringCommands;
 import io.kaiware.command.transaction.TransactionCommands;
+import io.kaiware.command.window.RankingCommands;
+import io.kaiware.command.window.WindowCommands;
 import io.kaiware.command.zset.ZSetCommands;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,8 @@ public final class StandardCommands {
     specs.addAll(ObservabilityCommands.specs());
     specs.addAll(HashCommands.specs());
     specs.addAll(ZSetCommands.specs());
+    specs.addAll(RankingCommands.specs());
+    specs.addAll(WindowCommands.specs());
     return new CommandTable(specs);
   }
 }

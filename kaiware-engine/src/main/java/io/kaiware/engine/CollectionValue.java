@@ -34,6 +34,16 @@ public interface CollectionValue {
    */
   void digestElements(ElementSink sink);
 
+  /**
+   * As {@link #digestElements(ElementSink)}, for a digest taken at command time {@code nowMs}:
+   * values with parts that age out (rankings' buckets, window counters' sub-buckets) leave out
+   * what is logically gone at that time, so two engines that differ only in what they have
+   * reclaimed agree.
+   */
+  default void digestElements(ElementSink sink, long nowMs) {
+    digestElements(sink);
+  }
+
   /** The heap bytes of a {@code byte[]} of {@code length} bytes (16 B header, 8 B alignment). */
   static long arrayBytes(int length) {
     return (16L + length + 7) & ~7L;

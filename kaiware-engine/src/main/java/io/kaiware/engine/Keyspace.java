@@ -106,7 +106,7 @@ public final class Keyspace {
         }
         java.util.Arrays.fill(keyDigest, (byte) 0);
         mixDigest(sha1, keyDigest, t.keyAt(slot));
-        valueDigest(sha1, keyDigest, t.valueAt(slot), t.expireAtMs(slot));
+        valueDigest(sha1, keyDigest, t.valueAt(slot), t.expireAtMs(slot), nowMs);
         xorDigest(sha1, result, keyDigest);
       }
     }
@@ -122,14 +122,14 @@ public final class Keyspace {
     int slot = db.lookup(key, nowMs);
     byte[] d = new byte[20];
     if (slot >= 0) {
-      valueDigest(sha1(), d, db.table().valueAt(slot), db.table().expireAtMs(slot));
+      valueDigest(sha1(), d, db.table().valueAt(slot), db.table().expireAtMs(slot), nowMs);
     }
     return hex(d);
   }
 
   private static final byte[] EXPIRE_MARK = "!!expire!!".getBytes(StandardCharsets.US_ASCII);
 
-  private static void valueDigest(MessageDigest sha1, byte[] digest, Object value, long expireAtMs) {
+  private static void valueDigest(MessageDigest sha1, byte[] digest, Object value, long expireAtMs, long nowMs) {
     if (value instanceof byte[] bytes) {
       mixDigest(sha1, digest, bytes);
     } else if (value instanceof CollectionValue collection) {
@@ -144,7 +144,7 @@ public final class Keyspace {
         for (int i = 0; i < 20; i++) {
           digest[i] ^= element[i];
         }
-      });
+      }, nowMs);
     } else {
       mixDigest(sha1, digest, value.getClass().getName().getBytes(StandardCharsets.US_ASCII));
     }

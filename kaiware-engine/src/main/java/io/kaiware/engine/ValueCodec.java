@@ -166,6 +166,12 @@ public final class ValueCodec {
         out.writeBytes(n.member());
         out.writeDouble(n.score());
       }
+    } else if (value instanceof Ranking ranking) {
+      out.writeByte(TYPE_RANKING);
+      ranking.encode(out);
+    } else if (value instanceof WindowCounter counter) {
+      out.writeByte(TYPE_WINDOW_COUNTER);
+      counter.encode(out);
     } else {
       throw new IllegalArgumentException("no encoding for " + value.getClass());
     }
@@ -200,6 +206,8 @@ public final class ValueCodec {
           }
           value = n == 0 ? null : zset;
         }
+        case TYPE_RANKING -> value = Ranking.decode(in);
+        case TYPE_WINDOW_COUNTER -> value = WindowCounter.decode(in);
         default -> value = null;
       }
       return in.atEnd() ? value : null;
