@@ -23,7 +23,7 @@ REDIS_PORT="${REDIS_PORT:-16479}"
 KAIWARE_PORT="${KAIWARE_PORT:-16480}"
 
 bench_ensure_redis
-"$ROOT/bin/kaiware" build >/dev/null
+"$ROOT/bin/kaiware" build --if-needed >/dev/null
 WORK="$(mktemp -d)"
 trap bench_stop_servers EXIT
 bench_start_redis "$REDIS_PORT"

@@ -5,7 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PORT="${PORT:-16481}"
 DURATION="${1:-10}s"
-"$ROOT/bin/kaiware" build >/dev/null
+"$ROOT/bin/kaiware" build --if-needed >/dev/null
 "$ROOT/bin/kaiware" server --port "$PORT" --save '' >/dev/null 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT

@@ -23,7 +23,7 @@ MIXED_DURATION="${MIXED_DURATION:-10s}"
 MIXED_KEYS="${MIXED_KEYS:-1000000}"
 
 bench_ensure_redis
-"$ROOT/bin/kaiware" build >/dev/null
+"$ROOT/bin/kaiware" build --if-needed >/dev/null
 WORK="$(mktemp -d)"
 trap bench_stop_servers EXIT
 bench_start_redis "$REDIS_PORT"
