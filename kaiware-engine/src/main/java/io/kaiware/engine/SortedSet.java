@@ -77,8 +77,33 @@ public final class SortedSet implements CollectionValue {
     }
   }
 
+  /**
+   * An interval of the set's order, by score ({@link ScoreRange}) or by member ({@link LexRange}):
+   * what the range lookups, counts and removals below share.
+   */
+  public sealed interface Range permits ScoreRange, LexRange {
+    /** Whether {@code n} is at or above the interval's lower end. */
+    default boolean aboveMin(Node n) {
+      return switch (this) {
+        case ScoreRange r -> r.aboveMin(n.score);
+        case LexRange r -> r.aboveMin(n.member);
+      };
+    }
+
+    /** Whether {@code n} is at or below the interval's upper end. */
+    default boolean belowMax(Node n) {
+      return switch (this) {
+        case ScoreRange r -> r.belowMax(n.score);
+        case LexRange r -> r.belowMax(n.member);
+      };
+    }
+
+    /** Whether no element can be in the interval (min above max, or equal with an exclusive end). */
+    boolean isEmpty();
+  }
+
   /** A score interval; each end may be exclusive ("(1.5" in ZRANGEBYSCORE). */
-  public record ScoreRange(double min, boolean minExclusive, double max, boolean maxExclusive) {
+  public record ScoreRange(double min, boolean minExclusive, double max, boolean maxExclusive) implements Range {
     public boolean aboveMin(double value) {
       return minExclusive ? value > min : value >= min;
     }
@@ -87,6 +112,7 @@ public final class SortedSet implements CollectionValue {
       return maxExclusive ? value < max : value <= max;
     }
 
+    @Override
     public boolean isEmpty() {
       return min > max || (min == max && (minExclusive || maxExclusive));
     }
@@ -106,7 +132,11 @@ public final class SortedSet implements CollectionValue {
     }
   }
 
-  public record LexRange(LexBound min, LexBound max) {
+  /**
+   * A member interval. Lex ranges are only meaningful when all scores are equal; with mixed scores
+   * Redis leaves the result unspecified, and so does Kaiware.
+   */
+  public record LexRange(LexBound min, LexBound max) implements Range {
     public boolean aboveMin(byte[] member) {
       int c = min.compareMember(member);
       return min.exclusive ? c > 0 : c >= 0;
@@ -117,6 +147,7 @@ public final class SortedSet implements CollectionValue {
       return max.exclusive ? c < 0 : c <= 0;
     }
 
+    @Override
     public boolean isEmpty() {
       int c = (min.infinity == 0 && max.infinity == 0) ? compareMembers(min.value, max.value)
           : Integer.compare(min.infinity, max.infinity);
@@ -246,82 +277,44 @@ public final class SortedSet implements CollectionValue {
   }
 
   /** The lowest element in {@code range}, or {@code null}. */
-  public Node firstInRange(ScoreRange range) {
-    if (range.isEmpty() || length == 0 || !range.aboveMin(tail.score) || !range.belowMax(header.forward[0].score)) {
+  public Node firstInRange(Range range) {
+    if (!mayIntersect(range)) {
       return null;
     }
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
-      while (x.forward[i] != null && !range.aboveMin(x.forward[i].score)) {
+      while (x.forward[i] != null && !range.aboveMin(x.forward[i])) {
         x = x.forward[i];
       }
     }
     x = x.forward[0];
-    return x != null && range.belowMax(x.score) ? x : null;
+    return x != null && range.belowMax(x) ? x : null;
   }
 
   /** The highest element in {@code range}, or {@code null}. */
-  public Node lastInRange(ScoreRange range) {
-    if (range.isEmpty() || length == 0 || !range.aboveMin(tail.score) || !range.belowMax(header.forward[0].score)) {
-      return null;
-    }
-    Node x = header;
-    for (int i = level - 1; i >= 0; i--) {
-      while (x.forward[i] != null && range.belowMax(x.forward[i].score)) {
-        x = x.forward[i];
-      }
-    }
-    return x != header && range.aboveMin(x.score) ? x : null;
-  }
-
-  /** The lowest element in the lex {@code range}, or {@code null}. */
-  public Node firstInRange(LexRange range) {
+  public Node lastInRange(Range range) {
     if (!mayIntersect(range)) {
       return null;
     }
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
-      while (x.forward[i] != null && !range.aboveMin(x.forward[i].member)) {
+      while (x.forward[i] != null && range.belowMax(x.forward[i])) {
         x = x.forward[i];
       }
     }
-    x = x.forward[0];
-    return x != null && range.belowMax(x.member) ? x : null;
-  }
-
-  /** The highest element in the lex {@code range}, or {@code null}. */
-  public Node lastInRange(LexRange range) {
-    if (!mayIntersect(range)) {
-      return null;
-    }
-    Node x = header;
-    for (int i = level - 1; i >= 0; i--) {
-      while (x.forward[i] != null && range.belowMax(x.forward[i].member)) {
-        x = x.forward[i];
-      }
-    }
-    return x != header && range.aboveMin(x.member) ? x : null;
+    return x != header && range.aboveMin(x) ? x : null;
   }
 
   /**
-   * Redis's zslIsInLexRange: the range is not empty, the last member is above its minimum and the
-   * first below its maximum. (Lex ranges are only meaningful when all scores are equal; with mixed
-   * scores Redis leaves the result unspecified, and so does Kaiware.)
+   * Redis's zslIsInRange / zslIsInLexRange: the range is not empty, the last element is above its
+   * minimum and the first below its maximum.
    */
-  private boolean mayIntersect(LexRange range) {
-    return !range.isEmpty() && length > 0 && range.aboveMin(tail.member) && range.belowMax(header.forward[0].member);
+  private boolean mayIntersect(Range range) {
+    return !range.isEmpty() && length > 0 && range.aboveMin(tail) && range.belowMax(header.forward[0]);
   }
 
   /** Elements in {@code range}: two rank lookups, O(log N). */
-  public long count(ScoreRange range) {
-    Node first = firstInRange(range);
-    if (first == null) {
-      return 0;
-    }
-    return rankOf(lastInRange(range)) - rankOf(first) + 1;
-  }
-
-  public long count(LexRange range) {
+  public long count(Range range) {
     Node first = firstInRange(range);
     if (first == null) {
       return 0;
@@ -330,44 +323,20 @@ public final class SortedSet implements CollectionValue {
   }
 
   /** Removes the elements in {@code range}; returns how many. */
-  public long removeRange(ScoreRange range) {
+  public long removeRange(Range range) {
     if (range.isEmpty()) {
       return 0;
     }
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
-      while (x.forward[i] != null && !range.aboveMin(x.forward[i].score)) {
+      while (x.forward[i] != null && !range.aboveMin(x.forward[i])) {
         x = x.forward[i];
       }
       update[i] = x;
     }
     x = x.forward[0];
     long removed = 0;
-    while (x != null && range.belowMax(x.score)) {
-      Node next = x.forward[0];
-      unlink(x);
-      index.remove(x.member);
-      removed++;
-      x = next;
-    }
-    index.shrinkIfSparse();
-    return removed;
-  }
-
-  public long removeRange(LexRange range) {
-    if (range.isEmpty()) {
-      return 0;
-    }
-    Node x = header;
-    for (int i = level - 1; i >= 0; i--) {
-      while (x.forward[i] != null && !range.aboveMin(x.forward[i].member)) {
-        x = x.forward[i];
-      }
-      update[i] = x;
-    }
-    x = x.forward[0];
-    long removed = 0;
-    while (x != null && range.belowMax(x.member)) {
+    while (x != null && range.belowMax(x)) {
       Node next = x.forward[0];
       unlink(x);
       index.remove(x.member);
