@@ -35,21 +35,41 @@ import java.util.function.Consumer;
  * never a reply, so a set rebuilt from a snapshot may differ in shape without any visible effect.
  *
  * <h2>Allocation</h2>
- * Insert and delete reuse two scratch arrays held by the set (the engine is single-threaded); a
- * node costs its object and its two tower arrays. Not thread-safe.
+ * A node costs its object and its two tower arrays. What a set costs beyond its nodes is kept
+ * small, because small sets are common (a leaderboard per user, RANKING's per-bucket sets): the
+ * header's tower starts at {@link #INITIAL_HEADER_LEVEL} links and doubles when a taller node
+ * arrives, and the search-path scratch arrays of insert and delete are shared by every set on a
+ * thread ({@link Scratch}) instead of being held by each set — 32-entry arrays that, per set, cost
+ * more than a 16-member set's members (docs/benchmarks/zset.md). Not thread-safe.
  */
 public final class SortedSet implements CollectionValue {
 
   /** The tallest tower; 4^32 elements would be needed to make taller ones useful. */
   static final int MAX_LEVEL = 32;
 
+  /** The header's first tower height; enough for a few hundred elements before it grows. */
+  static final int INITIAL_HEADER_LEVEL = 4;
+
+  /**
+   * The search path of an insert or delete: the predecessor on each level and its rank. One per
+   * thread, shared by every set on it — the engine runs on one thread, and tests that run several
+   * engines give each its own thread. No operation of one set calls into another mid-path.
+   */
+  private static final class Scratch {
+    final Node[] update = new Node[MAX_LEVEL];
+    final int[] rank = new int[MAX_LEVEL];
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
   /** One element: its member, score and tower. */
   public static final class Node {
     final byte[] member;
     double score;
     Node backward;
-    final Node[] forward;
-    final int[] span;
+    /** Final in effect for every node but the header, whose tower grows (SortedSet.growHeader). */
+    Node[] forward;
+    int[] span;
 
     Node(byte[] member, double score, int level) {
       this.member = member;
@@ -156,13 +176,11 @@ public final class SortedSet implements CollectionValue {
   }
 
   private final KeyTable index = new KeyTable();
-  private final Node header = new Node(null, 0, MAX_LEVEL);
+  private final Node header = new Node(null, 0, INITIAL_HEADER_LEVEL);
   private Node tail;
   private int level = 1;
   private int length;
   private long levelState = 0x9E3779B97F4A7C15L;
-  private final Node[] update = new Node[MAX_LEVEL];
-  private final int[] rank = new int[MAX_LEVEL];
 
   /** Members' order: unsigned bytes, a prefix first (C's memcmp then length). */
   public static int compareMembers(byte[] a, byte[] b) {
@@ -327,6 +345,7 @@ public final class SortedSet implements CollectionValue {
     if (range.isEmpty()) {
       return 0;
     }
+    Node[] update = SCRATCH.get().update;
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
       while (x.forward[i] != null && !range.aboveMin(x.forward[i])) {
@@ -338,7 +357,7 @@ public final class SortedSet implements CollectionValue {
     long removed = 0;
     while (x != null && range.belowMax(x)) {
       Node next = x.forward[0];
-      unlink(x);
+      unlink(x, update);
       index.remove(x.member);
       removed++;
       x = next;
@@ -349,6 +368,7 @@ public final class SortedSet implements CollectionValue {
 
   /** Removes the elements of 0-based ranks {@code start..end} (inclusive, already clamped). */
   public long removeRankRange(long start, long end) {
+    Node[] update = SCRATCH.get().update;
     long traversed = 0;
     Node x = header;
     long startRank = start + 1;
@@ -364,7 +384,7 @@ public final class SortedSet implements CollectionValue {
     long removed = 0;
     while (x != null && traversed <= end + 1) {
       Node next = x.forward[0];
-      unlink(x);
+      unlink(x, update);
       index.remove(x.member);
       removed++;
       traversed++;
@@ -405,6 +425,13 @@ public final class SortedSet implements CollectionValue {
   }
 
   private Node insert(double score, byte[] member) {
+    int lvl = randomLevel();
+    if (lvl > header.forward.length) {
+      growHeader(lvl);
+    }
+    Scratch scratch = SCRATCH.get();
+    Node[] update = scratch.update;
+    int[] rank = scratch.rank;
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
       rank[i] = i == level - 1 ? 0 : rank[i + 1];
@@ -414,7 +441,6 @@ public final class SortedSet implements CollectionValue {
       }
       update[i] = x;
     }
-    int lvl = randomLevel();
     if (lvl > level) {
       for (int i = level; i < lvl; i++) {
         rank[i] = 0;
@@ -443,8 +469,15 @@ public final class SortedSet implements CollectionValue {
     return x;
   }
 
-  /** Unlinks {@code x}, whose predecessors on every level are in {@link #update}. */
-  private void unlink(Node x) {
+  /** Doubles the header's tower (at least to {@code lvl}, at most to {@link #MAX_LEVEL}). */
+  private void growHeader(int lvl) {
+    int capacity = Math.min(MAX_LEVEL, Math.max(lvl, header.forward.length * 2));
+    header.forward = Arrays.copyOf(header.forward, capacity);
+    header.span = Arrays.copyOf(header.span, capacity);
+  }
+
+  /** Unlinks {@code x}, whose predecessors on every level are in {@code update}. */
+  private void unlink(Node x, Node[] update) {
     for (int i = 0; i < level; i++) {
       if (update[i].forward[i] == x) {
         update[i].span[i] += x.span[i] - 1;
@@ -465,6 +498,7 @@ public final class SortedSet implements CollectionValue {
   }
 
   private void delete(double score, byte[] member) {
+    Node[] update = SCRATCH.get().update;
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
       while (x.forward[i] != null && precedes(x.forward[i], score, member)) {
@@ -476,7 +510,7 @@ public final class SortedSet implements CollectionValue {
     if (x == null || x.score != score || !Arrays.equals(x.member, member)) {
       throw new IllegalStateException("skip list and member index disagree");
     }
-    unlink(x);
+    unlink(x, update);
   }
 
   /** Moves {@code n} to {@code score}: in place when its neighbours allow, else delete and insert. */
@@ -515,9 +549,9 @@ public final class SortedSet implements CollectionValue {
 
   @Override
   public long estimateBytes() {
-    // Set object + header node; the member index (20 B per slot); per node: object (40 B),
-    // two tower arrays (16 B header + 4 B per level each), the member array.
-    long bytes = 64 + 2 * (16 + 4L * MAX_LEVEL) + 4 * 16 + 20L * index.capacity();
+    // Set object + header node and its tower; the member index (20 B per slot); per node: object
+    // (40 B), two tower arrays (16 B header + 4 B per level each), the member array.
+    long bytes = 64 + 2 * ((16 + 4L * header.forward.length + 7) & ~7L) + 4 * 16 + 20L * index.capacity();
     for (Node x = header.forward[0]; x != null; x = x.forward[0]) {
       bytes += 40 + 2 * ((16 + 4L * x.forward.length + 7) & ~7L) + CollectionValue.arrayBytes(x.member.length);
     }
