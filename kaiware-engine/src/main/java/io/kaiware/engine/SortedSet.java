@@ -549,9 +549,10 @@ public final class SortedSet implements CollectionValue {
 
   @Override
   public long estimateBytes() {
-    // Set object + header node and its tower; the member index (20 B per slot); per node: object
-    // (40 B), two tower arrays (16 B header + 4 B per level each), the member array.
-    long bytes = 64 + 2 * ((16 + 4L * header.forward.length + 7) & ~7L) + 4 * 16 + 20L * index.capacity();
+    // Set object + header node and its tower; the member index (12 B per slot: members never
+    // expire, so it has no expiry array); per node: object (40 B), two tower arrays (16 B header
+    // + 4 B per level each), the member array. Compressed 4-byte references assumed.
+    long bytes = 64 + 2 * ((16 + 4L * header.forward.length + 7) & ~7L) + 3 * 16 + 12L * index.capacity();
     for (Node x = header.forward[0]; x != null; x = x.forward[0]) {
       bytes += 40 + 2 * ((16 + 4L * x.forward.length + 7) & ~7L) + CollectionValue.arrayBytes(x.member.length);
     }
