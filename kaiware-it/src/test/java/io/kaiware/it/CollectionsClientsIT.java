@@ -29,12 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -59,17 +58,8 @@ class CollectionsClientsIT {
 
   private static final String WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
 
-  private static KaiwareProcess server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = KaiwareProcess.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final KaiwareServerExtension server = new KaiwareServerExtension();
 
   @BeforeEach
   void flush() {
