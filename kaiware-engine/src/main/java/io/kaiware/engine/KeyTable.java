@@ -12,7 +12,9 @@ import java.util.function.IntConsumer;
  * wrapper (16 B) and a boxed or wrapped expiry per key, before the key and value bytes. Here a key
  * costs its {@code byte[]} plus, per slot, a key reference, a value reference, an {@code int} hash
  * and a {@code long} expiry — about 20 B per slot, ~27 B per key at the maximum load factor of 0.75.
- * Lookups hash the request's {@code byte[]} directly: no wrapper is allocated per command.
+ * The expiry array exists only while some entry has an expiry: a table whose entries never expire
+ * (most databases' keys, and every hash's fields and sorted set's member index) saves its 8 B per
+ * slot. Lookups hash the request's {@code byte[]} directly: no wrapper is allocated per command.
  *
  * <h2>How</h2>
  * Linear probing over power-of-two arrays. Deletion shifts the following run of entries back
@@ -69,6 +71,7 @@ public final class KeyTable {
   private byte[][] keys;
   private Object[] values;
   private int[] hashes;
+  /** Per slot; {@code null} (every entry persistent) until an entry first gets an expiry. */
   private long[] expiresAtMs;
   private int size;
   private int volatileCount;
@@ -84,7 +87,7 @@ public final class KeyTable {
     keys = new byte[capacity][];
     values = new Object[capacity];
     hashes = new int[capacity];
-    expiresAtMs = new long[capacity];
+    expiresAtMs = volatileCount > 0 ? new long[capacity] : null;
     mask = capacity - 1;
     resizeThreshold = (int) (capacity * 0.75);
   }
@@ -144,7 +147,8 @@ public final class KeyTable {
   }
 
   public long expireAtMs(int slot) {
-    return expiresAtMs[slot];
+    long[] expires = expiresAtMs;
+    return expires == null ? NO_EXPIRY : expires[slot];
   }
 
   public boolean occupied(int slot) {
@@ -172,11 +176,18 @@ public final class KeyTable {
   }
 
   private void storeExpiry(int slot, long expireAtMs) {
-    long old = expiresAtMs[slot];
+    long[] expires = expiresAtMs;
+    if (expires == null) {
+      if (expireAtMs == NO_EXPIRY) {
+        return;
+      }
+      expires = expiresAtMs = new long[keys.length];
+    }
+    long old = expires[slot];
     if ((old == NO_EXPIRY) != (expireAtMs == NO_EXPIRY)) {
       volatileCount += expireAtMs == NO_EXPIRY ? -1 : 1;
     }
-    expiresAtMs[slot] = expireAtMs;
+    expires[slot] = expireAtMs;
   }
 
   private void touched(byte[] key) {
@@ -205,10 +216,7 @@ public final class KeyTable {
         hashes[i] = h;
         keys[i] = key;
         values[i] = value;
-        expiresAtMs[i] = expireAtMs;
-        if (expireAtMs != NO_EXPIRY) {
-          volatileCount++;
-        }
+        storeExpiry(i, expireAtMs); // an empty slot's expiry is always NO_EXPIRY
         size++;
         touched(key);
         return i;
@@ -241,7 +249,8 @@ public final class KeyTable {
    */
   public void removeAt(int slot) {
     byte[] removedKey = keys[slot];
-    if (expiresAtMs[slot] != NO_EXPIRY) {
+    long[] expires = expiresAtMs;
+    if (expires != null && expires[slot] != NO_EXPIRY) {
       volatileCount--;
     }
     int hole = slot;
@@ -259,14 +268,18 @@ public final class KeyTable {
         hashes[hole] = h;
         keys[hole] = keys[i];
         values[hole] = values[i];
-        expiresAtMs[hole] = expiresAtMs[i];
+        if (expires != null) {
+          expires[hole] = expires[i];
+        }
         hole = i;
       }
     }
     hashes[hole] = 0;
     keys[hole] = null;
     values[hole] = null;
-    expiresAtMs[hole] = NO_EXPIRY;
+    if (expires != null) {
+      expires[hole] = NO_EXPIRY;
+    }
     size--;
     touched(removedKey);
   }
@@ -283,9 +296,9 @@ public final class KeyTable {
 
   /** Drops every entry without telling the listener (FLUSHDB handles WATCH itself). */
   public void clear() {
-    allocate(MIN_CAPACITY);
     size = 0;
     volatileCount = 0;
+    allocate(MIN_CAPACITY);
   }
 
   /**
@@ -349,7 +362,9 @@ public final class KeyTable {
         hashes[i] = h;
         keys[i] = oldKeys[j];
         values[i] = oldValues[j];
-        expiresAtMs[i] = oldExpires[j];
+        if (expiresAtMs != null) { // allocated by allocate() exactly when some entry has an expiry
+          expiresAtMs[i] = oldExpires[j];
+        }
       }
     }
   }

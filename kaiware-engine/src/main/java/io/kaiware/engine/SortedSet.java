@@ -35,21 +35,41 @@ import java.util.function.Consumer;
  * never a reply, so a set rebuilt from a snapshot may differ in shape without any visible effect.
  *
  * <h2>Allocation</h2>
- * Insert and delete reuse two scratch arrays held by the set (the engine is single-threaded); a
- * node costs its object and its two tower arrays. Not thread-safe.
+ * A node costs its object and its two tower arrays. What a set costs beyond its nodes is kept
+ * small, because small sets are common (a leaderboard per user, RANKING's per-bucket sets): the
+ * header's tower starts at {@link #INITIAL_HEADER_LEVEL} links and doubles when a taller node
+ * arrives, and the search-path scratch arrays of insert and delete are shared by every set on a
+ * thread ({@link Scratch}) instead of being held by each set — 32-entry arrays that, per set, cost
+ * more than a 16-member set's members (docs/benchmarks/zset.md). Not thread-safe.
  */
 public final class SortedSet implements CollectionValue {
 
   /** The tallest tower; 4^32 elements would be needed to make taller ones useful. */
   static final int MAX_LEVEL = 32;
 
+  /** The header's first tower height; enough for a few hundred elements before it grows. */
+  static final int INITIAL_HEADER_LEVEL = 4;
+
+  /**
+   * The search path of an insert or delete: the predecessor on each level and its rank. One per
+   * thread, shared by every set on it — the engine runs on one thread, and tests that run several
+   * engines give each its own thread. No operation of one set calls into another mid-path.
+   */
+  private static final class Scratch {
+    final Node[] update = new Node[MAX_LEVEL];
+    final int[] rank = new int[MAX_LEVEL];
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
   /** One element: its member, score and tower. */
   public static final class Node {
     final byte[] member;
     double score;
     Node backward;
-    final Node[] forward;
-    final int[] span;
+    /** Final in effect for every node but the header, whose tower grows (SortedSet.growHeader). */
+    Node[] forward;
+    int[] span;
 
     Node(byte[] member, double score, int level) {
       this.member = member;
@@ -77,8 +97,33 @@ public final class SortedSet implements CollectionValue {
     }
   }
 
+  /**
+   * An interval of the set's order, by score ({@link ScoreRange}) or by member ({@link LexRange}):
+   * what the range lookups, counts and removals below share.
+   */
+  public sealed interface Range permits ScoreRange, LexRange {
+    /** Whether {@code n} is at or above the interval's lower end. */
+    default boolean aboveMin(Node n) {
+      return switch (this) {
+        case ScoreRange r -> r.aboveMin(n.score);
+        case LexRange r -> r.aboveMin(n.member);
+      };
+    }
+
+    /** Whether {@code n} is at or below the interval's upper end. */
+    default boolean belowMax(Node n) {
+      return switch (this) {
+        case ScoreRange r -> r.belowMax(n.score);
+        case LexRange r -> r.belowMax(n.member);
+      };
+    }
+
+    /** Whether no element can be in the interval (min above max, or equal with an exclusive end). */
+    boolean isEmpty();
+  }
+
   /** A score interval; each end may be exclusive ("(1.5" in ZRANGEBYSCORE). */
-  public record ScoreRange(double min, boolean minExclusive, double max, boolean maxExclusive) {
+  public record ScoreRange(double min, boolean minExclusive, double max, boolean maxExclusive) implements Range {
     public boolean aboveMin(double value) {
       return minExclusive ? value > min : value >= min;
     }
@@ -87,6 +132,7 @@ public final class SortedSet implements CollectionValue {
       return maxExclusive ? value < max : value <= max;
     }
 
+    @Override
     public boolean isEmpty() {
       return min > max || (min == max && (minExclusive || maxExclusive));
     }
@@ -106,7 +152,11 @@ public final class SortedSet implements CollectionValue {
     }
   }
 
-  public record LexRange(LexBound min, LexBound max) {
+  /**
+   * A member interval. Lex ranges are only meaningful when all scores are equal; with mixed scores
+   * Redis leaves the result unspecified, and so does Kaiware.
+   */
+  public record LexRange(LexBound min, LexBound max) implements Range {
     public boolean aboveMin(byte[] member) {
       int c = min.compareMember(member);
       return min.exclusive ? c > 0 : c >= 0;
@@ -117,6 +167,7 @@ public final class SortedSet implements CollectionValue {
       return max.exclusive ? c < 0 : c <= 0;
     }
 
+    @Override
     public boolean isEmpty() {
       int c = (min.infinity == 0 && max.infinity == 0) ? compareMembers(min.value, max.value)
           : Integer.compare(min.infinity, max.infinity);
@@ -125,13 +176,11 @@ public final class SortedSet implements CollectionValue {
   }
 
   private final KeyTable index = new KeyTable();
-  private final Node header = new Node(null, 0, MAX_LEVEL);
+  private final Node header = new Node(null, 0, INITIAL_HEADER_LEVEL);
   private Node tail;
   private int level = 1;
   private int length;
   private long levelState = 0x9E3779B97F4A7C15L;
-  private final Node[] update = new Node[MAX_LEVEL];
-  private final int[] rank = new int[MAX_LEVEL];
 
   /** Members' order: unsigned bytes, a prefix first (C's memcmp then length). */
   public static int compareMembers(byte[] a, byte[] b) {
@@ -246,82 +295,44 @@ public final class SortedSet implements CollectionValue {
   }
 
   /** The lowest element in {@code range}, or {@code null}. */
-  public Node firstInRange(ScoreRange range) {
-    if (range.isEmpty() || length == 0 || !range.aboveMin(tail.score) || !range.belowMax(header.forward[0].score)) {
+  public Node firstInRange(Range range) {
+    if (!mayIntersect(range)) {
       return null;
     }
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
-      while (x.forward[i] != null && !range.aboveMin(x.forward[i].score)) {
+      while (x.forward[i] != null && !range.aboveMin(x.forward[i])) {
         x = x.forward[i];
       }
     }
     x = x.forward[0];
-    return x != null && range.belowMax(x.score) ? x : null;
+    return x != null && range.belowMax(x) ? x : null;
   }
 
   /** The highest element in {@code range}, or {@code null}. */
-  public Node lastInRange(ScoreRange range) {
-    if (range.isEmpty() || length == 0 || !range.aboveMin(tail.score) || !range.belowMax(header.forward[0].score)) {
-      return null;
-    }
-    Node x = header;
-    for (int i = level - 1; i >= 0; i--) {
-      while (x.forward[i] != null && range.belowMax(x.forward[i].score)) {
-        x = x.forward[i];
-      }
-    }
-    return x != header && range.aboveMin(x.score) ? x : null;
-  }
-
-  /** The lowest element in the lex {@code range}, or {@code null}. */
-  public Node firstInRange(LexRange range) {
+  public Node lastInRange(Range range) {
     if (!mayIntersect(range)) {
       return null;
     }
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
-      while (x.forward[i] != null && !range.aboveMin(x.forward[i].member)) {
+      while (x.forward[i] != null && range.belowMax(x.forward[i])) {
         x = x.forward[i];
       }
     }
-    x = x.forward[0];
-    return x != null && range.belowMax(x.member) ? x : null;
-  }
-
-  /** The highest element in the lex {@code range}, or {@code null}. */
-  public Node lastInRange(LexRange range) {
-    if (!mayIntersect(range)) {
-      return null;
-    }
-    Node x = header;
-    for (int i = level - 1; i >= 0; i--) {
-      while (x.forward[i] != null && range.belowMax(x.forward[i].member)) {
-        x = x.forward[i];
-      }
-    }
-    return x != header && range.aboveMin(x.member) ? x : null;
+    return x != header && range.aboveMin(x) ? x : null;
   }
 
   /**
-   * Redis's zslIsInLexRange: the range is not empty, the last member is above its minimum and the
-   * first below its maximum. (Lex ranges are only meaningful when all scores are equal; with mixed
-   * scores Redis leaves the result unspecified, and so does Kaiware.)
+   * Redis's zslIsInRange / zslIsInLexRange: the range is not empty, the last element is above its
+   * minimum and the first below its maximum.
    */
-  private boolean mayIntersect(LexRange range) {
-    return !range.isEmpty() && length > 0 && range.aboveMin(tail.member) && range.belowMax(header.forward[0].member);
+  private boolean mayIntersect(Range range) {
+    return !range.isEmpty() && length > 0 && range.aboveMin(tail) && range.belowMax(header.forward[0]);
   }
 
   /** Elements in {@code range}: two rank lookups, O(log N). */
-  public long count(ScoreRange range) {
-    Node first = firstInRange(range);
-    if (first == null) {
-      return 0;
-    }
-    return rankOf(lastInRange(range)) - rankOf(first) + 1;
-  }
-
-  public long count(LexRange range) {
+  public long count(Range range) {
     Node first = firstInRange(range);
     if (first == null) {
       return 0;
@@ -330,46 +341,23 @@ public final class SortedSet implements CollectionValue {
   }
 
   /** Removes the elements in {@code range}; returns how many. */
-  public long removeRange(ScoreRange range) {
+  public long removeRange(Range range) {
     if (range.isEmpty()) {
       return 0;
     }
+    Node[] update = SCRATCH.get().update;
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
-      while (x.forward[i] != null && !range.aboveMin(x.forward[i].score)) {
+      while (x.forward[i] != null && !range.aboveMin(x.forward[i])) {
         x = x.forward[i];
       }
       update[i] = x;
     }
     x = x.forward[0];
     long removed = 0;
-    while (x != null && range.belowMax(x.score)) {
+    while (x != null && range.belowMax(x)) {
       Node next = x.forward[0];
-      unlink(x);
-      index.remove(x.member);
-      removed++;
-      x = next;
-    }
-    index.shrinkIfSparse();
-    return removed;
-  }
-
-  public long removeRange(LexRange range) {
-    if (range.isEmpty()) {
-      return 0;
-    }
-    Node x = header;
-    for (int i = level - 1; i >= 0; i--) {
-      while (x.forward[i] != null && !range.aboveMin(x.forward[i].member)) {
-        x = x.forward[i];
-      }
-      update[i] = x;
-    }
-    x = x.forward[0];
-    long removed = 0;
-    while (x != null && range.belowMax(x.member)) {
-      Node next = x.forward[0];
-      unlink(x);
+      unlink(x, update);
       index.remove(x.member);
       removed++;
       x = next;
@@ -380,6 +368,7 @@ public final class SortedSet implements CollectionValue {
 
   /** Removes the elements of 0-based ranks {@code start..end} (inclusive, already clamped). */
   public long removeRankRange(long start, long end) {
+    Node[] update = SCRATCH.get().update;
     long traversed = 0;
     Node x = header;
     long startRank = start + 1;
@@ -395,7 +384,7 @@ public final class SortedSet implements CollectionValue {
     long removed = 0;
     while (x != null && traversed <= end + 1) {
       Node next = x.forward[0];
-      unlink(x);
+      unlink(x, update);
       index.remove(x.member);
       removed++;
       traversed++;
@@ -436,6 +425,13 @@ public final class SortedSet implements CollectionValue {
   }
 
   private Node insert(double score, byte[] member) {
+    int lvl = randomLevel();
+    if (lvl > header.forward.length) {
+      growHeader(lvl);
+    }
+    Scratch scratch = SCRATCH.get();
+    Node[] update = scratch.update;
+    int[] rank = scratch.rank;
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
       rank[i] = i == level - 1 ? 0 : rank[i + 1];
@@ -445,7 +441,6 @@ public final class SortedSet implements CollectionValue {
       }
       update[i] = x;
     }
-    int lvl = randomLevel();
     if (lvl > level) {
       for (int i = level; i < lvl; i++) {
         rank[i] = 0;
@@ -474,8 +469,15 @@ public final class SortedSet implements CollectionValue {
     return x;
   }
 
-  /** Unlinks {@code x}, whose predecessors on every level are in {@link #update}. */
-  private void unlink(Node x) {
+  /** Doubles the header's tower (at least to {@code lvl}, at most to {@link #MAX_LEVEL}). */
+  private void growHeader(int lvl) {
+    int capacity = Math.min(MAX_LEVEL, Math.max(lvl, header.forward.length * 2));
+    header.forward = Arrays.copyOf(header.forward, capacity);
+    header.span = Arrays.copyOf(header.span, capacity);
+  }
+
+  /** Unlinks {@code x}, whose predecessors on every level are in {@code update}. */
+  private void unlink(Node x, Node[] update) {
     for (int i = 0; i < level; i++) {
       if (update[i].forward[i] == x) {
         update[i].span[i] += x.span[i] - 1;
@@ -496,6 +498,7 @@ public final class SortedSet implements CollectionValue {
   }
 
   private void delete(double score, byte[] member) {
+    Node[] update = SCRATCH.get().update;
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
       while (x.forward[i] != null && precedes(x.forward[i], score, member)) {
@@ -507,7 +510,7 @@ public final class SortedSet implements CollectionValue {
     if (x == null || x.score != score || !Arrays.equals(x.member, member)) {
       throw new IllegalStateException("skip list and member index disagree");
     }
-    unlink(x);
+    unlink(x, update);
   }
 
   /** Moves {@code n} to {@code score}: in place when its neighbours allow, else delete and insert. */
@@ -546,9 +549,10 @@ public final class SortedSet implements CollectionValue {
 
   @Override
   public long estimateBytes() {
-    // Set object + header node; the member index (20 B per slot); per node: object (40 B),
-    // two tower arrays (16 B header + 4 B per level each), the member array.
-    long bytes = 64 + 2 * (16 + 4L * MAX_LEVEL) + 4 * 16 + 20L * index.capacity();
+    // Set object + header node and its tower; the member index (12 B per slot: members never
+    // expire, so it has no expiry array); per node: object (40 B), two tower arrays (16 B header
+    // + 4 B per level each), the member array. Compressed 4-byte references assumed.
+    long bytes = 64 + 2 * ((16 + 4L * header.forward.length + 7) & ~7L) + 3 * 16 + 12L * index.capacity();
     for (Node x = header.forward[0]; x != null; x = x.forward[0]) {
       bytes += 40 + 2 * ((16 + 4L * x.forward.length + 7) & ~7L) + CollectionValue.arrayBytes(x.member.length);
     }

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -20,17 +18,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
 /** Jedis 8 with default settings, RESP2 and RESP3, against a real server over loopback. */
 class JedisIT {
 
-  static KaiwareProcess kaiware;
-
-  @BeforeAll
-  static void start() throws Exception {
-    kaiware = KaiwareProcess.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    kaiware.close();
-  }
+  @RegisterExtension
+  static final KaiwareServerExtension kaiware = new KaiwareServerExtension();
 
   private static Jedis jedis(RedisProtocol protocol) {
     return new Jedis(new HostAndPort("127.0.0.1", kaiware.port()),

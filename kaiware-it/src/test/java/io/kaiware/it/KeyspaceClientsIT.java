@@ -18,12 +18,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Transaction;
 import redis.clients.jedis.args.ExpiryOption;
@@ -36,17 +34,8 @@ import redis.clients.jedis.resps.ScanResult;
 /** Strings, keys, expiry, SCAN, DUMP/RESTORE and transactions through Jedis 8 and Lettuce 7 with default settings. */
 class KeyspaceClientsIT {
 
-  private static KaiwareProcess server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = KaiwareProcess.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final KaiwareServerExtension server = new KaiwareServerExtension();
 
   @BeforeEach
   void flush() {

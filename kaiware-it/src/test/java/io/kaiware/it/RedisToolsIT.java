@@ -2,25 +2,14 @@ package io.kaiware.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Debian's redis-cli and redis-benchmark against Kaiware, as an operator would run them. */
 class RedisToolsIT {
 
-  static KaiwareProcess kaiware;
-
-  @BeforeAll
-  static void start() throws Exception {
-    kaiware = KaiwareProcess.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    kaiware.close();
-  }
+  @RegisterExtension
+  static final KaiwareServerExtension kaiware = new KaiwareServerExtension();
 
   private static String cli(String... args) throws Exception {
     String[] command = new String[args.length + 3];

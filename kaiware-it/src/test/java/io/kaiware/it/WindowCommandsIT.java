@@ -13,10 +13,8 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.ProtocolKeyword;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -31,17 +29,8 @@ import redis.clients.jedis.util.SafeEncoder;
  */
 class WindowCommandsIT {
 
-  private static KaiwareProcess server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = KaiwareProcess.start(Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final KaiwareServerExtension server = new KaiwareServerExtension();
 
   private static ProtocolCommand cmd(String name) {
     return () -> SafeEncoder.encode(name);

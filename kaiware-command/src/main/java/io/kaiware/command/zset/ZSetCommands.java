@@ -18,6 +18,7 @@ import io.kaiware.engine.SortedSet;
 import io.kaiware.engine.SortedSet.LexBound;
 import io.kaiware.engine.SortedSet.LexRange;
 import io.kaiware.engine.SortedSet.Node;
+import io.kaiware.engine.SortedSet.Range;
 import io.kaiware.engine.SortedSet.ScoreRange;
 import io.kaiware.resp.RespWriter;
 import java.util.ArrayList;
@@ -454,52 +455,35 @@ public final class ZSetCommands {
     }
     long start = 0;
     long end = 0;
-    ScoreRange scoreRange = null;
-    LexRange lexRange = null;
+    Range range = null;
     switch (type) {
       case RANK -> {
         start = ctx.longArg(minIdx);
         end = ctx.longArg(maxIdx);
       }
-      case SCORE -> scoreRange = scoreRange(ctx.arg(minIdx), ctx.arg(maxIdx));
-      default -> lexRange = lexRange(ctx.arg(minIdx), ctx.arg(maxIdx));
+      case SCORE -> range = scoreRange(ctx.arg(minIdx), ctx.arg(maxIdx));
+      default -> range = lexRange(ctx.arg(minIdx), ctx.arg(maxIdx));
     }
     int slot = store ? TypedKeys.findForWrite(ctx, ctx.arg(keyIdx), SortedSet.class)
         : TypedKeys.findForRead(ctx, ctx.arg(keyIdx), SortedSet.class);
     List<Node> result = new ArrayList<>();
     if (slot >= 0) {
       SortedSet zset = zsetAt(ctx, slot);
-      switch (type) {
-        case RANK -> rankRange(zset, start, end, reverse, result);
-        case SCORE -> {
-          if (offset >= 0 && !(offset > 0 && offset >= zset.size())) {
-            Node n = reverse ? zset.lastInRange(scoreRange) : zset.firstInRange(scoreRange);
-            for (; n != null && offset > 0; offset--) {
-              n = reverse ? n.previous() : n.next();
-            }
-            for (; n != null && limit != 0; limit--) {
-              if (reverse ? !scoreRange.aboveMin(n.score()) : !scoreRange.belowMax(n.score())) {
-                break;
-              }
-              result.add(n);
-              n = reverse ? n.previous() : n.next();
-            }
-          }
+      if (type == RangeType.RANK) {
+        rankRange(zset, start, end, reverse, result);
+      } else if (offset >= 0 && !(offset > 0 && offset >= zset.size())) {
+        // BYSCORE and BYLEX: find the first element in the range from the chosen end, skip
+        // `offset`, then walk until `limit` elements or the range's other end.
+        Node n = reverse ? zset.lastInRange(range) : zset.firstInRange(range);
+        for (; n != null && offset > 0; offset--) {
+          n = reverse ? n.previous() : n.next();
         }
-        default -> {
-          if (offset >= 0 && !(offset > 0 && offset >= zset.size())) {
-            Node n = reverse ? zset.lastInRange(lexRange) : zset.firstInRange(lexRange);
-            for (; n != null && offset > 0; offset--) {
-              n = reverse ? n.previous() : n.next();
-            }
-            for (; n != null && limit != 0; limit--) {
-              if (reverse ? !lexRange.aboveMin(n.member()) : !lexRange.belowMax(n.member())) {
-                break;
-              }
-              result.add(n);
-              n = reverse ? n.previous() : n.next();
-            }
+        for (; n != null && limit != 0; limit--) {
+          if (reverse ? !range.aboveMin(n) : !range.belowMax(n)) {
+            break;
           }
+          result.add(n);
+          n = reverse ? n.previous() : n.next();
         }
       }
     }
@@ -510,25 +494,37 @@ public final class ZSetCommands {
     }
   }
 
+  /** 0-based ranks {@code start..end}, both inside the set. */
+  private record Ranks(long start, long end) {
+    /**
+     * Redis's index rules for ZRANGE and ZREMRANGEBYRANK: negative indexes count from the end, the
+     * start is raised to 0 and the end lowered to the last rank; {@code null} when nothing is left.
+     */
+    static Ranks clamp(long start, long end, long length) {
+      if (start < 0) {
+        start = length + start;
+      }
+      if (end < 0) {
+        end = length + end;
+      }
+      if (start < 0) {
+        start = 0;
+      }
+      if (start > end || start >= length) {
+        return null;
+      }
+      return new Ranks(start, Math.min(end, length - 1));
+    }
+  }
+
   private static void rankRange(SortedSet zset, long start, long end, boolean reverse, List<Node> out) {
     long length = zset.size();
-    if (start < 0) {
-      start = length + start;
-    }
-    if (end < 0) {
-      end = length + end;
-    }
-    if (start < 0) {
-      start = 0;
-    }
-    if (start > end || start >= length) {
+    Ranks ranks = Ranks.clamp(start, end, length);
+    if (ranks == null) {
       return;
     }
-    if (end >= length) {
-      end = length - 1;
-    }
-    long count = end - start + 1;
-    Node n = zset.byRank(reverse ? length - 1 - start : start);
+    long count = ranks.end() - ranks.start() + 1;
+    Node n = zset.byRank(reverse ? length - 1 - ranks.start() : ranks.start());
     for (; n != null && count > 0; count--) {
       out.add(n);
       n = reverse ? n.previous() : n.next();
@@ -595,24 +591,12 @@ public final class ZSetCommands {
     long removed;
     switch (type) {
       case RANK -> {
-        long length = zset.size();
-        if (start < 0) {
-          start = length + start;
-        }
-        if (end < 0) {
-          end = length + end;
-        }
-        if (start < 0) {
-          start = 0;
-        }
-        if (start > end || start >= length) {
+        Ranks ranks = Ranks.clamp(start, end, zset.size());
+        if (ranks == null) {
           ctx.reply().integer(0);
           return;
         }
-        if (end >= length) {
-          end = length - 1;
-        }
-        removed = zset.removeRankRange(start, end);
+        removed = zset.removeRankRange(ranks.start(), ranks.end());
       }
       case SCORE -> removed = zset.removeRange(scoreRange);
       default -> removed = zset.removeRange(lexRange);
