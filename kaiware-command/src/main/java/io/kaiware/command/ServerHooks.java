@@ -39,6 +39,11 @@ public interface ServerHooks {
   /** A random 40-hex-digit id for this run, like Redis's run_id. */
   String runId();
 
+  /** The Raft group this server belongs to, or {@code null} when it is not replicated. */
+  default io.kaiware.command.replication.ReplicationView replication() {
+    return null;
+  }
+
   /** Server counters kept by the I/O side. */
   interface ServerStats {
     long totalConnectionsReceived();

@@ -29,6 +29,7 @@ public final class StandardCommands {
     specs.addAll(ZSetCommands.specs());
     specs.addAll(RankingCommands.specs());
     specs.addAll(WindowCommands.specs());
+    specs.addAll(io.kaiware.command.replication.ReplicationCommands.specs());
     return new CommandTable(specs);
   }
 }

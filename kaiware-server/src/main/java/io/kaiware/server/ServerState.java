@@ -33,6 +33,8 @@ final class ServerState implements ServerHooks {
   private volatile Engine engine;
   private volatile EventLoop engineLoop;
   private volatile int boundPort;
+  /** The Raft group, or null in non-durable cache mode. */
+  private volatile Replication replication;
 
   ServerState(ServerConfig config, String configFile, InstantSource clock, String transport, Runnable shutdownAction) {
     this.config = config;
@@ -45,6 +47,20 @@ final class ServerState implements ServerHooks {
   void attach(Engine engine, EventLoop engineLoop) {
     this.engine = engine;
     this.engineLoop = engineLoop;
+  }
+
+  void replication(Replication replication) {
+    this.replication = replication;
+  }
+
+  /** The server's Raft side, or null in non-durable cache mode. */
+  Replication replicationOrNull() {
+    return replication;
+  }
+
+  @Override
+  public io.kaiware.command.replication.ReplicationView replication() {
+    return replication;
   }
 
   Engine engine() {
