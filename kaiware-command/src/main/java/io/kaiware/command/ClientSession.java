@@ -205,6 +205,7 @@ public final class ClientSession {
     noEvict = false;
     noTouch = false;
     readOnlyMode = false;
+    subscriptions.clear();
     authenticated = authenticatedByDefault;
     user = "default";
   }
@@ -225,5 +226,12 @@ public final class ClientSession {
     var r = deferredReply;
     deferredReply = null;
     return r;
+  }
+
+  /** Channels this connection SUBSCRIBEd to (engine thread; read by PUBLISH). */
+  private final java.util.Set<String> subscriptions = new java.util.LinkedHashSet<>();
+
+  public java.util.Set<String> subscriptions() {
+    return subscriptions;
   }
 }

@@ -30,6 +30,8 @@ public final class StandardCommands {
     specs.addAll(RankingCommands.specs());
     specs.addAll(WindowCommands.specs());
     specs.addAll(io.kaiware.command.replication.ReplicationCommands.specs());
+    specs.addAll(io.kaiware.command.replication.SentinelCommands.specs());
+    specs.addAll(io.kaiware.command.pubsub.PubSubCommands.specs());
     return new CommandTable(specs);
   }
 }

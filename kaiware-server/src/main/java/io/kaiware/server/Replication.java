@@ -328,10 +328,47 @@ final class Replication implements ReplicationView {
         }
       });
     }
-    if (leaderNow) {
+    if (leaderNow && !wasLeader) {
       log.info("Raft leader of term {}", node.currentTerm());
     }
     wasLeader = leaderNow;
+    if (newLeaderId != null) {
+      engineLoop.execute(() -> announceLeader(newLeaderId, 50));
+    }
+  }
+
+  /** The leader address last announced with +switch-master (engine loop). */
+  private String announcedLeaderAddress;
+
+  /**
+   * Engine loop: publishes Sentinel's {@code +switch-master <name> <old-ip> <old-port> <new-ip>
+   * <new-port>} to this server's subscribers once the new leader's client address is known (retried
+   * every 100 ms a few times while the peer directory learns it).
+   */
+  private void announceLeader(String leaderId, int attemptsLeft) {
+    if (!leaderId.equals(node.leaderId())) {
+      return; // superseded by a newer change
+    }
+    String address = node.clientAddressOf(leaderId);
+    if (address == null) {
+      if (attemptsLeft > 0) {
+        engineLoop.schedule(() -> announceLeader(leaderId, attemptsLeft - 1), 100, TimeUnit.MILLISECONDS);
+      }
+      return;
+    }
+    if (address.equals(announcedLeaderAddress)) {
+      return;
+    }
+    String old = announcedLeaderAddress == null ? address : announcedLeaderAddress;
+    announcedLeaderAddress = address;
+    String message = config.get("sentinel-master-name") + " " + hostPort(old) + " " + hostPort(address);
+    int receivers = server.publish("+switch-master", message.getBytes(StandardCharsets.UTF_8));
+    log.debug("+switch-master {} to {} subscribers", message, receivers);
+  }
+
+  private static String hostPort(String address) {
+    int colon = address.lastIndexOf(':');
+    return address.substring(0, colon) + " " + address.substring(colon + 1);
   }
 
   void close() {

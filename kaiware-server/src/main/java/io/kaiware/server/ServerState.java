@@ -163,6 +163,27 @@ final class ServerState implements ServerHooks {
     return transport;
   }
 
+  /** PUBLISH and +switch-master: pushes the message to every subscriber of {@code channel}. Engine thread. */
+  @Override
+  public int publish(String channel, byte[] message) {
+    int receivers = 0;
+    for (ClientSession s : sessions.values()) {
+      if (!s.subscriptions().contains(channel)) {
+        continue;
+      }
+      Channel ch = channels.get(s);
+      if (ch == null || !ch.isActive()) {
+        continue;
+      }
+      io.netty.buffer.ByteBuf buf = ch.alloc().buffer(32 + channel.length() + message.length);
+      io.kaiware.command.pubsub.PubSubCommands.message(new io.kaiware.resp.RespWriter(buf, s.protocol()), channel, message);
+      stats.addOutput(buf.readableBytes());
+      ch.writeAndFlush(buf, ch.voidPromise());
+      receivers++;
+    }
+    return receivers;
+  }
+
   List<Channel> channels() {
     return new ArrayList<>(channels.values());
   }
