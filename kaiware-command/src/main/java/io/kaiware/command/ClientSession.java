@@ -153,7 +153,7 @@ public final class ClientSession {
   }
 
   /** Whether the reply of the command now executing is dropped (CLIENT REPLY OFF/SKIP). */
-  boolean consumeReplySuppressed() {
+  public boolean consumeReplySuppressed() {
     if (skipNextReply) {
       skipNextReply = false;
       return true;
@@ -205,7 +205,33 @@ public final class ClientSession {
     noEvict = false;
     noTouch = false;
     readOnlyMode = false;
+    subscriptions.clear();
     authenticated = authenticatedByDefault;
     user = "default";
+  }
+
+  /**
+   * A reply that arrives later (RAFT ADD waits for a configuration change): the handler sets it and
+   * writes nothing; the server writes what the future yields — or "-ERR message" when it fails — in
+   * this connection's reply order. Only commands the server runs outside MULTI may defer.
+   */
+  private java.util.concurrent.CompletableFuture<java.util.function.Consumer<io.kaiware.resp.RespWriter>> deferredReply;
+
+  public void deferReply(java.util.concurrent.CompletableFuture<java.util.function.Consumer<io.kaiware.resp.RespWriter>> reply) {
+    this.deferredReply = reply;
+  }
+
+  /** The deferred reply of the command just executed, if any, and forgets it. */
+  public java.util.concurrent.CompletableFuture<java.util.function.Consumer<io.kaiware.resp.RespWriter>> takeDeferredReply() {
+    var r = deferredReply;
+    deferredReply = null;
+    return r;
+  }
+
+  /** Channels this connection SUBSCRIBEd to (engine thread; read by PUBLISH). */
+  private final java.util.Set<String> subscriptions = new java.util.LinkedHashSet<>();
+
+  public java.util.Set<String> subscriptions() {
+    return subscriptions;
   }
 }

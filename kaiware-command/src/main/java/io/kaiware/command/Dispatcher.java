@@ -163,6 +163,11 @@ public final class Dispatcher {
         rejection = "NOAUTH Authentication required.";
       }
     }
+    if (rejection == null && session.protocol() == 2 && !session.subscriptions().isEmpty()
+        && !io.kaiware.command.pubsub.PubSubCommands.ALLOWED_WHILE_SUBSCRIBED.contains(spec.name())) {
+      rejection = "ERR Can't execute '" + spec.name()
+          + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";
+    }
     Transaction tx = session.transaction();
     boolean queuing = tx.active();
     if (rejection == null && queuing && spec.has(CommandFlag.NO_MULTI)) {

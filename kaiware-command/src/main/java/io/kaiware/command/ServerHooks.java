@@ -39,6 +39,19 @@ public interface ServerHooks {
   /** A random 40-hex-digit id for this run, like Redis's run_id. */
   String runId();
 
+  /**
+   * PUBLISH: sends {@code message} on {@code channel} to this server's subscribers (pushed on their
+   * connections); returns how many received it. Engine thread. Not replicated.
+   */
+  default int publish(String channel, byte[] message) {
+    return 0;
+  }
+
+  /** The Raft group this server belongs to, or {@code null} when it is not replicated. */
+  default io.kaiware.command.replication.ReplicationView replication() {
+    return null;
+  }
+
   /** Server counters kept by the I/O side. */
   interface ServerStats {
     long totalConnectionsReceived();

@@ -29,6 +29,9 @@ public final class StandardCommands {
     specs.addAll(ZSetCommands.specs());
     specs.addAll(RankingCommands.specs());
     specs.addAll(WindowCommands.specs());
+    specs.addAll(io.kaiware.command.replication.ReplicationCommands.specs());
+    specs.addAll(io.kaiware.command.replication.SentinelCommands.specs());
+    specs.addAll(io.kaiware.command.pubsub.PubSubCommands.specs());
     return new CommandTable(specs);
   }
 }

@@ -19,17 +19,42 @@ import java.util.concurrent.TimeUnit;
 final class KaiwareProcess implements AutoCloseable {
 
   final KaiwareServer server;
+  /** The data dir created for this server (deleted at close), or null when the settings chose one. */
+  private final Path ownDir;
 
-  private KaiwareProcess(KaiwareServer server) {
+  private KaiwareProcess(KaiwareServer server, Path ownDir) {
     this.server = server;
+    this.ownDir = ownDir;
   }
 
+  /** A server with {@code settings}; a durable one-member Raft group in a fresh temp dir unless they say otherwise. */
   static KaiwareProcess start(Map<String, String> settings) throws Exception {
     ServerConfig config = ServerConfig.defaults();
     config.setAtStartup("bind", "127.0.0.1");
     config.setAtStartup("port", "0");
+    Path ownDir = null;
+    if (!settings.containsKey("dir")) {
+      ownDir = Files.createTempDirectory("kaiware-it-");
+      config.setAtStartup("dir", ownDir.toString());
+    }
     settings.forEach(config::setAtStartup);
-    return new KaiwareProcess(KaiwareServer.start(config, null));
+    try {
+      return new KaiwareProcess(KaiwareServer.start(config, null), ownDir);
+    } catch (Exception | Error e) {
+      deleteTree(ownDir);
+      throw e;
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort
+    }
   }
 
   int port() {
@@ -39,6 +64,7 @@ final class KaiwareProcess implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    deleteTree(ownDir);
   }
 
   /** Sends raw bytes and reads until the server closes the connection or {@code timeoutMs} passes. */

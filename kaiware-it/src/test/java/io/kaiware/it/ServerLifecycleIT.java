@@ -41,7 +41,7 @@ class ServerLifecycleIT {
   @Test
   void configGetSetAndRewrite(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("kaiware.conf");
-    Files.writeString(file, "# my server\nbind 127.0.0.1\nport 0\nhz 10\n");
+    Files.writeString(file, "# my server\nbind 127.0.0.1\nport 0\nhz 10\ndir " + dir.resolve("data") + "\n");
     ServerConfig config = ServerConfig.defaults();
     ConfigFile.load(file, config);
     KaiwareServer server = KaiwareServer.start(config, file.toString());

@@ -120,10 +120,55 @@ public final class KaiwareStateMachine extends BaseStateMachine {
    * @param engine   runs one task at a time, in order (see the class comment)
    */
   public KaiwareStateMachine(Keyspace keyspace, CommandTable table, ServerHooks hooks, Executor engine) {
+    this(keyspace, table, new Dispatcher(table, new CommandContext(keyspace, hooks, table)), engine);
+  }
+
+  /**
+   * With the network server's own {@code dispatcher} (over the same {@code keyspace}), so that INFO
+   * commandstats, SLOWLOG and LATENCY count replicated commands too. The dispatcher is single
+   * threaded: {@code engine} must be the thread the server runs it on (ADR 0002).
+   */
+  public KaiwareStateMachine(Keyspace keyspace, CommandTable table, Dispatcher dispatcher, Executor engine) {
     this.keyspace = keyspace;
     this.table = table;
-    this.dispatcher = new Dispatcher(table, new CommandContext(keyspace, hooks, table));
+    this.dispatcher = dispatcher;
     this.engine = engine;
+  }
+
+  /** First byte of a {@link #query} asking for this node's identity (not a log entry: those start with 1). */
+  static final byte NODE_INFO_QUERY = 0x7F;
+  /** What this node answers to {@link #NODE_INFO_QUERY}: its client (RESP) address, set by the server. */
+  private volatile String clientAddress = "";
+  /** Called (on a Ratis thread) whenever the leader changes, with the new leader's id or null. */
+  private volatile java.util.function.Consumer<String> leaderListener = id -> { };
+
+  /** The RESP address clients should use for this node ("host:port"), reported to peers. */
+  public void clientAddress(String hostPort) {
+    this.clientAddress = hostPort == null ? "" : hostPort;
+  }
+
+  public String clientAddress() {
+    return clientAddress;
+  }
+
+  /** Registers the callback of leader changes (one listener; the server's). */
+  public void onLeaderChange(java.util.function.Consumer<String> listener) {
+    this.leaderListener = listener;
+  }
+
+  @Override
+  public void notifyLeaderChanged(org.apache.ratis.protocol.RaftGroupMemberId member,
+      org.apache.ratis.protocol.RaftPeerId newLeaderId) {
+    try {
+      leaderListener.accept(newLeaderId == null ? null : newLeaderId.toString());
+    } catch (RuntimeException e) {
+      log.warn("leader change listener failed", e);
+    }
+  }
+
+  @Override
+  public void notifyLeaderReady() {
+    notifyLeaderChanged(null, getId());
   }
 
   /** The time the last applied entry ran at (0 before the first). */
@@ -242,7 +287,16 @@ public final class KaiwareStateMachine extends BaseStateMachine {
       writer.error("ERR DB index is out of range");
     } else {
       session.setDb(r.db());
-      for (byte[][] command : r.commands()) {
+      List<byte[][]> commands = r.commands();
+      if (!readOnly && !commands.isEmpty() && isWatchGuard(commands.get(0))) {
+        if (!watchGuardHolds(commands.get(0), now)) {
+          writer.nullArray(); // EXEC's reply when a watched key changed: the block does not run
+          commands = List.of();
+        } else {
+          commands = commands.subList(1, commands.size());
+        }
+      }
+      for (byte[][] command : commands) {
         String refusal = readOnly ? readable(command) : replicable(command);
         if (refusal != null) {
           if (session.transaction().active()) {
@@ -261,6 +315,47 @@ public final class KaiwareStateMachine extends BaseStateMachine {
       replyBuf.capacity(4096); // do not keep one huge reply's buffer forever
     }
     return out;
+  }
+
+  // ---------------------------------------------------------------- WATCH across the log
+
+  /**
+   * The first command of a request that carries a WATCHed MULTI ... EXEC block: {@code [marker,
+   * db, key, digest, db, key, digest ...]}, where each digest is {@link #watchDigest} of the key
+   * when the leader checked the watches at EXEC. Applying the request first recomputes every digest
+   * at the log time: if one differs, a write between EXEC and this entry (or expiry) changed a
+   * watched key, and the block is answered like Redis's aborted EXEC (a null array) without running.
+   * The marker starts with a NUL byte, so no client command can spell it (and the server never
+   * submits unknown commands).
+   */
+  public static final byte[] WATCH_GUARD = "\0kaiware-watch-guard".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  static boolean isWatchGuard(byte[][] command) {
+    return java.util.Arrays.equals(command[0], WATCH_GUARD);
+  }
+
+  /** The value-and-expiry digest of {@code key} in {@code db} at {@code nowMs} (all zeros when absent). */
+  public static byte[] watchDigest(Keyspace keyspace, int db, byte[] key, long nowMs) {
+    return keyspace.digestValue(db, key, nowMs).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  private boolean watchGuardHolds(byte[][] guard, long now) {
+    if ((guard.length - 1) % 3 != 0) {
+      return false;
+    }
+    for (int i = 1; i < guard.length; i += 3) {
+      int db;
+      try {
+        db = Integer.parseInt(new String(guard[i], java.nio.charset.StandardCharsets.US_ASCII));
+      } catch (NumberFormatException e) {
+        return false;
+      }
+      if (db < 0 || db >= keyspace.databaseCount()
+          || !java.util.Arrays.equals(watchDigest(keyspace, db, guard[i + 1], now), guard[i + 2])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private CommandSpec spec(byte[][] command) {
@@ -308,6 +403,10 @@ public final class KaiwareStateMachine extends BaseStateMachine {
    */
   @Override
   public CompletableFuture<Message> query(Message request) {
+    ByteBuffer content = request.getContent().asReadOnlyByteBuffer();
+    if (content.remaining() == 1 && content.get(content.position()) == NODE_INFO_QUERY) {
+      return CompletableFuture.completedFuture(Message.valueOf(clientAddress));
+    }
     Entry entry;
     try {
       entry = LogEntryCodec.decode(request.getContent().asReadOnlyByteBuffer());

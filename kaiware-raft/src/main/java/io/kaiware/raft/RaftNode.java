@@ -91,8 +91,8 @@ public final class RaftNode implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private volatile boolean closed;
 
-  private RaftNode(RaftNodeConfig config, Keyspace keyspace, CommandTable table, ServerHooks hooks, Executor engine)
-      throws IOException {
+  private RaftNode(RaftNodeConfig config, Keyspace keyspace, CommandTable table, ServerHooks hooks,
+      io.kaiware.command.Dispatcher dispatcher, Executor engine) throws IOException {
     this.config = config;
     this.peerId = RaftPeerId.valueOf(config.nodeId());
     this.groupId = groupId(config.groupName());
@@ -103,7 +103,8 @@ public final class RaftNode implements AutoCloseable {
     } else {
       ownedEngine = null;
     }
-    this.stateMachine = new KaiwareStateMachine(keyspace, table, hooks, engine);
+    this.stateMachine = dispatcher == null ? new KaiwareStateMachine(keyspace, table, hooks, engine)
+        : new KaiwareStateMachine(keyspace, table, dispatcher, engine);
     RaftGroup group = config.joining() ? RaftGroup.valueOf(groupId) : RaftGroup.valueOf(groupId, peers(config.peers()));
     this.server = RaftServer.newBuilder()
         .setServerId(peerId)
@@ -126,7 +127,22 @@ public final class RaftNode implements AutoCloseable {
    */
   public static RaftNode start(RaftNodeConfig config, Keyspace keyspace, CommandTable table, ServerHooks hooks,
       Executor engine) throws IOException {
-    RaftNode node = new RaftNode(config, keyspace, table, hooks, engine);
+    return start(config, keyspace, table, hooks, null, engine, "");
+  }
+
+  /**
+   * Starts a node inside a network server: replicated commands run through the server's own
+   * {@code dispatcher} (on {@code engine}, the server's engine loop), and {@code clientAddress} is
+   * the RESP "host:port" this node tells its peers, so that followers can redirect clients to the
+   * leader ({@code -MOVED}) and list every member in CLUSTER NODES.
+   */
+  public static RaftNode start(RaftNodeConfig config, Keyspace keyspace, CommandTable table, ServerHooks hooks,
+      io.kaiware.command.Dispatcher dispatcher, Executor engine, String clientAddress) throws IOException {
+    RaftNode node = new RaftNode(config, keyspace, table, hooks, dispatcher, engine);
+    node.stateMachine.clientAddress(clientAddress);
+    if (!clientAddress.isEmpty()) {
+      node.clientAddresses.put(config.nodeId(), clientAddress);
+    }
     try {
       node.server.start();
     } catch (IOException | RuntimeException e) {
@@ -135,6 +151,10 @@ public final class RaftNode implements AutoCloseable {
     }
     long tickMs = Math.max(1, config.tick().toMillis());
     node.timer.scheduleWithFixedDelay(node::tickIfIdle, tickMs, tickMs, TimeUnit.MILLISECONDS);
+    if (config.peers().size() > 1 || config.joining()) {
+      node.directoryTimer.scheduleWithFixedDelay(node::refreshClientAddresses, 0, PEER_DIRECTORY_REFRESH_MS,
+          TimeUnit.MILLISECONDS);
+    }
     return node;
   }
 
@@ -159,6 +179,7 @@ public final class RaftNode implements AutoCloseable {
     String address = c.address();
     int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     GrpcConfigKeys.Server.setPort(p, port);
+    GrpcConfigKeys.Server.setHost(p, address.substring(0, address.lastIndexOf(':')));
     // Reads: ReadIndex by default; the lease skips its heartbeat round while the lease holds.
     RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
     RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, c.readLease());
@@ -451,6 +472,148 @@ public final class RaftNode implements AutoCloseable {
     });
   }
 
+
+  // ---------------------------------------------------------------- the peer directory
+
+  /** How often a node asks its peers for their client (RESP) addresses while one is unknown. */
+  static final long PEER_DIRECTORY_REFRESH_MS = 500;
+  /** A known address is asked again this often (a peer may restart on another port). */
+  static final long PEER_DIRECTORY_REVALIDATE_MS = 10_000;
+
+  /** Member id -> its client (RESP) address, as that member reported it. */
+  private final Map<String, String> clientAddresses = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile org.apache.ratis.client.RaftClient directoryClient;
+  private final ScheduledExecutorService directoryTimer = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().daemon().name("kaiware-raft-directory").factory());
+  private volatile java.util.Set<String> directoryClientMembers = java.util.Set.of();
+  private long lastRevalidateMs;
+
+  /**
+   * The client (RESP) address of member {@code id}, or {@code null} while it is unknown. Each member
+   * reports its own (a stale read on that member: no log entry, nothing replicated), so Raft
+   * addresses and client ports need not follow any convention.
+   */
+  public String clientAddressOf(String id) {
+    return id == null ? null : clientAddresses.get(id);
+  }
+
+  /** Timer thread: asks peers whose client address is unknown (and every peer now and then). */
+  private void refreshClientAddresses() {
+    if (closed) {
+      return;
+    }
+    try {
+      Map<String, String> members = members();
+      clientAddresses.keySet().retainAll(members.keySet());
+      if (!stateMachine.clientAddress().isEmpty()) {
+        clientAddresses.put(config.nodeId(), stateMachine.clientAddress());
+      }
+      long nowMs = System.currentTimeMillis();
+      boolean revalidate = nowMs - lastRevalidateMs >= PEER_DIRECTORY_REVALIDATE_MS;
+      if (revalidate) {
+        lastRevalidateMs = nowMs;
+      }
+      for (String id : members.keySet()) {
+        if (id.equals(config.nodeId()) || (!revalidate && clientAddresses.containsKey(id))) {
+          continue;
+        }
+        // Blocking and unordered (the async API orders requests: one dead peer would hold up the
+        // others); this runs on the directory thread, never on the tick timer.
+        try {
+          RaftClientReply reply = directoryClient(members).io().sendStaleRead(Message.valueOf(
+              UnsafeByteOperations.unsafeWrap(new byte[] {KaiwareStateMachine.NODE_INFO_QUERY})), 0, RaftPeerId.valueOf(id));
+          if (reply.isSuccess()) {
+            String address = reply.getMessage().getContent().toStringUtf8();
+            if (!address.isEmpty()) {
+              clientAddresses.put(id, address);
+            }
+          }
+        } catch (IOException | RuntimeException e) {
+          log.debug("peer {} did not report its client address: {}", id, e.toString());
+        }
+      }
+    } catch (RuntimeException e) {
+      log.debug("peer directory refresh failed", e);
+    }
+  }
+
+  private org.apache.ratis.client.RaftClient directoryClient(Map<String, String> members) {
+    org.apache.ratis.client.RaftClient client = directoryClient;
+    if (client != null && directoryClientMembers.equals(members.keySet())) {
+      return client;
+    }
+    if (client != null) {
+      try {
+        client.close();
+      } catch (IOException e) {
+        log.debug("closing directory client", e);
+      }
+    }
+    RaftProperties p = new RaftProperties();
+    org.apache.ratis.client.RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(2, TimeUnit.SECONDS));
+    client = org.apache.ratis.client.RaftClient.newBuilder()
+        .setProperties(p)
+        .setRaftGroup(RaftGroup.valueOf(groupId, peers(members)))
+        .setRetryPolicy(org.apache.ratis.retry.RetryPolicies.noRetry())
+        .build();
+    directoryClient = client;
+    directoryClientMembers = java.util.Set.copyOf(members.keySet());
+    return client;
+  }
+
+  // ---------------------------------------------------------------- Raft facts for INFO, ROLE, RAFT INFO
+
+  /** Whether this node is the only voting member (no configuration change in progress). */
+  public boolean isSingleVoter() {
+    try {
+      var conf = server.getDivision(groupId).getRaftConf();
+      var voters = conf.getCurrentPeers();
+      return voters.size() == 1 && voters.iterator().next().getId().equals(peerId) && conf.getPreviousPeers().isEmpty();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The current term, or -1 before start. */
+  public long currentTerm() {
+    DivisionInfo i = info();
+    return i == null ? -1 : i.getCurrentTerm();
+  }
+
+  /** The commit index this node knows, or -1 before start. */
+  public long commitIndex() {
+    try {
+      return server.getDivision(groupId).getRaftLog().getLastCommittedIndex();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** The index of the last entry whose commands have executed here (the replication offset). */
+  public long appliedIndex() {
+    return stateMachine.engineAppliedIndex();
+  }
+
+  /** The leader's view of each follower's match index (id -> index); empty on a follower. */
+  public Map<String, Long> followerMatchIndexes() {
+    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    try {
+      var division = server.getDivision(groupId);
+      var role = division.getInfo().getRoleInfoProto();
+      long[] match = division.getInfo().getFollowerMatchIndices();
+      if (role.hasLeaderInfo() && match != null) {
+        // Ratis lists followers and their match indexes from the same appender list, in one order.
+        var followers = role.getLeaderInfo().getFollowerInfoList();
+        for (int i = 0; i < followers.size() && i < match.length; i++) {
+          out.put(followers.get(i).getId().getId().toStringUtf8(), match[i]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not started
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- state
 
   public KaiwareStateMachine stateMachine() {
@@ -483,7 +646,16 @@ public final class RaftNode implements AutoCloseable {
     }
     closed = true;
     timer.shutdownNow();
+    directoryTimer.shutdownNow();
     batcher.close();
+    org.apache.ratis.client.RaftClient client = directoryClient;
+    if (client != null) {
+      try {
+        client.close();
+      } catch (IOException | RuntimeException e) {
+        log.debug("closing directory client", e);
+      }
+    }
     try {
       server.close();
     } catch (IOException | RuntimeException e) {

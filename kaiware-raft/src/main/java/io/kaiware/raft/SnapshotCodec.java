@@ -3,6 +3,7 @@ package io.kaiware.raft;
 import io.kaiware.engine.Database;
 import io.kaiware.engine.KeyTable;
 import io.kaiware.engine.Keyspace;
+import io.kaiware.engine.ValueCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -30,6 +31,11 @@ import java.util.zip.CRC32C;
  *       i64 expireAtMs         0 = no expiry
  *   u32     crc32c             of every byte before it
  * </pre>
+ *
+ * <h2>Version 2 (written since the server wiring; version 1 is still read)</h2>
+ * The same layout, but each key is {@code i32 keyLength, key, i32 valueLength, value, i64 expireAtMs}
+ * with no type byte: the value is {@link ValueCodec}'s encoding (the DUMP body: its own type tag,
+ * so strings, hashes, sorted sets, rankings and window counters all snapshot).
  * Only keys alive at {@code logTimeMs} are written: an expired key is logically gone (ADR 0003).
  * Big-endian throughout. A value of a type the codec does not know fails the snapshot with an
  * {@link IOException} — Ratis then keeps the log instead of losing data.
@@ -38,6 +44,7 @@ public final class SnapshotCodec {
 
   static final int MAGIC = 0x4B575331; // "KWS1"
   static final byte VERSION_1 = 1;
+  static final byte VERSION_2 = 2;
   static final byte TYPE_STRING = 0;
 
   private SnapshotCodec() {}
@@ -50,7 +57,7 @@ public final class SnapshotCodec {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
     DataOutputStream out = new DataOutputStream(bytes);
     out.writeInt(MAGIC);
-    out.writeByte(VERSION_1);
+    out.writeByte(VERSION_2);
     out.writeLong(term);
     out.writeLong(index);
     out.writeLong(logTimeMs);
@@ -74,11 +81,14 @@ public final class SnapshotCodec {
           continue;
         }
         Object value = t.valueAt(slot);
-        if (!(value instanceof byte[] v)) {
-          throw new IOException("snapshot codec v1 cannot write a value of type " + value.getClass().getName());
+        ValueCodec.Out encoded = new ValueCodec.Out();
+        try {
+          ValueCodec.encode(value, encoded);
+        } catch (IllegalArgumentException e) {
+          throw new IOException("snapshot codec v2 cannot write a value of type " + value.getClass().getName());
         }
+        byte[] v = encoded.toArray(0);
         byte[] k = t.keyAt(slot);
-        out.writeByte(TYPE_STRING);
         out.writeInt(k.length);
         out.write(k);
         out.writeInt(v.length);
@@ -111,7 +121,7 @@ public final class SnapshotCodec {
       throw new IOException("not a Kaiware snapshot");
     }
     byte version = b.get();
-    if (version != VERSION_1) {
+    if (version != VERSION_1 && version != VERSION_2) {
       throw new IOException("unknown snapshot version " + version);
     }
     return new Header(b.getLong(), b.getLong(), b.getLong(), b.getInt());
@@ -128,6 +138,7 @@ public final class SnapshotCodec {
       throw new IOException("snapshot has " + h.databaseCount() + " databases, this server " + keyspace.databaseCount());
     }
     ByteBuffer b = ByteBuffer.wrap(data, 0, data.length - 4);
+    boolean v1 = data[4] == VERSION_1;
     b.position(4 + 1 + 8 * 3 + 4);
     try {
       // The checksum matched, so a parse error below means a codec bug, not a torn file: fail loudly.
@@ -143,15 +154,21 @@ public final class SnapshotCodec {
         Database db = keyspace.db(d);
         int n = b.getInt();
         for (int i = 0; i < n; i++) {
-          byte type = b.get();
-          if (type != TYPE_STRING) {
-            throw new IOException("unknown value type " + type);
+          if (v1) {
+            byte type = b.get();
+            if (type != TYPE_STRING) {
+              throw new IOException("unknown value type " + type);
+            }
           }
           byte[] k = new byte[b.getInt()];
           b.get(k);
           byte[] v = new byte[b.getInt()];
           b.get(v);
-          db.put(k, v, b.getLong());
+          Object value = v1 ? v : ValueCodec.decode(v, 0, v.length);
+          if (value == null) {
+            throw new IOException("malformed value of key " + new String(k, java.nio.charset.StandardCharsets.ISO_8859_1));
+          }
+          db.put(k, value, b.getLong());
         }
       }
     } catch (BufferUnderflowException | NegativeArraySizeException e) {

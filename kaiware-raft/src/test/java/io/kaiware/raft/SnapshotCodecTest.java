@@ -33,6 +33,22 @@ class SnapshotCodecTest {
   }
 
   @Test
+  void roundTripsEveryValueTypeThroughTheDumpEncoding() throws IOException {
+    Keyspace ks = new Keyspace();
+    io.kaiware.engine.HashValue hash = new io.kaiware.engine.HashValue();
+    hash.put(b("field"), b("value"));
+    hash.put(b("other"), b("2"));
+    ks.db(0).put(b("h"), hash, KeyTable.NO_EXPIRY);
+    ks.db(0).put(b("s"), b("plain"), 9_000);
+    byte[] data = SnapshotCodec.write(ks, 2, 10, 1_000);
+    assertThat(data[4]).as("version").isEqualTo(SnapshotCodec.VERSION_2);
+    Keyspace back = new Keyspace();
+    SnapshotCodec.read(data, back);
+    assertThat(back.digest(1_000)).isEqualTo(ks.digest(1_000));
+    assertThat(back.db(0).table().valueAt(back.db(0).table().find(b("h")))).isInstanceOf(io.kaiware.engine.HashValue.class);
+  }
+
+  @Test
   void detectsCorruptionBeforeTouchingTheKeyspace() throws IOException {
     Keyspace ks = new Keyspace();
     ks.db(0).put(b("a"), b("1"), KeyTable.NO_EXPIRY);

@@ -54,6 +54,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   private List<byte[][]> pendingBatch;
   private int batchesInFlight;
   private boolean closing;
+  /** On a replicated server: this connection's ordered queue of requests (engine loop). */
+  private ConnectionPipeline pipeline;
+  private Replication replication;
 
   ClientHandler(ServerState server, RespLimits limits) {
     this.server = server;
@@ -67,6 +70,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     inline = engineLoop == ch.eventLoop();
     session = new ClientSession(Addresses.format(ch.remoteAddress()), Addresses.format(ch.localAddress()),
         System.currentTimeMillis(), !server.passwordRequired());
+    replication = server.replicationOrNull();
+    if (replication != null) {
+      pipeline = new ConnectionPipeline(server, replication, session, ch);
+    }
     if (!server.register(session, ch)) {
       ByteBuf out = ctx.alloc().buffer(64);
       new RespWriter(out, 2).error("ERR max number of clients reached");
@@ -81,6 +88,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     if (session != null) {
       server.unregister(session);
+    }
+    if (pipeline != null) {
+      ConnectionPipeline p = pipeline;
+      if (inline) {
+        p.release();
+      } else {
+        engineLoop.execute(p::release);
+      }
     }
     release();
     ctx.fireChannelInactive();
@@ -110,6 +125,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     long startNs = System.nanoTime();
     int startReadable = cumulation.readableBytes();
     int executed = 0;
+    long readMark = replication == null ? 0 : replication.readMark();
     try {
       for (;;) {
         decoder.setAuthenticated(session.authenticated());
@@ -117,7 +133,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (request == null) {
           break;
         }
-        if (inline) {
+        if (inline && pipeline != null) {
+          pipeline.offer(request, readMark);
+          executed++;
+          if (pipeline.closing()) {
+            closing = true;
+            break;
+          }
+        } else if (inline) {
           if (pendingOut == null) {
             pendingOut = ctx.alloc().ioBuffer(256);
           }
@@ -163,6 +186,24 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
    */
   private void flushPending(ChannelHandlerContext ctx, String protocolError) {
     boolean closeAfter = protocolError != null;
+    if (inline && pipeline != null) {
+      if (protocolError != null) {
+        pipeline.offerProtocolError(protocolError);
+      }
+      ByteBuf out = pipeline.takeReady();
+      boolean close = pipeline.closing() && pipeline.idle();
+      if (out != null && out.isReadable()) {
+        write(ctx.channel(), out, close);
+      } else {
+        if (out != null) {
+          out.release();
+        }
+        if (close) {
+          ctx.close();
+        }
+      }
+      return;
+    }
     if (inline) {
       if (protocolError != null) {
         if (pendingOut == null) {
@@ -194,6 +235,28 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
       ch.config().setAutoRead(false);
     }
     ClientSession s = session;
+    ConnectionPipeline p = pipeline;
+    if (p != null) {
+      engineLoop.execute(() -> {
+        long readMark = replication.readMark();
+        if (batch != null) {
+          for (byte[][] request : batch) {
+            p.offer(request, readMark);
+          }
+        }
+        if (protocolError != null) {
+          p.offerProtocolError(protocolError);
+        }
+        ch.eventLoop().execute(() -> {
+          batchesInFlight--;
+          if (batchesInFlight < MAX_BATCHES_IN_FLIGHT && ch.isWritable()) {
+            ch.config().setAutoRead(true);
+          }
+        });
+        p.flushNow();
+      });
+      return;
+    }
     engineLoop.execute(() -> {
       ByteBuf out = ch.alloc().ioBuffer(256);
       if (batch != null) {

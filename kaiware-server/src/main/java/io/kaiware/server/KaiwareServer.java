@@ -57,6 +57,7 @@ public final class KaiwareServer implements AutoCloseable {
   /** The admin HTTP port (admin-port), or null when it is off. */
   private AdminHttpServer admin;
   private GcPauseListener gcPauses;
+  private final Keyspace keyspace;
 
   private KaiwareServer(ServerConfig config, String configFile) {
     this.config = config;
@@ -75,7 +76,7 @@ public final class KaiwareServer implements AutoCloseable {
           LocalIoHandler.newFactory());
       engineLoop = engineGroup.next();
     }
-    Keyspace keyspace = new Keyspace(config.getInt("databases"));
+    this.keyspace = new Keyspace(config.getInt("databases"));
     state.attach(new Engine(keyspace, StandardCommands.table(), state), engineLoop);
     String pid = config.get("pidfile");
     this.pidFile = pid.isEmpty() ? null : Path.of(pid);
@@ -92,6 +93,10 @@ public final class KaiwareServer implements AutoCloseable {
     KaiwareServer server = new KaiwareServer(config, configFile);
     try {
       server.bind();
+      server.startReplication();
+      for (Channel ch : server.serverChannels) {
+        ch.config().setAutoRead(true);
+      }
       server.scheduleBackgroundTasks();
       server.writePidFile();
       server.startObservability();
@@ -138,6 +143,8 @@ public final class KaiwareServer implements AutoCloseable {
         .channel(channelClass)
         .option(ChannelOption.SO_BACKLOG, config.getInt("tcp-backlog"))
         .option(ChannelOption.SO_REUSEADDR, true)
+        // Connections are accepted only once the Raft member is attached (startReplication).
+        .option(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, config.getInt("tcp-keepalive") > 0)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
@@ -169,8 +176,39 @@ public final class KaiwareServer implements AutoCloseable {
     state.boundPort(port);
   }
 
+  /**
+   * Starts the Raft member (unless non-durable-cache): the keyspace is filled from the snapshot and
+   * the log, on the engine loop. A one-member group is waited for (it elects itself within about an
+   * election timeout) so that the first client finds a ready leader; connections accepted meanwhile
+   * are served once it is ready, or get -CLUSTERDOWN.
+   */
+  private void startReplication() throws StartupException {
+    if (config.getBool("non-durable-cache")) {
+      log.warn("non-durable-cache: no Raft log; every key is lost when the process stops");
+      return;
+    }
+    String clientHost = bindAddresses(config).stream().map(a -> a.startsWith("-") ? a.substring(1) : a)
+        .filter(a -> !a.equals("0.0.0.0") && !a.equals("::")).findFirst().orElse("127.0.0.1");
+    String clientAddress = (clientHost.contains(":") ? "[" + clientHost + "]" : clientHost) + ":" + state.boundPort();
+    try {
+      Files.createDirectories(Path.of(config.get("dir")));
+      Replication replication = Replication.start(config, keyspace, state.engine().dispatcher().table(),
+          state.engine().dispatcher(), state.engineLoop(), state, clientAddress);
+      state.replication(replication);
+      replication.awaitReadyIfAlone(30_000);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new StartupException("could not start the Raft member: " + e.getMessage());
+    }
+  }
+
   private void scheduleBackgroundTasks() {
     EventLoop engineLoop = state.engineLoop();
+    if (state.replicationOrNull() != null) {
+      // Expiry is decided by log time and reclaimed on tick entries (ADR 0004): a wall-clock sweep
+      // here could reclaim a key a lagging log time still considers alive.
+      engineLoop.scheduleAtFixedRate(this::closeIdleClients, 1, 1, TimeUnit.SECONDS);
+      return;
+    }
     engineLoop.schedule(new Runnable() {
       @Override
       public void run() {
@@ -229,6 +267,12 @@ public final class KaiwareServer implements AutoCloseable {
     }
   }
 
+  /** The Raft member (for tests and embedding: digests, roles), or null in non-durable-cache mode. */
+  public io.kaiware.raft.RaftNode raftNode() {
+    Replication r = state.replicationOrNull();
+    return r == null ? null : r.node();
+  }
+
   /** The TCP port actually bound. */
   public int port() {
     return state.boundPort();
@@ -256,6 +300,10 @@ public final class KaiwareServer implements AutoCloseable {
     }
     for (Channel ch : state.channels()) {
       ch.close();
+    }
+    Replication replication = state.replicationOrNull();
+    if (replication != null) {
+      replication.close();
     }
     ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     if (engineGroup != null) {

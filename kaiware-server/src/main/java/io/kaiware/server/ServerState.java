@@ -33,6 +33,8 @@ final class ServerState implements ServerHooks {
   private volatile Engine engine;
   private volatile EventLoop engineLoop;
   private volatile int boundPort;
+  /** The Raft group, or null in non-durable cache mode. */
+  private volatile Replication replication;
 
   ServerState(ServerConfig config, String configFile, InstantSource clock, String transport, Runnable shutdownAction) {
     this.config = config;
@@ -45,6 +47,20 @@ final class ServerState implements ServerHooks {
   void attach(Engine engine, EventLoop engineLoop) {
     this.engine = engine;
     this.engineLoop = engineLoop;
+  }
+
+  void replication(Replication replication) {
+    this.replication = replication;
+  }
+
+  /** The server's Raft side, or null in non-durable cache mode. */
+  Replication replicationOrNull() {
+    return replication;
+  }
+
+  @Override
+  public io.kaiware.command.replication.ReplicationView replication() {
+    return replication;
   }
 
   Engine engine() {
@@ -145,6 +161,27 @@ final class ServerState implements ServerHooks {
   @Override
   public String transport() {
     return transport;
+  }
+
+  /** PUBLISH and +switch-master: pushes the message to every subscriber of {@code channel}. Engine thread. */
+  @Override
+  public int publish(String channel, byte[] message) {
+    int receivers = 0;
+    for (ClientSession s : sessions.values()) {
+      if (!s.subscriptions().contains(channel)) {
+        continue;
+      }
+      Channel ch = channels.get(s);
+      if (ch == null || !ch.isActive()) {
+        continue;
+      }
+      io.netty.buffer.ByteBuf buf = ch.alloc().buffer(32 + channel.length() + message.length);
+      io.kaiware.command.pubsub.PubSubCommands.message(new io.kaiware.resp.RespWriter(buf, s.protocol()), channel, message);
+      stats.addOutput(buf.readableBytes());
+      ch.writeAndFlush(buf, ch.voidPromise());
+      receivers++;
+    }
+    return receivers;
   }
 
   List<Channel> channels() {

@@ -57,6 +57,21 @@ public final class ServerConfig {
         "Log 'writes delayed: T ms, N commands, B bytes' when a batch takes at least N ms to apply or commit; 0 = off.");
     c.bool("latency-tracking", true, true, "Track per-command latency percentiles (INFO latencystats, LATENCY HISTOGRAM).");
     c.string("latency-tracking-info-percentiles", "50 99 99.9", true, "Percentiles INFO latencystats reports.");
+    // --- replication (Raft): see docs/adr/0004 and README "Replication"
+    c.bool("non-durable-cache", false, false,
+        "yes: no Raft, no log, nothing survives a restart (a pure cache). no (default): a durable Raft group, one member unless peers is set.");
+    c.string("node", "n1", false, "This member's Raft id (letters, digits, '-', '_').");
+    c.string("peers", "", false,
+        "Raft members as id=host:raftport,... including this node; empty: a one-member group (Raft on a free loopback port).");
+    c.bool("raft-join", false, false, "Start with no configuration and wait to be added by the leader (RAFT ADD); the dir must be new.");
+    c.enumeration("read-consistency", "linearizable", List.of("linearizable", "lease", "stale"), false,
+        "linearizable: ReadIndex on the leader; lease: the leader's lease (bounded clock drift); stale: any member's local state.");
+    c.integer("replica-max-lag-ms", 1000, 0, Long.MAX_VALUE, true,
+        "Stale reads on a follower (read-consistency stale, or after READONLY) are redirected when its log time lags the clock by more.");
+    c.string("sentinel-master-name", "kaiware", false,
+        "The master name the Sentinel facade answers for (SENTINEL get-master-addr-by-name <name>, +switch-master).");
+    c.integer("raft-election-timeout-ms", 300, 50, 60_000, false,
+        "Raft election timeout, lower bound (the upper bound is twice it): how soon followers notice a dead leader.");
     // --- Redis parameters tools read; answered, not acted on
     c.compat("save", "", "Kaiware persists through its own log (see docs); RDB save points are not used.");
     c.compat("appendonly", "no", "No AOF; see docs.");

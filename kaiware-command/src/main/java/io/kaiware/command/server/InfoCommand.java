@@ -47,7 +47,7 @@ public final class InfoCommand {
     SECTIONS.put("errorstats", (ctx, sb) -> ctx.dispatcher().errorReplies()
         .forEach((kind, count) -> field(sb, "errorstat_" + kind, "count=" + count.get())));
     SECTIONS.put("latencystats", InfoCommand::latencystats);
-    SECTIONS.put("cluster", (ctx, sb) -> field(sb, "cluster_enabled", "0"));
+    SECTIONS.put("cluster", (ctx, sb) -> field(sb, "cluster_enabled", ctx.server() != null && ctx.server().replication() != null ? "1" : "0"));
     SECTIONS.put("keyspace", InfoCommand::keyspace);
   }
 
@@ -184,14 +184,66 @@ public final class InfoCommand {
   }
 
   private static void replication(CommandContext ctx, StringBuilder sb) {
-    field(sb, "role", "master");
-    field(sb, "connected_slaves", 0);
+    io.kaiware.command.replication.ReplicationView view = ctx.server() == null ? null : ctx.server().replication();
+    if (view == null) {
+      field(sb, "role", "master");
+      field(sb, "connected_slaves", 0);
+      field(sb, "master_failover_state", "no-failover");
+      field(sb, "master_replid", ctx.server().runId());
+      field(sb, "master_replid2", "0000000000000000000000000000000000000000");
+      field(sb, "master_repl_offset", 0);
+      field(sb, "second_repl_offset", -1);
+      field(sb, "repl_backlog_active", 0);
+      return;
+    }
+    // Raft's view in Redis's fields: the leader is the master, followers are replicas, offsets are
+    // applied log indexes (ROLE and Redisson/Lettuce master-replica discovery read these).
+    long applied = view.appliedIndex();
+    String leader = view.leaderId();
+    if (view.isReadyLeader()) {
+      field(sb, "role", "master");
+      java.util.Map<String, Long> match = view.followerMatchIndexes();
+      java.util.List<String> replicas = new java.util.ArrayList<>();
+      for (String id : view.members().keySet()) {
+        String address = view.clientAddressOf(id);
+        if (!id.equals(view.nodeId()) && address != null) {
+          int colon = address.lastIndexOf(':');
+          replicas.add("ip=" + address.substring(0, colon) + ",port=" + address.substring(colon + 1) + ",state=online,offset="
+              + match.getOrDefault(id, 0L) + ",lag=0");
+        }
+      }
+      field(sb, "connected_slaves", replicas.size());
+      for (int i = 0; i < replicas.size(); i++) {
+        field(sb, "slave" + i, replicas.get(i));
+      }
+    } else {
+      field(sb, "role", "slave");
+      String address = leader == null || leader.equals(view.nodeId()) ? null : view.clientAddressOf(leader);
+      int colon = address == null ? -1 : address.lastIndexOf(':');
+      field(sb, "master_host", address == null ? "?" : address.substring(0, colon));
+      field(sb, "master_port", address == null ? "0" : address.substring(colon + 1));
+      field(sb, "master_link_status", address == null ? "down" : "up");
+      field(sb, "master_last_io_seconds_ago", address == null ? -1 : 0);
+      field(sb, "master_sync_in_progress", 0);
+      field(sb, "slave_read_repl_offset", applied);
+      field(sb, "slave_repl_offset", applied);
+      field(sb, "slave_priority", 100);
+      field(sb, "slave_read_only", 1);
+      field(sb, "replica_announced", 1);
+      field(sb, "connected_slaves", 0);
+    }
     field(sb, "master_failover_state", "no-failover");
-    field(sb, "master_replid", ctx.server().runId());
+    field(sb, "master_replid", io.kaiware.command.replication.ReplicationCommands.clusterId("group").substring(0, 40));
     field(sb, "master_replid2", "0000000000000000000000000000000000000000");
-    field(sb, "master_repl_offset", 0);
+    field(sb, "master_repl_offset", applied);
     field(sb, "second_repl_offset", -1);
     field(sb, "repl_backlog_active", 0);
+    field(sb, "raft_node", view.nodeId());
+    field(sb, "raft_role", view.role().toLowerCase(Locale.ROOT));
+    field(sb, "raft_term", view.term());
+    field(sb, "raft_leader", leader == null ? "" : leader);
+    field(sb, "raft_commit_index", view.commitIndex());
+    field(sb, "raft_applied_index", applied);
   }
 
   private static void cpu(CommandContext ctx, StringBuilder sb) {

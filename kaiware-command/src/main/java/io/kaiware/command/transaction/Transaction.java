@@ -96,6 +96,16 @@ public final class Transaction {
     unwatchAll();
   }
 
+  /** The commands queued since MULTI, in order (a read-only view). */
+  public List<Queued> queued() {
+    return java.util.Collections.unmodifiableList(queue);
+  }
+
+  /** The watched keys, in WATCH order (a read-only view). */
+  public List<Watch> watches() {
+    return java.util.Collections.unmodifiableList(watches);
+  }
+
   /** How many keys this client watches. */
   public int watchCount() {
     return watches.size();
@@ -120,7 +130,7 @@ public final class Transaction {
   }
 
   /** Whether a watched key was touched, or expired, since WATCH (EXEC must fail). */
-  boolean watchedKeyChanged(long nowMs) {
+  public boolean watchedKeyChanged(long nowMs) {
     for (Watch w : watches) {
       if (w.changed(nowMs)) {
         return true;

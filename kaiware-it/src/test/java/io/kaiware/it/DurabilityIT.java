@@ -1,0 +1,57 @@
+package io.kaiware.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The embedded default is a durable one-member Raft group: what was acknowledged survives a restart
+ * in the same dir, whether it comes back from the log alone or from a snapshot plus the log behind
+ * it; a non-durable cache keeps nothing.
+ */
+class DurabilityIT {
+
+  @Test
+  @Timeout(value = 90, unit = TimeUnit.SECONDS)
+  void acknowledgedWritesSurviveARestartFromLogAndSnapshot() throws Exception {
+    Path dir = Files.createTempDirectory("kaiware-durable-");
+    try {
+      try (KaiwareProcess kaiware = KaiwareProcess.start(Map.of("dir", dir.toString()))) {
+        try (Jedis jedis = new Jedis("127.0.0.1", kaiware.port())) {
+          assertThat(jedis.set("before-snapshot", "1")).isEqualTo("OK");
+          jedis.hset("hash", Map.of("f1", "v1", "f2", "v2"));
+          jedis.zadd("zset", 2.5, "m");
+          jedis.setex("ttl", 1000, "t");
+          assertThat(jedis.sendCommand(() -> "RAFT".getBytes(), "SNAPSHOT")).isInstanceOf(Long.class);
+          assertThat(jedis.set("after-snapshot", "2")).isEqualTo("OK");
+          assertThat(jedis.incr("counter")).isEqualTo(1L);
+          assertThat(jedis.info("replication")).contains("role:master").contains("raft_role:leader");
+        }
+      }
+      try (KaiwareProcess kaiware = KaiwareProcess.start(Map.of("dir", dir.toString()))) {
+        try (Jedis jedis = new Jedis("127.0.0.1", kaiware.port())) {
+          assertThat(jedis.get("before-snapshot")).isEqualTo("1");
+          assertThat(jedis.hgetAll("hash")).isEqualTo(Map.of("f1", "v1", "f2", "v2"));
+          assertThat(jedis.zscore("zset", "m")).isEqualTo(2.5);
+          assertThat(jedis.ttl("ttl")).isBetween(990L, 1000L);
+          assertThat(jedis.get("after-snapshot")).isEqualTo("2");
+          assertThat(jedis.incr("counter")).isEqualTo(2L);
+        }
+      }
+      try (KaiwareProcess cache = KaiwareProcess.start(Map.of("non-durable-cache", "yes"))) {
+        try (Jedis jedis = new Jedis("127.0.0.1", cache.port())) {
+          assertThat(jedis.set("k", "v")).isEqualTo("OK");
+          assertThat(jedis.info("replication")).contains("role:master").doesNotContain("raft_role");
+        }
+      }
+    } finally {
+      KaiwareProcess.deleteTree(dir);
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package io.kaiware.it;
+
+import io.kaiware.command.config.ServerConfig;
+import io.kaiware.raft.KaiwareStateMachine.StateDigest;
+import io.kaiware.raft.RaftNode;
+import io.kaiware.server.KaiwareServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A Raft group of Kaiware servers in this JVM, each on its own loopback client port and Raft port,
+ * each with its own data dir — the same code path as separate processes, minus the process. Stops
+ * every member and deletes the data at close.
+ */
+final class RaftCluster implements AutoCloseable {
+
+  final Path dataRoot;
+  final Map<String, String> raftAddresses = new LinkedHashMap<>();
+  final Map<String, KaiwareServer> servers = new LinkedHashMap<>();
+  private final Map<String, String> extraSettings;
+
+  private RaftCluster(Path dataRoot, Map<String, String> extraSettings) {
+    this.dataRoot = dataRoot;
+    this.extraSettings = extraSettings;
+  }
+
+  /** Starts {@code size} members n1..nN. */
+  static RaftCluster start(int size, Map<String, String> settings) throws Exception {
+    RaftCluster c = new RaftCluster(Files.createTempDirectory("kaiware-raft-it-"), settings);
+    for (int i = 1; i <= size; i++) {
+      c.raftAddresses.put("n" + i, "127.0.0.1:" + freePort());
+    }
+    try {
+      for (String id : c.raftAddresses.keySet()) {
+        c.startMember(id);
+      }
+    } catch (Exception | Error e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
+  void startMember(String id) throws Exception {
+    ServerConfig config = ServerConfig.defaults();
+    config.setAtStartup("bind", "127.0.0.1");
+    config.setAtStartup("port", "0");
+    config.setAtStartup("node", id);
+    config.setAtStartup("dir", dataRoot.resolve(id).toString());
+    StringBuilder peers = new StringBuilder();
+    raftAddresses.forEach((peer, address) -> peers.append(peers.isEmpty() ? "" : ",").append(peer).append('=').append(address));
+    config.setAtStartup("peers", peers.toString());
+    extraSettings.forEach(config::setAtStartup);
+    servers.put(id, KaiwareServer.start(config, null));
+  }
+
+  /** Stops member {@code id} (its data stays, so it can restart). */
+  void stop(String id) {
+    KaiwareServer s = servers.remove(id);
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  RaftNode node(String id) {
+    return servers.get(id).raftNode();
+  }
+
+  int port(String id) {
+    return servers.get(id).port();
+  }
+
+  /** The id of the ready leader, waiting up to {@code timeoutMs} for one. */
+  String awaitLeader(long timeoutMs) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    while (System.nanoTime() < deadline) {
+      for (Map.Entry<String, KaiwareServer> e : servers.entrySet()) {
+        if (e.getValue().raftNode().isLeader()) {
+          return e.getKey();
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no leader within " + timeoutMs + " ms");
+  }
+
+  /** Waits until every running member knows every running member's client address. */
+  void awaitDirectory(long timeoutMs) throws InterruptedException {
+    await(timeoutMs, "every member's client address known everywhere", () -> {
+      for (KaiwareServer s : servers.values()) {
+        for (String id : servers.keySet()) {
+          if (s.raftNode().clientAddressOf(id) == null) {
+            return false;
+          }
+        }
+      }
+      return true;
+    });
+  }
+
+  /**
+   * The digests of every running member taken at one applied index: retried until all members
+   * report the same index (ticks keep the index moving, so the members are sampled together).
+   */
+  List<StateDigest> digestsAtOneIndex(long timeoutMs) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    List<StateDigest> last = List.of();
+    while (System.nanoTime() < deadline) {
+      List<java.util.concurrent.CompletableFuture<StateDigest>> futures = new ArrayList<>();
+      for (KaiwareServer s : servers.values()) {
+        futures.add(s.raftNode().digest());
+      }
+      List<StateDigest> digests = new ArrayList<>();
+      for (var f : futures) {
+        digests.add(f.get(5, TimeUnit.SECONDS));
+      }
+      last = digests;
+      if (digests.stream().map(StateDigest::appliedIndex).distinct().count() == 1) {
+        return digests;
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("members never reported the same applied index: " + last);
+  }
+
+  static void await(long timeoutMs, String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("timed out after " + timeoutMs + " ms waiting for: " + what);
+  }
+
+  @Override
+  public void close() {
+    for (String id : new ArrayList<>(servers.keySet())) {
+      try {
+        stop(id);
+      } catch (RuntimeException e) {
+        e.printStackTrace();
+      }
+    }
+    KaiwareProcess.deleteTree(dataRoot);
+  }
+}

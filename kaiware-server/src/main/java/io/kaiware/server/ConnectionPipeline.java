@@ -1,0 +1,474 @@
+package io.kaiware.server;
+
+import io.kaiware.command.ClientSession;
+import io.kaiware.command.CommandFlag;
+import io.kaiware.command.CommandSpec;
+import io.kaiware.command.CommandTable;
+import io.kaiware.command.transaction.Transaction;
+import io.kaiware.raft.LogEntryCodec.Request;
+import io.kaiware.resp.RespWriter;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * One connection's commands on a replicated server, in order: some answer at once, some after the
+ * log commits them, some after a read barrier — and the replies still leave in request order.
+ *
+ * <h2>The rule</h2>
+ * Each request becomes a slot in a queue. A slot is started only when doing so cannot reorder what
+ * the client observes:
+ * <ul>
+ *   <li>a <b>write</b> (a command flagged WRITE, outside MULTI) may start as soon as every slot
+ *       before it is a started write: consecutive writes of a pipeline go to the group-commit
+ *       batcher together, and the log keeps their order;</li>
+ *   <li>anything else — reads, MULTI/EXEC, SELECT, CLIENT, CONFIG ... — starts only at the head of
+ *       the queue, when everything before it has completed, so it sees the effects of this
+ *       connection's earlier writes and its session changes apply to later commands only.</li>
+ * </ul>
+ * Completed slots at the head are appended to the output in order. A pipeline of SETs therefore
+ * costs one batch; a SET followed by a GET waits for the SET, as it must.
+ *
+ * <h2>Kinds of request</h2>
+ * <ul>
+ *   <li>LOCAL: runs on the engine at once (connection and server commands, queueing inside MULTI,
+ *       anything the dispatcher will refuse: unknown command, wrong arity, NOAUTH);</li>
+ *   <li>READ: runs on the engine when {@link Replication#read} allows (local, after a barrier, or
+ *       redirected);</li>
+ *   <li>WRITE: one command through {@code RaftNode.submit};</li>
+ *   <li>BLOCK: EXEC of a transaction holding a write: {@code MULTI, queued..., EXEC} as one request,
+ *       so the block is atomic in one log entry. A WATCHed transaction is checked against the local
+ *       state when EXEC arrives (and aborts if a watched key changed); see ADR 0004 for the window
+ *       between that check and the apply.</li>
+ * </ul>
+ *
+ * <h2>Outcomes of a write</h2>
+ * Not leader when the write starts: {@code -MOVED 0 leader-host:port} (or {@code -CLUSTERDOWN}); the
+ * write was not submitted. A failure after submission — the leader lost leadership or stopped before
+ * the reply — is {@code -INDETERMINATE}: the write may or may not commit (a new leader can still
+ * commit the entry); a client must not assume either.
+ *
+ * <p>Engine-thread confined. Replies that complete on Ratis threads hop to the engine loop first.
+ */
+final class ConnectionPipeline {
+
+  /** Error text of a write whose outcome is unknown. */
+  static final String INDETERMINATE = "INDETERMINATE the write may or may not have been applied: ";
+
+  private enum Kind { LOCAL, READ, WRITE, BLOCK }
+
+  private static final class Slot {
+    final byte[][] command;
+    final long readMark;
+    Kind kind;
+    boolean started;
+    boolean done;
+    /** The reply of a slot that completed while it was not at the head; null when written directly. */
+    byte[] reply;
+
+    Slot(byte[][] command, long readMark) {
+      this.command = command;
+      this.readMark = readMark;
+    }
+  }
+
+  private static final byte[] MULTI = "MULTI".getBytes(StandardCharsets.US_ASCII);
+
+  private final ServerState server;
+  private final Replication replication;
+  private final ClientSession session;
+  private final Channel channel;
+  private final CommandTable table;
+  private final ArrayDeque<Slot> slots = new ArrayDeque<>();
+  private final RespWriter errors = new RespWriter();
+  /** Replies ready to send, in order. */
+  private ByteBuf ready;
+  /** A command asked to close the connection (QUIT, CLIENT KILL of itself, a protocol error). */
+  private boolean closing;
+  private String protocolError;
+  /** The connection is gone: late completions are dropped. */
+  private boolean released;
+
+  ConnectionPipeline(ServerState server, Replication replication, ClientSession session, Channel channel) {
+    this.server = server;
+    this.replication = replication;
+    this.session = session;
+    this.channel = channel;
+    this.table = server.engine().dispatcher().table();
+  }
+
+  /** Whether nothing is waiting: every reply so far has been produced. */
+  boolean idle() {
+    return slots.isEmpty();
+  }
+
+  boolean closing() {
+    return closing;
+  }
+
+  /**
+   * Takes one decoded request. {@code readMark} is {@link Replication#readMark()} when the bytes
+   * of this request arrived (one value for every request of a read).
+   */
+  void offer(byte[][] command, long readMark) {
+    if (closing) {
+      return;
+    }
+    if (slots.isEmpty()) {
+      // Fast path: nothing pending, so a request that can answer now writes straight to the output.
+      Kind kind = classify(command);
+      if (kind == Kind.LOCAL) {
+        runLocal(command, null);
+        return;
+      }
+      if (kind == Kind.READ && replication.readableNow(session.readOnlyMode(), readMark)) {
+        execute(command);
+        return;
+      }
+    }
+    slots.addLast(new Slot(command, readMark));
+    advance();
+  }
+
+  /** A protocol error ends the connection after the replies to everything before it. */
+  void offerProtocolError(String error) {
+    protocolError = error;
+    if (slots.isEmpty()) {
+      endWithProtocolError();
+    }
+  }
+
+  private void endWithProtocolError() {
+    errors.target(out(), session.protocol()).error(protocolError);
+    protocolError = null;
+    closing = true;
+  }
+
+  /** The replies produced so far (null when none); the caller writes them. */
+  ByteBuf takeReady() {
+    ByteBuf b = ready;
+    ready = null;
+    return b;
+  }
+
+  /** Writes what is ready now (after an asynchronous completion), closing when asked to. */
+  void flushNow() {
+    ByteBuf b = takeReady();
+    boolean close = closing && slots.isEmpty();
+    if (b == null) {
+      if (close) {
+        channel.close();
+      }
+      return;
+    }
+    server.stats().addOutput(b.readableBytes());
+    if (close) {
+      channel.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      channel.writeAndFlush(b, channel.voidPromise());
+    }
+  }
+
+  /** Drops everything (the connection closed). */
+  void release() {
+    if (ready != null) {
+      ready.release();
+      ready = null;
+    }
+    slots.clear();
+    closing = true;
+    released = true;
+  }
+
+  private ByteBuf out() {
+    if (ready == null) {
+      ready = channel.alloc().ioBuffer(256);
+    }
+    return ready;
+  }
+
+  // ---------------------------------------------------------------- the queue
+
+  private void advance() {
+    while (!slots.isEmpty()) {
+      Slot head = slots.peekFirst();
+      if (head.done) {
+        slots.pollFirst();
+        if (head.reply != null) {
+          out().writeBytes(head.reply);
+        }
+        continue;
+      }
+      if (!head.started) {
+        start(head);
+        continue;
+      }
+      break;
+    }
+    if (slots.isEmpty()) {
+      if (protocolError != null) {
+        endWithProtocolError();
+      }
+      return;
+    }
+    // Writes behind a pending write go to the batcher now, in order.
+    for (Slot s : slots) {
+      if (s.started) {
+        if (s.kind != Kind.WRITE) {
+          return;
+        }
+        continue;
+      }
+      if (closing || classify(s.command) != Kind.WRITE) {
+        return;
+      }
+      s.kind = Kind.WRITE;
+      s.started = true;
+      submit(s, Request.of(session.db(), session.protocol(), s.command), 0);
+    }
+  }
+
+  /** Starts the head slot. */
+  private void start(Slot slot) {
+    slot.started = true;
+    if (closing) {
+      slot.done = true;
+      return;
+    }
+    slot.kind = classify(slot.command);
+    switch (slot.kind) {
+      case LOCAL -> runLocal(slot.command, slot);
+      case READ -> {
+        boolean[] synchronous = {true};
+        replication.read(session.readOnlyMode(), slot.readMark, new Replication.ReadTicket() {
+          @Override
+          public void run() {
+            execute(slot.command);
+            slot.done = true;
+            resumeIfAsync();
+          }
+
+          @Override
+          public void fail(Throwable error) {
+            errors.target(out(), session.protocol()).error(error.getMessage());
+            slot.done = true;
+            resumeIfAsync();
+          }
+
+          private void resumeIfAsync() {
+            if (!synchronous[0] && !released) {
+              advance();
+              flushNow();
+            }
+          }
+        });
+        synchronous[0] = false;
+      }
+      case WRITE -> submit(slot, Request.of(session.db(), session.protocol(), slot.command), 0);
+      case BLOCK -> submitBlock(slot);
+    }
+  }
+
+  /** Runs a LOCAL command now (at the head); a deferred reply (RAFT ADD) keeps its slot pending. */
+  private void runLocal(byte[][] command, Slot slot) {
+    execute(command);
+    CompletableFuture<Consumer<RespWriter>> deferred = session.takeDeferredReply();
+    if (deferred != null) {
+      Slot s = slot;
+      if (s == null) {
+        s = new Slot(command, 0);
+        s.started = true;
+        s.kind = Kind.LOCAL;
+        slots.addLast(s);
+      }
+      Slot pending = s;
+      int protocol = session.protocol();
+      deferred.whenComplete((writer, error) -> server.engineLoop().execute(() -> {
+        ByteBuf buf = channel.alloc().heapBuffer(64);
+        try {
+          RespWriter w = new RespWriter(buf, protocol);
+          if (error != null) {
+            w.error("ERR " + Replication.describe(error));
+          } else {
+            writer.accept(w);
+          }
+          pending.reply = new byte[buf.readableBytes()];
+          buf.readBytes(pending.reply);
+        } finally {
+          buf.release();
+        }
+        pending.done = true;
+        if (!released) {
+          advance();
+          flushNow();
+        }
+      }));
+      return;
+    }
+    if (slot != null) {
+      slot.done = true;
+    }
+    if (session.closeAfterReply()) {
+      closing = true;
+    }
+  }
+
+  private void execute(byte[][] command) {
+    server.engine().execute(session, command, out(), replication.commandTimeMs());
+  }
+
+  /**
+   * Submits a write. {@code skipLines}: single-line replies to drop before the one the client
+   * expects (MULTI's +OK and each +QUEUED of a block).
+   */
+  private void submit(Slot slot, Request request, int skipLines) {
+    boolean suppressed = session.consumeReplySuppressed();
+    if (!replication.node().isLeader()) {
+      slot.reply = errorBytes(replication.redirect().getMessage());
+      slot.done = true;
+      return;
+    }
+    CompletableFuture<byte[]> f = replication.node().submit(request);
+    f.whenComplete((bytes, error) -> replication.completeOnEngine(() -> {
+      if (error != null) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            ? error.getCause() : error;
+        slot.reply = errorBytes(INDETERMINATE + Replication.describe(cause));
+      } else if (!suppressed) {
+        // A block's reply starts with MULTI's +OK unless its WATCH guard failed (then it is EXEC's nil).
+        slot.reply = skipLines == 0 || bytes.length == 0 || bytes[0] != '+' ? bytes : stripLines(bytes, skipLines);
+      }
+      slot.done = true;
+      replication.touched(this);
+    }));
+  }
+
+  private boolean touched;
+
+  /** Engine loop: true the first time this pipeline is touched in a drain. */
+  boolean markTouched() {
+    if (touched) {
+      return false;
+    }
+    touched = true;
+    return true;
+  }
+
+  /** Engine loop: after a drain of completions, writes what became ready. */
+  void resume() {
+    touched = false;
+    if (!released) {
+      advance();
+      flushNow();
+    }
+  }
+
+  private byte[] errorBytes(String text) {
+    ByteBuf buf = channel.alloc().heapBuffer(text.length() + 3);
+    try {
+      new RespWriter(buf, session.protocol()).error(text);
+      byte[] b = new byte[buf.readableBytes()];
+      buf.readBytes(b);
+      return b;
+    } finally {
+      buf.release();
+    }
+  }
+
+  /** EXEC of a transaction with writes: MULTI, the queued commands and EXEC as one request. */
+  private void submitBlock(Slot slot) {
+    Transaction tx = session.transaction();
+    List<byte[][]> commands = new ArrayList<>(tx.queued().size() + 3);
+    if (tx.watchCount() > 0) {
+      // The watches held until now (classify checked them); the guard re-checks them at apply time.
+      io.kaiware.engine.Keyspace keyspace = server.engine().keyspace();
+      long nowMs = replication.commandTimeMs();
+      List<byte[]> guard = new ArrayList<>();
+      guard.add(io.kaiware.raft.KaiwareStateMachine.WATCH_GUARD);
+      for (io.kaiware.engine.Watch w : tx.watches()) {
+        int db = 0;
+        while (db < keyspace.databaseCount() && keyspace.db(db) != w.db()) {
+          db++;
+        }
+        guard.add(Integer.toString(db).getBytes(StandardCharsets.US_ASCII));
+        guard.add(w.key());
+        guard.add(io.kaiware.raft.KaiwareStateMachine.watchDigest(keyspace, db, w.key(), nowMs));
+      }
+      commands.add(guard.toArray(new byte[0][]));
+    }
+    commands.add(new byte[][] {MULTI});
+    for (Transaction.Queued q : tx.queued()) {
+      commands.add(q.args());
+    }
+    commands.add(slot.command);
+    int skip = 1 + tx.queued().size();
+    int db = session.db();
+    tx.discard(); // the transaction now lives in the request; this session leaves MULTI as EXEC would
+    submit(slot, new Request(db, session.protocol(), commands), skip);
+  }
+
+  /** Drops the first {@code lines} CRLF-terminated single-line replies (+OK, +QUEUED, -ERR ...). */
+  static byte[] stripLines(byte[] reply, int lines) {
+    int i = 0;
+    for (int n = 0; n < lines && i < reply.length; n++) {
+      while (i < reply.length - 1 && !(reply[i] == '\r' && reply[i + 1] == '\n')) {
+        i++;
+      }
+      i += 2;
+    }
+    return java.util.Arrays.copyOfRange(reply, Math.min(i, reply.length), reply.length);
+  }
+
+  // ---------------------------------------------------------------- classification
+
+  /** What kind of request {@code command} is, given this session's state now. */
+  private Kind classify(byte[][] command) {
+    CommandSpec spec = table.lookup(command[0]);
+    if (spec == null) {
+      return Kind.LOCAL;
+    }
+    if (spec.isContainer() && command.length >= 2) {
+      CommandSpec sub = CommandTable.subcommand(spec, command[1]);
+      if (sub == null) {
+        return Kind.LOCAL;
+      }
+      spec = sub;
+    }
+    if (!spec.arityAccepts(command.length) || (!session.authenticated() && !spec.has(CommandFlag.NO_AUTH))) {
+      return Kind.LOCAL; // the dispatcher answers with the error
+    }
+    Transaction tx = session.transaction();
+    if (tx.active()) {
+      if (!spec.name().equals("exec") || tx.aborted()) {
+        return Kind.LOCAL; // queued (+QUEUED), or DISCARD/MULTI/WATCH errors, or EXECABORT
+      }
+      boolean writes = false;
+      for (Transaction.Queued q : tx.queued()) {
+        if (q.spec().has(CommandFlag.WRITE)) {
+          writes = true;
+          break;
+        }
+      }
+      if (!writes) {
+        return Kind.READ; // a read-only transaction runs locally like any read
+      }
+      if (tx.watchCount() > 0 && tx.watchedKeyChanged(replication.commandTimeMs())) {
+        return Kind.LOCAL; // EXEC aborts locally (nil), exactly as without replication
+      }
+      return Kind.BLOCK;
+    }
+    if (spec.has(CommandFlag.WRITE)) {
+      return Kind.WRITE;
+    }
+    if (spec.has(CommandFlag.READONLY) || spec.name().equals("watch")) {
+      return Kind.READ;
+    }
+    return Kind.LOCAL;
+  }
+}
