@@ -39,8 +39,8 @@ import java.util.function.Consumer;
  * small, because small sets are common (a leaderboard per user, RANKING's per-bucket sets): the
  * header's tower starts at {@link #INITIAL_HEADER_LEVEL} links and doubles when a taller node
  * arrives, and the search-path scratch arrays of insert and delete are shared by every set on a
- * thread ({@link Scratch}) instead of being held by each set — 32-entry arrays that, per set, cost
- * more than a 16-member set's members (docs/benchmarks/zset.md). Not thread-safe.
+ * thread ({@link Scratch}) instead of being held by each set: 288-416 B less per set, depending
+ * on the reference size (docs/benchmarks/zset.md). Not thread-safe.
  */
 public final class SortedSet implements CollectionValue {
 
