@@ -76,9 +76,9 @@ public final class HashValue implements CollectionValue {
 
   @Override
   public long estimateBytes() {
-    // The value object, the table's three array headers, and 4+4+4 B per slot (fields never
-    // expire, so the table has no expiry array).
-    long bytes = 16 + 3 * 16 + 12L * fields.capacity();
+    // The value object, the table's three array headers, and two references and a hash per slot
+    // (fields never expire, so the table has no expiry array).
+    long bytes = 16 + 3 * HeapLayout.ARRAY_HEADER_BYTES + HeapLayout.keyTableSlotBytes() * fields.capacity();
     for (int slot = 0; slot < fields.capacity(); slot++) {
       if (fields.occupied(slot)) {
         bytes += CollectionValue.arrayBytes(fields.keyAt(slot).length)

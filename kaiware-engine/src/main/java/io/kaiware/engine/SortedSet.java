@@ -39,8 +39,8 @@ import java.util.function.Consumer;
  * small, because small sets are common (a leaderboard per user, RANKING's per-bucket sets): the
  * header's tower starts at {@link #INITIAL_HEADER_LEVEL} links and doubles when a taller node
  * arrives, and the search-path scratch arrays of insert and delete are shared by every set on a
- * thread ({@link Scratch}) instead of being held by each set — 32-entry arrays that, per set, cost
- * more than a 16-member set's members (docs/benchmarks/zset.md). Not thread-safe.
+ * thread ({@link Scratch}) instead of being held by each set: 288-416 B less per set, depending
+ * on the reference size (docs/benchmarks/zset.md). Not thread-safe.
  */
 public final class SortedSet implements CollectionValue {
 
@@ -549,12 +549,17 @@ public final class SortedSet implements CollectionValue {
 
   @Override
   public long estimateBytes() {
-    // Set object + header node and its tower; the member index (12 B per slot: members never
-    // expire, so it has no expiry array); per node: object (40 B), two tower arrays (16 B header
-    // + 4 B per level each), the member array. Compressed 4-byte references assumed.
-    long bytes = 64 + 2 * ((16 + 4L * header.forward.length + 7) & ~7L) + 3 * 16 + 12L * index.capacity();
+    // Set object + header node and its tower; the member index (no expiry array: members never
+    // expire); per node: the object (header, score, four references), its two tower arrays and
+    // the member array. References are 4 or 8 bytes depending on the JVM (HeapLayout).
+    int ref = HeapLayout.REFERENCE_BYTES;
+    long nodeBytes = HeapLayout.align(HeapLayout.OBJECT_HEADER_BYTES + 8 + 4L * ref);
+    long bytes = 64 + nodeBytes + HeapLayout.array(ref, header.forward.length) + HeapLayout.array(4, header.forward.length)
+        + 3 * HeapLayout.ARRAY_HEADER_BYTES + HeapLayout.keyTableSlotBytes() * index.capacity();
     for (Node x = header.forward[0]; x != null; x = x.forward[0]) {
-      bytes += 40 + 2 * ((16 + 4L * x.forward.length + 7) & ~7L) + CollectionValue.arrayBytes(x.member.length);
+      int height = x.forward.length;
+      bytes += nodeBytes + HeapLayout.array(ref, height) + HeapLayout.array(4, height)
+          + CollectionValue.arrayBytes(x.member.length);
     }
     return bytes;
   }
