@@ -198,6 +198,15 @@ public final class RaftNode implements AutoCloseable {
     long maxEntry = Math.max(c.batch().maxBytes() * 2L, SizeInBytes.valueOf("4MB").getSize());
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(maxEntry + "B"));
     GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf((maxEntry * 2) + "B"));
+    // The log's in-memory cache. Ratis keeps every entry of the open segment and of up to 6 closed
+    // segments of 32 MB on the heap; an entry of a few small writes is ~100 B on disk but ~500 B as
+    // objects, so at 2,500 SET/s the defaults held ~130 MB more live heap every minute for many
+    // minutes (found with /debug/heap?diff, docs/benchmarks/soak.md). Small segments, and at most
+    // two closed ones cached, bound it to tens of MB; a lagging follower reads older entries from
+    // disk instead. A segment must still hold the largest entry.
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(Math.max(8L << 20, maxEntry * 2) + "B"));
+    RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
+    RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf("32MB"));
     c.raftProperties().forEach(p::set);
     return p;
   }
