@@ -27,10 +27,13 @@ bench_wait_ping() {
   done
 }
 
-# bench_start_redis PORT: a throwaway redis-server (no persistence) in $WORK.
+# bench_start_redis PORT [redis options ...]: a throwaway redis-server (no persistence unless the
+# options say otherwise, e.g. --appendonly yes --appendfsync always) in $WORK.
 bench_start_redis() {
-  redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
-    --dir "$WORK" --logfile "$WORK/redis.log"
+  local port="$1"
+  shift
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+    --dir "$WORK" --logfile "$WORK/redis.log" "$@"
 }
 
 # bench_start_kaiware PORT [server options ...]: the built server in the background; sets KAIWARE_PID.

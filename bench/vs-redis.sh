@@ -4,6 +4,12 @@
 #   bench/vs-redis.sh                      # ping,set,get; -n 200000 -c 50; -P 1 and -P 16
 #   TESTS=ping,set,get,incr,mset REQUESTS=200000 CLIENTS=50 PIPELINES="1 16" bench/vs-redis.sh
 #   MIXED_DURATION=0 bench/vs-redis.sh     # skip the mixed 90/10 GET/SET run over 1M keys (kaiware bench)
+#   MODE=durable bench/vs-redis.sh         # like with like, durable: Kaiware's default (a one-member Raft
+#                                          # group, log fsynced before the reply) vs redis-server
+#                                          # --appendonly yes --appendfsync always
+#
+# MODE=memory (the default) compares like with like in memory: Kaiware --non-durable-cache yes vs
+# redis-server without persistence.
 #
 # Prints every figure and the Kaiware/Redis ratio (throughput: higher is better; p99: lower is better).
 # Both servers run at the same time on this machine but are measured one after the other.
@@ -19,6 +25,12 @@ KEYSPACE="${KEYSPACE:-}"
 REDIS_PORT="${REDIS_PORT:-16379}"
 KAIWARE_PORT="${KAIWARE_PORT:-16380}"
 KAIWARE_OPTS="${KAIWARE_OPTS:-}"
+MODE="${MODE:-memory}"
+case "$MODE" in
+  memory) REDIS_OPTS=(); KAIWARE_MODE_OPTS=(--non-durable-cache yes) ;;
+  durable) REDIS_OPTS=(--appendonly yes --appendfsync always); KAIWARE_MODE_OPTS=() ;;
+  *) echo "MODE must be memory or durable" >&2; exit 2 ;;
+esac
 MIXED_DURATION="${MIXED_DURATION:-10s}"
 MIXED_KEYS="${MIXED_KEYS:-1000000}"
 
@@ -26,14 +38,16 @@ bench_ensure_redis
 "$ROOT/bin/kaiware" build --if-needed >/dev/null
 WORK="$(mktemp -d)"
 trap bench_stop_servers EXIT
-bench_start_redis "$REDIS_PORT"
+bench_start_redis "$REDIS_PORT" "${REDIS_OPTS[@]}"
 # shellcheck disable=SC2086
-bench_start_kaiware "$KAIWARE_PORT" $KAIWARE_OPTS
+bench_start_kaiware "$KAIWARE_PORT" "${KAIWARE_MODE_OPTS[@]}" $KAIWARE_OPTS
 bench_wait_ping "$REDIS_PORT" "$KAIWARE_PORT"
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(redis-server --version | cut -d' ' -f1-3)"
 echo "kaiware: $(redis-cli -p "$KAIWARE_PORT" info server | grep -E '^kaiware_(version|git_commit)' | tr -d '\r' | tr '\n' ' ')"
 echo "java:    $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
+echo "mode:    $MODE (redis-server ${REDIS_OPTS[*]:-no persistence}; kaiware ${KAIWARE_MODE_OPTS[*]:-durable default} $KAIWARE_OPTS)"
+echo "load:    $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "command: redis-benchmark -t $TESTS -n $REQUESTS -c $CLIENTS -P <P> ${KEYSPACE:+-r $KEYSPACE }--csv"
 echo
 
