@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Kaiware and Debian's redis-server side by side on loopback, measured with redis-benchmark.
 #
-#   bench/vs-redis.sh                      # ping,set,get; -n 200000 -c 50; -P 1 and -P 16
+#   bench/vs-redis.sh                      # ping,set,get,incr,mset; -n 200000 -c 50; -P 1 and -P 16
 #   TESTS=ping,set,get,incr,mset REQUESTS=200000 CLIENTS=50 PIPELINES="1 16" bench/vs-redis.sh
 #   MIXED_DURATION=0 bench/vs-redis.sh     # skip the mixed 90/10 GET/SET run over 1M keys (kaiware bench)
 #   MODE=durable bench/vs-redis.sh         # like with like, durable: Kaiware's default (a one-member Raft
@@ -17,7 +17,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/bench/lib.sh"
 
-TESTS="${TESTS:-ping,set,get}"
+TESTS="${TESTS:-ping,set,get,incr,mset}"
 REQUESTS="${REQUESTS:-200000}"
 CLIENTS="${CLIENTS:-50}"
 PIPELINES="${PIPELINES:-1 16}"
