@@ -101,6 +101,7 @@ final class ConnectionPipeline {
     this.session = session;
     this.channel = channel;
     this.table = server.engine().dispatcher().table();
+    replication.register(this);
   }
 
   /** Whether nothing is waiting: every reply so far has been produced. */
@@ -175,6 +176,22 @@ final class ConnectionPipeline {
     }
   }
 
+  /**
+   * Leadership was lost: requests not started yet are dropped (they were never executed), the
+   * replies of started ones — a write's outcome, RAFT TRANSFER's +OK — are still written, then the
+   * connection closes.
+   */
+  void closeWhenIdle() {
+    if (released) {
+      return;
+    }
+    closing = true;
+    slots.removeIf(s -> !s.started);
+    if (slots.isEmpty()) {
+      flushNow();
+    }
+  }
+
   /** Drops everything (the connection closed). */
   void release() {
     if (ready != null) {
@@ -184,6 +201,7 @@ final class ConnectionPipeline {
     slots.clear();
     closing = true;
     released = true;
+    replication.unregister(this);
   }
 
   private ByteBuf out() {
