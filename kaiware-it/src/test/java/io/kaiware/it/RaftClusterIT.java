@@ -72,6 +72,29 @@ class RaftClusterIT {
         }
       }
 
+      // follower-proxy: a plain client on a follower is served through the leader.
+      String proxyFollower = cluster.servers.keySet().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+      try (Jedis plain = new Jedis("127.0.0.1", cluster.port(proxyFollower))) {
+        assertThat(plain.configSet("follower-proxy", "yes")).isEqualTo("OK");
+        assertThat(plain.set("proxied", "1")).isEqualTo("OK");
+        assertThat(plain.incr("proxied")).isEqualTo(2L);
+        assertThat(plain.get("proxied")).isEqualTo("2");
+        plain.select(3);
+        assertThat(plain.set("in-db3", "x")).isEqualTo("OK");
+        redis.clients.jedis.Transaction tx = plain.multi();
+        tx.incr("proxied-tx");
+        tx.incr("proxied-tx");
+        assertThat(tx.exec()).containsExactly(1L, 2L);
+        plain.select(0);
+        assertThat(plain.configSet("follower-proxy", "no")).isEqualTo("OK");
+      }
+      try (Jedis onLeader = new Jedis("127.0.0.1", leaderPort)) {
+        assertThat(onLeader.get("proxied")).isEqualTo("2");
+        onLeader.select(3);
+        assertThat(onLeader.get("in-db3")).isEqualTo("x");
+        assertThat(onLeader.get("proxied-tx")).isEqualTo("2");
+      }
+
       // JedisCluster: topology from CLUSTER SLOTS, writes go to the leader.
       Set<HostAndPort> seeds = new HashSet<>();
       for (String id : cluster.servers.keySet()) {

@@ -106,4 +106,33 @@ class SingleNodeRaftTest {
       assertThat(readLinearizable(n, "GET", "s")).isEqualTo("$4\r\ntext\r\n");
     }
   }
+
+  @Test
+  @Timeout(40)
+  void aWatchGuardAbortsTheBlockWhenAWatchedKeyChangedBeforeItsEntry(@TempDir Path dir) throws Exception {
+    try (TestGroup g = new TestGroup(dir, 1, null, b -> {})) {
+      g.startAll();
+      RaftNode n = g.awaitLeader(WAIT);
+      write(n, "SET", "w", "v1");
+      // The leader checked the watch at EXEC: the guard carries the digest it saw then.
+      byte[] seen = n.stateMachine().onEngine(ks -> KaiwareStateMachine.watchDigest(ks, 0, TestGroup.cmd("w")[0],
+          n.stateMachine().logTimeMs())).get(5, TimeUnit.SECONDS);
+      byte[][] guard = {KaiwareStateMachine.WATCH_GUARD, TestGroup.cmd("0")[0], TestGroup.cmd("w")[0], seen};
+      java.util.List<byte[][]> block = java.util.List.of(guard, TestGroup.cmd("MULTI"), TestGroup.cmd("SET", "w", "mine"),
+          TestGroup.cmd("EXEC"));
+      // Another client's write lands in the log before the block: the block must not run.
+      write(n, "SET", "w", "theirs");
+      byte[] aborted = n.submit(new LogEntryCodec.Request(0, 2, block)).get(10, TimeUnit.SECONDS);
+      assertThat(TestGroup.text(aborted)).isEqualTo("*-1\r\n");
+      assertThat(readLinearizable(n, "GET", "w")).isEqualTo("$6\r\ntheirs\r\n");
+      // Unchanged since the guard was taken: the block runs.
+      byte[] now = n.stateMachine().onEngine(ks -> KaiwareStateMachine.watchDigest(ks, 0, TestGroup.cmd("w")[0],
+          n.stateMachine().logTimeMs())).get(5, TimeUnit.SECONDS);
+      byte[][] fresh = {KaiwareStateMachine.WATCH_GUARD, TestGroup.cmd("0")[0], TestGroup.cmd("w")[0], now};
+      byte[] ran = n.submit(new LogEntryCodec.Request(0, 2, java.util.List.of(fresh, TestGroup.cmd("MULTI"),
+          TestGroup.cmd("SET", "w", "mine"), TestGroup.cmd("EXEC")))).get(10, TimeUnit.SECONDS);
+      assertThat(TestGroup.text(ran)).isEqualTo("+OK\r\n+QUEUED\r\n*1\r\n+OK\r\n");
+      assertThat(readLinearizable(n, "GET", "w")).isEqualTo("$4\r\nmine\r\n");
+    }
+  }
 }

@@ -94,6 +94,8 @@ final class ConnectionPipeline {
   private String protocolError;
   /** The connection is gone: late completions are dropped. */
   private boolean released;
+  /** follower-proxy: this connection's link to the leader, opened on first use. */
+  private LeaderProxy proxy;
 
   ConnectionPipeline(ServerState server, Replication replication, ClientSession session, Channel channel) {
     this.server = server;
@@ -101,6 +103,7 @@ final class ConnectionPipeline {
     this.session = session;
     this.channel = channel;
     this.table = server.engine().dispatcher().table();
+    replication.register(this);
   }
 
   /** Whether nothing is waiting: every reply so far has been produced. */
@@ -175,6 +178,22 @@ final class ConnectionPipeline {
     }
   }
 
+  /**
+   * Leadership was lost: requests not started yet are dropped (they were never executed), the
+   * replies of started ones — a write's outcome, RAFT TRANSFER's +OK — are still written, then the
+   * connection closes.
+   */
+  void closeWhenIdle() {
+    if (released) {
+      return;
+    }
+    closing = true;
+    slots.removeIf(s -> !s.started);
+    if (slots.isEmpty()) {
+      flushNow();
+    }
+  }
+
   /** Drops everything (the connection closed). */
   void release() {
     if (ready != null) {
@@ -184,6 +203,11 @@ final class ConnectionPipeline {
     slots.clear();
     closing = true;
     released = true;
+    replication.unregister(this);
+    if (proxy != null) {
+      proxy.close();
+      proxy = null;
+    }
   }
 
   private ByteBuf out() {
@@ -245,6 +269,10 @@ final class ConnectionPipeline {
     switch (slot.kind) {
       case LOCAL -> runLocal(slot.command, slot);
       case READ -> {
+        if (!replication.node().isLeader() && !replication.readableNow(session.readOnlyMode(), slot.readMark) && proxyReady()) {
+          forward(slot, List.<byte[][]>of(slot.command), false, false);
+          return;
+        }
         boolean[] synchronous = {true};
         replication.read(session.readOnlyMode(), slot.readMark, new Replication.ReadTicket() {
           @Override
@@ -330,6 +358,10 @@ final class ConnectionPipeline {
   private void submit(Slot slot, Request request, int skipLines) {
     boolean suppressed = session.consumeReplySuppressed();
     if (!replication.node().isLeader()) {
+      if (proxyReady()) {
+        forward(slot, request.commands(), true, suppressed);
+        return;
+      }
       slot.reply = errorBytes(replication.redirect().getMessage());
       slot.done = true;
       return;
@@ -343,6 +375,44 @@ final class ConnectionPipeline {
       } else if (!suppressed) {
         // A block's reply starts with MULTI's +OK unless its WATCH guard failed (then it is EXEC's nil).
         slot.reply = skipLines == 0 || bytes.length == 0 || bytes[0] != '+' ? bytes : stripLines(bytes, skipLines);
+      }
+      slot.done = true;
+      replication.touched(this);
+    }));
+  }
+
+  /**
+   * follower-proxy: whether requests can go to the leader through {@link LeaderProxy} now (the
+   * setting is on and the leader's client address is known); (re)opens the link when the leader
+   * moved. Closing the old link answers its outstanding requests INDETERMINATE: never re-sent.
+   */
+  private boolean proxyReady() {
+    if (!server.config().getBool("follower-proxy")) {
+      return false;
+    }
+    String leader = replication.node().leaderId();
+    String address = leader == null || leader.equals(replication.node().id()) ? null : replication.node().clientAddressOf(leader);
+    if (address == null) {
+      return false;
+    }
+    if (proxy != null && (!proxy.usable() || !proxy.leaderAddress().equals(address))) {
+      proxy.close();
+      proxy = null;
+    }
+    if (proxy == null) {
+      proxy = LeaderProxy.open(address, channel.eventLoop(), server.config().get("requirepass"));
+    }
+    return true;
+  }
+
+  /** Sends a request through the follower proxy; its reply completes {@code slot}. */
+  private void forward(Slot slot, List<byte[][]> commands, boolean write, boolean suppressed) {
+    proxy.forward(session.db(), session.protocol(), commands, (reply, error) -> replication.completeOnEngine(() -> {
+      if (error != null) {
+        slot.reply = errorBytes(write ? INDETERMINATE + error
+            : "CLUSTERDOWN The cluster is down: " + error);
+      } else if (!suppressed) {
+        slot.reply = reply;
       }
       slot.done = true;
       replication.touched(this);
@@ -384,6 +454,13 @@ final class ConnectionPipeline {
   /** EXEC of a transaction with writes: MULTI, the queued commands and EXEC as one request. */
   private void submitBlock(Slot slot) {
     Transaction tx = session.transaction();
+    if (!replication.node().isLeader() && tx.watchCount() > 0) {
+      // Watches live on this follower; the leader could not check them. Redirect instead.
+      tx.discard();
+      slot.reply = errorBytes(replication.redirect().getMessage());
+      slot.done = true;
+      return;
+    }
     List<byte[][]> commands = new ArrayList<>(tx.queued().size() + 3);
     if (tx.watchCount() > 0) {
       // The watches held until now (classify checked them); the guard re-checks them at apply time.

@@ -323,8 +323,8 @@ final class Replication implements ReplicationView {
     if (wasLeader && !leaderNow) {
       log.info("no longer the Raft leader (new leader: {}): closing client connections", newLeaderId);
       engineLoop.execute(() -> {
-        for (io.netty.channel.Channel ch : server.channels()) {
-          ch.close();
+        for (ConnectionPipeline p : pipelines) {
+          p.closeWhenIdle();
         }
       });
     }
@@ -335,6 +335,17 @@ final class Replication implements ReplicationView {
     if (newLeaderId != null) {
       engineLoop.execute(() -> announceLeader(newLeaderId, 50));
     }
+  }
+
+  /** Every live connection's pipeline, to close them all when leadership is lost. */
+  private final java.util.Set<ConnectionPipeline> pipelines = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  void register(ConnectionPipeline pipeline) {
+    pipelines.add(pipeline);
+  }
+
+  void unregister(ConnectionPipeline pipeline) {
+    pipelines.remove(pipeline);
   }
 
   /** The leader address last announced with +switch-master (engine loop). */
@@ -442,14 +453,32 @@ final class Replication implements ReplicationView {
     return readConsistency.name().toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * How long RAFT ADD / REMOVE wait for the configuration change (Ratis waits for a new member to
+   * catch up; one that never starts would hold the reply forever). After it the reply is an error
+   * saying the change may still complete.
+   */
+  static final long MEMBERSHIP_CHANGE_TIMEOUT_MS = 20_000;
+
+  private static <T> CompletableFuture<T> bounded(CompletableFuture<T> change) {
+    return change.orTimeout(MEMBERSHIP_CHANGE_TIMEOUT_MS, TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof java.util.concurrent.TimeoutException) {
+        return CompletableFuture.failedFuture(new IllegalStateException("no answer within " + MEMBERSHIP_CHANGE_TIMEOUT_MS
+            + " ms; the configuration change may still complete (check RAFT INFO)"));
+      }
+      return CompletableFuture.failedFuture(cause);
+    });
+  }
+
   @Override
   public CompletableFuture<Void> addMember(String id, String address, boolean asListener) {
-    return node.addPeer(id, address, asListener);
+    return bounded(node.addPeer(id, address, asListener));
   }
 
   @Override
   public CompletableFuture<Void> removeMember(String id) {
-    return node.removePeer(id);
+    return bounded(node.removePeer(id));
   }
 
   @Override

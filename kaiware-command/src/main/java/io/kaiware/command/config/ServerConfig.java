@@ -68,6 +68,8 @@ public final class ServerConfig {
         "linearizable: ReadIndex on the leader; lease: the leader's lease (bounded clock drift); stale: any member's local state.");
     c.integer("replica-max-lag-ms", 1000, 0, Long.MAX_VALUE, true,
         "Stale reads on a follower (read-consistency stale, or after READONLY) are redirected when its log time lags the clock by more.");
+    c.bool("follower-proxy", false, true,
+        "A follower forwards requests it cannot serve to the leader (once each, never retried) instead of answering -MOVED.");
     c.string("sentinel-master-name", "kaiware", false,
         "The master name the Sentinel facade answers for (SENTINEL get-master-addr-by-name <name>, +switch-master).");
     c.integer("raft-election-timeout-ms", 300, 50, 60_000, false,
