@@ -207,6 +207,12 @@ public final class RaftNode implements AutoCloseable {
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(Math.max(8L << 20, maxEntry * 2) + "B"));
     RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
     RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf("32MB"));
+    // Ratis's retry cache keeps every request's reply for its expiry time (60 s by default: ~74,000
+    // replies at 2,500 unpipelined SETs a second) so that a client that resends a request gets the
+    // first reply instead of a second execution. Our requests are submitted in-process with a fresh
+    // call id and never resent through Ratis (a follower proxies over RESP, and an error after
+    // submission is reported as indeterminate, not retried), so a short expiry only bounds memory.
+    RaftServerConfigKeys.RetryCache.setExpiryTime(p, TimeDuration.valueOf(10, TimeUnit.SECONDS));
     c.raftProperties().forEach(p::set);
     return p;
   }

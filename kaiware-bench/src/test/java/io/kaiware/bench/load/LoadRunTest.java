@@ -92,7 +92,10 @@ class LoadRunTest {
         assertThat(System.nanoTime() - t0).isLessThan(8 * S);
         assertThat(r.aborted()).isTrue();
         assertThat(r.abortReason()).contains("closed by the server");
-        assertThat(r.succeeded()).isEqualTo(499);
+        // 499 when the connection that reads the 502nd command is the last to reply; a reply the other
+        // connection had written but not flushed, or had flushed before its own next read, moves it by one
+        // (seen as 500 under load).
+        assertThat(r.succeeded()).isBetween(498L, 500L);
         // The request the server died on, and the other connection's in-flight one (if any): counted
         // as "connection closed" when that connection saw its close first, else as "aborted (in flight)".
         assertThat(r.failures()).isNotEmpty();
