@@ -122,6 +122,7 @@ class RaftObservabilityIT {
       }
       assertThat(tx.exec()).hasSize(6000);
       jedis.configSet("write-delay-warn-ms", "100");
+      Map<String, String> after = fields(jedis.info("raft")); // before LATENCY: see the raft-fsync check below
       List<String> events = latencyEvents(jedis);
       assertThat(events).contains("batch-commit");
       List<ILoggingEvent> logged;
@@ -130,10 +131,10 @@ class RaftObservabilityIT {
       }
       assertThat(logged).as("events %s", events).extracting(ILoggingEvent::getFormattedMessage)
           .anySatisfy(line -> assertThat(line).matches("writes delayed: \\d+ ms, 6002 commands, [0-9.]+ MB \\(commit\\).*"));
-      // raft-fsync is recorded exactly when an fsync reached the threshold (1 ms, set from the start).
-      Map<String, String> after = fields(jedis.info("raft"));
-      assertThat(events.contains("raft-fsync")).as("raft-fsync event <=> an fsync of at least 1 ms: %s", after)
-          .isEqualTo(number(after, "raft_fsync_max_usec") >= 1000);
+      // An fsync of at least the threshold (1 ms, set from the start) is a raft-fsync event.
+      if (number(after, "raft_fsync_max_usec") >= 1000) {
+        assertThat(events).as("INFO raft %s", after).contains("raft-fsync");
+      }
       assertThat(number(after, "raft_batch_commands_max")).isEqualTo(6002); // MULTI + 6,000 SETs + EXEC
       assertThat(number(after, "raft_batch_bytes_max")).isGreaterThan(3_000_000);
     } finally {
