@@ -26,15 +26,25 @@ final class RaftCluster implements AutoCloseable {
   final Map<String, String> raftAddresses = new LinkedHashMap<>();
   final Map<String, KaiwareServer> servers = new LinkedHashMap<>();
   private final Map<String, String> extraSettings;
+  /** Settings of one member (member id -> its settings), applied after {@link #extraSettings}. */
+  private final java.util.function.Function<String, Map<String, String>> memberSettings;
 
-  private RaftCluster(Path dataRoot, Map<String, String> extraSettings) {
+  private RaftCluster(Path dataRoot, Map<String, String> extraSettings,
+      java.util.function.Function<String, Map<String, String>> memberSettings) {
     this.dataRoot = dataRoot;
     this.extraSettings = extraSettings;
+    this.memberSettings = memberSettings;
   }
 
   /** Starts {@code size} members n1..nN. */
   static RaftCluster start(int size, Map<String, String> settings) throws Exception {
-    RaftCluster c = new RaftCluster(Files.createTempDirectory("kaiware-raft-it-"), settings);
+    return start(size, settings, id -> Map.of());
+  }
+
+  /** Starts {@code size} members n1..nN, each also with {@code memberSettings.apply(id)} (an admin port, say). */
+  static RaftCluster start(int size, Map<String, String> settings,
+      java.util.function.Function<String, Map<String, String>> memberSettings) throws Exception {
+    RaftCluster c = new RaftCluster(Files.createTempDirectory("kaiware-raft-it-"), settings, memberSettings);
     for (int i = 1; i <= size; i++) {
       c.raftAddresses.put("n" + i, "127.0.0.1:" + freePort());
     }
@@ -59,6 +69,7 @@ final class RaftCluster implements AutoCloseable {
     raftAddresses.forEach((peer, address) -> peers.append(peers.isEmpty() ? "" : ",").append(peer).append('=').append(address));
     config.setAtStartup("peers", peers.toString());
     extraSettings.forEach(config::setAtStartup);
+    memberSettings.apply(id).forEach(config::setAtStartup);
     servers.put(id, KaiwareServer.start(config, null));
   }
 

@@ -151,6 +151,13 @@ public final class KaiwareStateMachine extends BaseStateMachine {
     return clientAddress;
   }
 
+  /** Counts snapshots and leader changes (set by {@link RaftNode}). */
+  private volatile RaftStats stats = new RaftStats();
+
+  void stats(RaftStats stats) {
+    this.stats = stats;
+  }
+
   /** Registers the callback of leader changes (one listener; the server's). */
   public void onLeaderChange(java.util.function.Consumer<String> listener) {
     this.leaderListener = listener;
@@ -159,6 +166,9 @@ public final class KaiwareStateMachine extends BaseStateMachine {
   @Override
   public void notifyLeaderChanged(org.apache.ratis.protocol.RaftGroupMemberId member,
       org.apache.ratis.protocol.RaftPeerId newLeaderId) {
+    if (member != null && newLeaderId != null) {
+      stats.leaderChanged(); // Ratis's notification (notifyLeaderReady below passes no member)
+    }
     try {
       leaderListener.accept(newLeaderId == null ? null : newLeaderId.toString());
     } catch (RuntimeException e) {
@@ -432,6 +442,7 @@ public final class KaiwareStateMachine extends BaseStateMachine {
    */
   @Override
   public long takeSnapshot() throws IOException {
+    long startNanos = System.nanoTime();
     TermIndex last = getLastAppliedTermIndex();
     if (last == null || last.getIndex() < 0) {
       return -1;
@@ -464,6 +475,7 @@ public final class KaiwareStateMachine extends BaseStateMachine {
     fsyncDirectory(target.getParent());
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target, md5), last.getTerm(), last.getIndex()));
     log.info("snapshot {} written: {} bytes", last, data.length);
+    stats.snapshotTaken(System.nanoTime() - startNanos);
     return last.getIndex();
   }
 

@@ -90,6 +90,10 @@ public final class RaftNode implements AutoCloseable {
   private final ExecutorService ownedEngine;
   private final ScheduledExecutorService timer;
   private volatile boolean closed;
+  /** Fsyncs, snapshots, leader changes and write batches, for INFO raft, /metrics and LATENCY. */
+  private final RaftStats stats = new RaftStats();
+  /** Ratis's log fsync timer, replaced by one that reports to {@link #stats} (null if impossible). */
+  private final FsyncTimer fsyncTimer;
 
   private RaftNode(RaftNodeConfig config, Keyspace keyspace, CommandTable table, ServerHooks hooks,
       io.kaiware.command.Dispatcher dispatcher, Executor engine) throws IOException {
@@ -105,16 +109,27 @@ public final class RaftNode implements AutoCloseable {
     }
     this.stateMachine = dispatcher == null ? new KaiwareStateMachine(keyspace, table, hooks, engine)
         : new KaiwareStateMachine(keyspace, table, dispatcher, engine);
+    this.stateMachine.stats(stats);
+    this.fsyncTimer = FsyncTimer.install(org.apache.ratis.protocol.RaftGroupMemberId.valueOf(peerId, groupId),
+        stats::fsynced);
     RaftGroup group = config.joining() ? RaftGroup.valueOf(groupId) : RaftGroup.valueOf(groupId, peers(config.peers()));
-    this.server = RaftServer.newBuilder()
-        .setServerId(peerId)
-        .setGroup(group)
-        .setStateMachine(stateMachine)
-        .setProperties(properties(config))
-        .setOption(RaftStorage.StartupOption.RECOVER)
-        .build();
+    try {
+      this.server = RaftServer.newBuilder()
+          .setServerId(peerId)
+          .setGroup(group)
+          .setStateMachine(stateMachine)
+          .setProperties(properties(config))
+          .setOption(RaftStorage.StartupOption.RECOVER)
+          .build();
+    } catch (IOException | RuntimeException e) {
+      if (fsyncTimer != null) {
+        fsyncTimer.close();
+      }
+      throw e;
+    }
     this.batcher = new RaftWriteBatcher(this::submitEntry, config.clockMs(), stateMachine::logTimeMs,
         config.batch(), config.nodeId());
+    this.batcher.stats(stats);
     this.timer = Executors.newSingleThreadScheduledExecutor(
         Thread.ofPlatform().daemon().name("kaiware-raft-tick-" + config.nodeId()).factory());
   }
@@ -629,6 +644,72 @@ public final class RaftNode implements AutoCloseable {
     return out;
   }
 
+  // ---------------------------------------------------------------- observability
+
+  /** Counters and listeners of fsyncs, snapshots and batches (LATENCY events and the delay warning hook in here). */
+  public RaftStats stats() {
+    return stats;
+  }
+
+  /** Whether log fsyncs are being timed (Ratis's log worker records into {@link FsyncTimer}). */
+  public boolean fsyncTimed() {
+    return fsyncTimer != null && fsyncTimer.hooked();
+  }
+
+  /** Everything INFO raft, /metrics and /ready show about this member, read now. */
+  public io.kaiware.command.replication.RaftStatus status() {
+    String leader = leaderId();
+    int voters = 0;
+    io.kaiware.command.replication.RaftStatus.Log logStatus = io.kaiware.command.replication.RaftStatus.Log.EMPTY;
+    try {
+      var division = server.getDivision(groupId);
+      voters = division.getRaftConf().getCurrentPeers().size();
+      logStatus = logStatus(division);
+    } catch (IOException | RuntimeException e) {
+      // not started, or closing
+    }
+    String role = listenerIds().contains(config.nodeId()) ? "LISTENER" : role();
+    return new io.kaiware.command.replication.RaftStatus(config.nodeId(), role, isLeader(), currentTerm(), leader,
+        clientAddressOf(leader), voters, commitIndex(), appliedIndex(), logStatus, snapshotStatus(),
+        stats.fsyncDistribution(), stats.batches(), stats.leaderChanges(), stateMachine.snapshotsInstalled());
+  }
+
+  private static io.kaiware.command.replication.RaftStatus.Log logStatus(org.apache.ratis.server.RaftServer.Division division) {
+    var raftLog = division.getRaftLog();
+    long first = raftLog.getStartIndex();
+    var lastEntry = raftLog.getLastEntryTermIndex();
+    long last = lastEntry == null ? -1 : lastEntry.getIndex();
+    long entries = last < 0 || first < 0 || last < first ? 0 : last - first + 1;
+    long bytes = 0;
+    int files = 0;
+    java.io.File[] segments = division.getRaftStorage().getStorageDir().getCurrentDir()
+        .listFiles((dir, name) -> name.startsWith("log_"));
+    if (segments != null) {
+      for (java.io.File f : segments) {
+        bytes += f.length();
+        files++;
+      }
+    }
+    return new io.kaiware.command.replication.RaftStatus.Log(last < 0 ? -1 : first, last, entries, bytes, files);
+  }
+
+  private io.kaiware.command.replication.RaftStatus.Snapshot snapshotStatus() {
+    var info = stateMachine.getLatestSnapshot();
+    if (info == null) {
+      return new io.kaiware.command.replication.RaftStatus.Snapshot(-1, -1, 0, 0, stats.snapshotsTaken(),
+          stats.lastSnapshotNanos());
+    }
+    long bytes = 0;
+    long timeMs = 0;
+    if (info instanceof org.apache.ratis.statemachine.impl.FileListSnapshotInfo files && !files.getFiles().isEmpty()) {
+      java.io.File f = files.getFiles().get(0).getPath().toFile();
+      bytes = f.length();
+      timeMs = f.lastModified();
+    }
+    return new io.kaiware.command.replication.RaftStatus.Snapshot(info.getIndex(), info.getTerm(), timeMs, bytes,
+        stats.snapshotsTaken(), stats.lastSnapshotNanos());
+  }
+
   // ---------------------------------------------------------------- state
 
   public KaiwareStateMachine stateMachine() {
@@ -675,6 +756,9 @@ public final class RaftNode implements AutoCloseable {
       server.close();
     } catch (IOException | RuntimeException e) {
       log.warn("closing raft server {} failed", config.nodeId(), e);
+    }
+    if (fsyncTimer != null) {
+      fsyncTimer.close();
     }
     if (ownedEngine != null) {
       ownedEngine.shutdown();

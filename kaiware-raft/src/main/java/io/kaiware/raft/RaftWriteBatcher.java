@@ -72,6 +72,8 @@ public final class RaftWriteBatcher implements AutoCloseable {
   private volatile long lastSubmitNanos = System.nanoTime();
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong requests = new AtomicLong();
+  /** Where batch sizes and commit times go (INFO raft, /metrics, the commit-stage delay warning). */
+  private volatile RaftStats stats;
 
   /**
    * @param submitter  submits an entry to the Raft server
@@ -105,6 +107,11 @@ public final class RaftWriteBatcher implements AutoCloseable {
     CompletableFuture<byte[]> f = new CompletableFuture<>();
     queue.add(new Pending(null, 0, f));
     return f;
+  }
+
+  /** Records each batch's size and commit time in {@code stats} from now on. */
+  void stats(RaftStats stats) {
+    this.stats = stats;
   }
 
   /** Nanos (System.nanoTime) of the last submission: the tick timer's idleness test. */
@@ -186,6 +193,16 @@ public final class RaftWriteBatcher implements AutoCloseable {
     batches.incrementAndGet();
     requests.addAndGet(reqs.size());
     lastSubmitNanos = System.nanoTime();
+    long submitNanos = lastSubmitNanos;
+    RaftStats observer = reqs.isEmpty() ? null : stats; // ticks are not write batches
+    int commands = 0;
+    if (observer != null) {
+      for (Request r : reqs) {
+        commands += r.commands().size(); // a MULTI ... EXEC block counts every command in it
+      }
+      observer.batchSubmitted(commands, entry.length);
+    }
+    int commandCount = commands;
     CompletableFuture<ByteBuffer> f;
     try {
       f = submitter.apply(entry);
@@ -194,6 +211,9 @@ public final class RaftWriteBatcher implements AutoCloseable {
     }
     f.whenComplete((replies, error) -> {
       inFlight.release();
+      if (observer != null && error == null) {
+        observer.batchCommitted(System.nanoTime() - submitNanos, commandCount, entry.length);
+      }
       if (error != null) {
         fail(batch, error);
       } else {

@@ -137,6 +137,7 @@ final class Replication implements ReplicationView {
     RaftNode node = RaftNode.start(raftConfig, keyspace, table, server, dispatcher, engineLoop, clientAddress);
     Replication r = new Replication(node, engineLoop, server, consistency, config);
     node.stateMachine().onLeaderChange(r::leaderChanged);
+    r.reportSlowRaftWork(dispatcher);
     return r;
   }
 
@@ -500,5 +501,44 @@ final class Replication implements ReplicationView {
     }
     String message = t.getMessage();
     return message == null ? t.getClass().getSimpleName() : message.replace('\r', ' ').replace('\n', ' ');
+  }
+
+  // ---------------------------------------------------------------- observability
+
+  @Override
+  public io.kaiware.command.replication.RaftStatus raftStatus() {
+    return node.status();
+  }
+
+  /** Null when this member should receive traffic (/ready), else why not; see {@link Readiness}. */
+  String readinessProblem() {
+    return Readiness.problem(node.status(), config.getLong("ready-max-lag-entries"));
+  }
+
+  /**
+   * LATENCY events {@code raft-fsync} and {@code raft-snapshot} (at least latency-monitor-threshold
+   * ms), and the "writes delayed" warning for the commit stage: a write batch that took at least
+   * write-delay-warn-ms from its submission to Raft to its committed reply (LATENCY {@code batch-commit}).
+   */
+  private void reportSlowRaftWork(Dispatcher dispatcher) {
+    io.kaiware.command.observe.LatencyMonitor latency = dispatcher.latencyMonitor();
+    io.kaiware.command.observe.WriteDelayWatch delays = dispatcher.writeDelays();
+    node.stats().onFsync(nanos -> {
+      long ms = nanos / 1_000_000;
+      if (latency.wouldRecord(ms)) {
+        latency.maybeRecord("raft-fsync", ms, System.currentTimeMillis());
+      }
+    });
+    node.stats().onSnapshot(nanos -> {
+      long ms = nanos / 1_000_000;
+      if (latency.wouldRecord(ms)) {
+        latency.maybeRecord("raft-snapshot", ms, System.currentTimeMillis());
+      }
+    });
+    node.stats().onBatchCommitted((nanos, commands, bytes) -> {
+      if (delays.isDelayed(nanos)) {
+        delays.report("commit", nanos, commands, bytes, System.currentTimeMillis());
+      }
+    });
   }
 }

@@ -47,8 +47,21 @@ final class ServerAdminSources implements AdminSources {
     return state.engine().dispatcher().errorReplies();
   }
 
+  /** Ready without Raft (non-durable-cache) once serving; with Raft see {@link Readiness}. */
   @Override
   public boolean ready() {
-    return true;
+    return notReadyReason() == null;
+  }
+
+  @Override
+  public String notReadyReason() {
+    Replication replication = state.replicationOrNull();
+    return replication == null ? null : replication.readinessProblem();
+  }
+
+  @Override
+  public io.kaiware.command.replication.RaftStatus raftStatus() {
+    Replication replication = state.replicationOrNull();
+    return replication == null ? null : replication.raftStatus();
   }
 }

@@ -70,6 +70,8 @@ public final class ServerConfig {
         "Stale reads on a follower (read-consistency stale, or after READONLY) are redirected when its log time lags the clock by more.");
     c.bool("follower-proxy", false, true,
         "A follower forwards requests it cannot serve to the leader (once each, never retried) instead of answering -MOVED.");
+    c.integer("ready-max-lag-entries", 100, 0, Long.MAX_VALUE, true,
+        "The admin port's /ready answers 503 while this member's applied index is more than N entries behind its commit index.");
     c.string("sentinel-master-name", "kaiware", false,
         "The master name the Sentinel facade answers for (SENTINEL get-master-addr-by-name <name>, +switch-master).");
     c.integer("raft-election-timeout-ms", 300, 50, 60_000, false,

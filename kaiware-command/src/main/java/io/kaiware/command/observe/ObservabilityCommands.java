@@ -190,7 +190,9 @@ public final class ObservabilityCommands {
             .append(" latency spikes (average ").append(sum / e.samples().size()).append("ms, worst ").append(e.maxMs())
             .append("ms).\n");
       }
-      sb.append("\nEvents: command = slow commands; expire-cycle = active expiry rounds; gc = JVM garbage collection pauses.\n");
+      sb.append("\nEvents: command = slow commands; expire-cycle = active expiry rounds; gc = JVM garbage collection pauses;"
+          + " batch-apply / batch-commit = write batches slow to execute / to commit through Raft (write-delay-warn-ms);"
+          + " raft-fsync = Raft log fsyncs; raft-snapshot = Raft snapshots.\n");
     }
     ctx.reply().verbatim("txt", sb.toString());
   }

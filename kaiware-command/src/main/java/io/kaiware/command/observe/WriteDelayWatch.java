@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
  * <p>The caller measures the batch itself (two {@code System.nanoTime()} calls) and asks
  * {@link #isDelayed}; only a delayed batch reaches {@link #report}, so the common case costs one
  * comparison. A delayed batch is also a LATENCY event named {@code batch-<stage>} (when it reaches
- * {@code latency-monitor-threshold}). Lines are limited to one per {@link #MIN_LOG_INTERVAL_NS}; the
- * next line says how many delayed batches were not logged in between, so a storm is visible without
- * flooding the log. Threshold: {@code write-delay-warn-ms} (0 = off).
+ * {@code latency-monitor-threshold}). Lines are limited to one per {@link #MIN_LOG_INTERVAL_NS} and
+ * stage (a storm of slow applies does not hide the first slow commit); the next line of the stage
+ * says how many delayed batches were not logged in between, so a storm is visible without flooding
+ * the log. Threshold: {@code write-delay-warn-ms} (0 = off).
  */
 public final class WriteDelayWatch {
 
@@ -29,8 +30,8 @@ public final class WriteDelayWatch {
   private final LatencyMonitor latencyMonitor;
   private final Consumer<String> sink;
   private volatile long thresholdNs;
-  private long lastLogNs = Long.MIN_VALUE;
-  private long notLogged;
+  /** Per stage: when its last line was logged and how many delayed batches it has not logged since. */
+  private final java.util.Map<String, long[]> lastLogNsAndNotLogged = new java.util.HashMap<>();
   private long delayedBatches;
 
   public WriteDelayWatch(LatencyMonitor latencyMonitor) {
@@ -66,18 +67,24 @@ public final class WriteDelayWatch {
     long tookMs = tookNs / 1_000_000;
     latencyMonitor.maybeRecord("batch-" + stage, tookMs, nowMs);
     long now = System.nanoTime();
-    if (lastLogNs != Long.MIN_VALUE && now - lastLogNs < MIN_LOG_INTERVAL_NS) {
-      notLogged++;
+    long[] limiter = lastLogNsAndNotLogged.get(stage);
+    if (limiter != null && now - limiter[0] < MIN_LOG_INTERVAL_NS) {
+      limiter[1]++;
       return;
     }
-    lastLogNs = now;
+    if (limiter == null) {
+      limiter = new long[2];
+      lastLogNsAndNotLogged.put(stage, limiter);
+    }
+    limiter[0] = now;
+    long notLogged = limiter[1];
+    limiter[1] = 0;
     StringBuilder line = new StringBuilder(96)
         .append("writes delayed: ").append(tookMs).append(" ms, ")
         .append(commands).append(commands == 1 ? " command, " : " commands, ")
         .append(bytes(bytes)).append(" (").append(stage).append(')');
     if (notLogged > 0) {
       line.append("; ").append(notLogged).append(" more delayed batches not logged in the last second");
-      notLogged = 0;
     }
     sink.accept(line.toString());
   }

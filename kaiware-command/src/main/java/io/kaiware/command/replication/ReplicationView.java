@@ -61,4 +61,12 @@ public interface ReplicationView {
 
   /** RAFT SNAPSHOT: the index of the snapshot taken. */
   CompletableFuture<Long> snapshot();
+
+  /**
+   * INFO raft, /metrics and /ready: where this member stands (log, snapshot, fsync, batches), or
+   * {@code null} when the implementation does not know. Cheap enough for every scrape.
+   */
+  default RaftStatus raftStatus() {
+    return null;
+  }
 }

@@ -33,7 +33,7 @@ public final class InfoCommand {
   /** Section name to its writer, in Redis's order. */
   private static final Map<String, BiConsumer<CommandContext, StringBuilder>> SECTIONS = new LinkedHashMap<>();
   private static final List<String> DEFAULT_SECTIONS =
-      List.of("server", "clients", "memory", "persistence", "stats", "replication", "cpu", "cluster", "keyspace");
+      List.of("server", "clients", "memory", "persistence", "stats", "replication", "raft", "cpu", "cluster", "keyspace");
 
   static {
     SECTIONS.put("server", InfoCommand::server);
@@ -42,6 +42,7 @@ public final class InfoCommand {
     SECTIONS.put("persistence", InfoCommand::persistence);
     SECTIONS.put("stats", InfoCommand::stats);
     SECTIONS.put("replication", InfoCommand::replication);
+    SECTIONS.put("raft", InfoCommand::raft);
     SECTIONS.put("cpu", InfoCommand::cpu);
     SECTIONS.put("commandstats", InfoCommand::commandstats);
     SECTIONS.put("errorstats", (ctx, sb) -> ctx.dispatcher().errorReplies()
@@ -244,6 +245,66 @@ public final class InfoCommand {
     field(sb, "raft_leader", leader == null ? "" : leader);
     field(sb, "raft_commit_index", view.commitIndex());
     field(sb, "raft_applied_index", applied);
+  }
+
+  /**
+   * Kaiware's Raft member: role, term, leader, indexes, the log on disk, the last snapshot, fsync
+   * latency and write batch sizes (fields in docs/operations.md). {@code raft_enabled:0} when the
+   * server runs without Raft (non-durable-cache).
+   */
+  private static void raft(CommandContext ctx, StringBuilder sb) {
+    io.kaiware.command.replication.ReplicationView view = ctx.server() == null ? null : ctx.server().replication();
+    io.kaiware.command.replication.RaftStatus s = view == null ? null : view.raftStatus();
+    if (s == null) {
+      field(sb, "raft_enabled", 0);
+      return;
+    }
+    field(sb, "raft_enabled", 1);
+    field(sb, "raft_node", s.nodeId());
+    field(sb, "raft_role", s.role().toLowerCase(Locale.ROOT));
+    field(sb, "raft_leader_ready", s.readyLeader() ? 1 : 0);
+    field(sb, "raft_term", s.term());
+    field(sb, "raft_leader_id", s.leaderId() == null ? "" : s.leaderId());
+    field(sb, "raft_leader_address", s.leaderClientAddress() == null ? "" : s.leaderClientAddress());
+    field(sb, "raft_voters", s.voters());
+    field(sb, "raft_leader_changes", s.leaderChanges());
+    field(sb, "raft_commit_index", s.commitIndex());
+    field(sb, "raft_applied_index", s.appliedIndex());
+    field(sb, "raft_apply_lag_entries", Math.max(0, s.commitIndex() - s.appliedIndex()));
+    var log = s.log();
+    field(sb, "raft_log_first_index", log.firstIndex());
+    field(sb, "raft_log_last_index", log.lastIndex());
+    field(sb, "raft_log_entries", log.entries());
+    field(sb, "raft_log_bytes", log.bytesOnDisk());
+    field(sb, "raft_log_bytes_human", human(log.bytesOnDisk()));
+    field(sb, "raft_log_segment_files", log.segmentFiles());
+    var snap = s.snapshot();
+    field(sb, "raft_snapshot_index", snap.index());
+    field(sb, "raft_snapshot_term", snap.term());
+    field(sb, "raft_snapshot_age_seconds", snap.index() < 0 || snap.fileTimeMs() <= 0 ? -1
+        : Math.max(0, (System.currentTimeMillis() - snap.fileTimeMs()) / 1000));
+    field(sb, "raft_snapshot_bytes", snap.bytes());
+    field(sb, "raft_snapshots_taken", snap.taken());
+    field(sb, "raft_snapshot_last_duration_ms", snap.lastDurationNanos() / 1_000_000);
+    field(sb, "raft_snapshots_installed", s.snapshotsInstalled());
+    var fsync = s.fsync();
+    field(sb, "raft_fsync_count", fsync.count());
+    field(sb, "raft_fsync_avg_usec", String.format(Locale.ROOT, "%.1f", fsync.mean() / 1000));
+    field(sb, "raft_fsync_max_usec", fsync.max() / 1000);
+    field(sb, "raft_fsync_p50_usec", fsync.p50() / 1000);
+    field(sb, "raft_fsync_p99_usec", fsync.p99() / 1000);
+    var b = s.batches();
+    field(sb, "raft_batches", b.entries());
+    field(sb, "raft_batch_commands", b.commands());
+    field(sb, "raft_batch_commands_last", b.lastCommands());
+    field(sb, "raft_batch_commands_avg", String.format(Locale.ROOT, "%.2f", b.avgCommands()));
+    field(sb, "raft_batch_commands_max", b.maxCommands());
+    field(sb, "raft_batch_bytes_last", b.lastBytes());
+    field(sb, "raft_batch_bytes_avg", String.format(Locale.ROOT, "%.1f", b.avgBytes()));
+    field(sb, "raft_batch_bytes_max", b.maxBytes());
+    var commit = b.commitNanos();
+    field(sb, "raft_batch_commit_avg_usec", String.format(Locale.ROOT, "%.1f", commit.mean() / 1000));
+    field(sb, "raft_batch_commit_max_usec", commit.max() / 1000);
   }
 
   private static void cpu(CommandContext ctx, StringBuilder sb) {

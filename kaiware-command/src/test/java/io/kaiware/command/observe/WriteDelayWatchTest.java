@@ -38,6 +38,18 @@ class WriteDelayWatchTest {
   }
 
   @Test
+  void eachStageHasItsOwnLinePerSecond() {
+    watch.configure(10);
+    watch.report("apply", 20_000_000L, 1, 87, 0);
+    watch.report("apply", 25_000_000L, 1, 87, 0);
+    watch.report("commit", 40_000_000L, 300, 655_360, 0);
+    watch.report("commit", 45_000_000L, 300, 655_360, 0);
+    assertThat(lines).containsExactly("writes delayed: 20 ms, 1 command, 87 B (apply)",
+        "writes delayed: 40 ms, 300 commands, 640.0 KB (commit)");
+    assertThat(watch.delayedBatches()).isEqualTo(4);
+  }
+
+  @Test
   void zeroTurnsTheWarningOff() {
     watch.configure(0);
     assertThat(watch.isDelayed(Long.MAX_VALUE - 1)).isFalse();

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * GET /health                       200 "OK" while the process serves (never needs the token)
- * GET /ready                        200 when AdminSources.ready(), else 503
+ * GET /ready                        200 "READY" when AdminSources.notReadyReason() is null, else 503 "NOT READY: why"
  * GET /metrics                      Prometheus text format
  * GET /debug/heap[?top=N]           class histogram of live objects, with an id
  * GET /debug/heap?diff=ID[&amp;sort=bytes|instances][&amp;top=N]   growth since histogram ID
@@ -161,8 +161,8 @@ public final class AdminHttpServer implements AutoCloseable {
       switch (path) {
         case "/", "/debug", "/debug/" -> text(ex, 200, index());
         case "/ready" -> {
-          boolean ready = sources.ready();
-          text(ex, ready ? 200 : 503, ready ? "READY\n" : "NOT READY\n");
+          String reason = sources.notReadyReason();
+          text(ex, reason == null ? 200 : 503, reason == null ? "READY\n" : "NOT READY: " + reason + "\n");
         }
         case "/metrics" -> send(ex, 200, metrics.contentType(), metrics.scrape());
         case "/debug/heap" -> heap(ex, q);

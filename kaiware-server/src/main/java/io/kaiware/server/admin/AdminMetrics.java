@@ -85,6 +85,7 @@ final class AdminMetrics {
         .callback(cb -> sources.errorReplies().forEach((kind, count) -> cb.call(count.get(), kind)))
         .register(registry);
     registry.register(new CommandLatencyCollector(sources));
+    registry.register(new RaftCollector(sources));
 
     GaugeWithCallback.builder().name("kaiware_process_private_memory_bytes")
         .help("Sum of the Private_* lines of /proc/self/smaps_rollup: memory only this process holds.")
@@ -144,6 +145,109 @@ final class AdminMetrics {
             .build());
       }
       return family.build();
+    }
+  }
+
+  /**
+   * The {@code kaiware_raft_*} families, all from one {@link AdminSources#raftStatus()} per scrape
+   * (nothing when the server runs without Raft).
+   */
+  static final class RaftCollector implements io.prometheus.metrics.model.registry.MultiCollector {
+    static final List<String> ROLES = List.of("leader", "follower", "candidate", "listener");
+    static final List<String> NAMES = List.of("kaiware_raft_role", "kaiware_raft_is_leader", "kaiware_raft_term",
+        "kaiware_raft_commit_index", "kaiware_raft_applied_index", "kaiware_raft_log_entries", "kaiware_raft_log_bytes",
+        "kaiware_raft_snapshot_index", "kaiware_raft_snapshot_bytes", "kaiware_raft_snapshot_timestamp_seconds",
+        "kaiware_raft_snapshots_taken", "kaiware_raft_snapshots_installed", "kaiware_raft_leader_changes",
+        "kaiware_raft_fsync_seconds", "kaiware_raft_batch_commands", "kaiware_raft_batch_bytes",
+        "kaiware_raft_batch_commit_seconds");
+
+    private final AdminSources sources;
+
+    RaftCollector(AdminSources sources) {
+      this.sources = sources;
+    }
+
+    @Override
+    public List<String> getPrometheusNames() {
+      return NAMES;
+    }
+
+    @Override
+    public io.prometheus.metrics.model.snapshots.MetricSnapshots collect() {
+      io.kaiware.command.replication.RaftStatus s = sources.raftStatus();
+      if (s == null) {
+        return new io.prometheus.metrics.model.snapshots.MetricSnapshots();
+      }
+      List<MetricSnapshot> out = new java.util.ArrayList<>();
+      String role = s.role().toLowerCase(java.util.Locale.ROOT);
+      var roles = io.prometheus.metrics.model.snapshots.GaugeSnapshot.builder().name("kaiware_raft_role")
+          .help("1 for this member's Raft role (leader, follower, candidate, listener), 0 for the others.");
+      for (String r : ROLES) {
+        roles.dataPoint(io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot.builder()
+            .labels(Labels.of("role", r)).value(r.equals(role) ? 1 : 0).build());
+      }
+      out.add(roles.build());
+      out.add(gauge("kaiware_raft_is_leader", "1 when this member is the Raft leader and ready, else 0.",
+          s.readyLeader() ? 1 : 0));
+      out.add(gauge("kaiware_raft_term", "The current Raft term.", s.term()));
+      out.add(gauge("kaiware_raft_commit_index", "The highest log index this member knows to be committed.",
+          s.commitIndex()));
+      out.add(gauge("kaiware_raft_applied_index", "The index of the last log entry executed on this member.",
+          s.appliedIndex()));
+      out.add(gauge("kaiware_raft_log_entries", "Entries in the Raft log (first to last index, after purges).",
+          s.log().entries()));
+      out.add(gauge("kaiware_raft_log_bytes", "Bytes of the Raft log's segment files on disk.", s.log().bytesOnDisk()));
+      out.add(gauge("kaiware_raft_snapshot_index", "Log index of the latest snapshot (-1: none).", s.snapshot().index()));
+      out.add(gauge("kaiware_raft_snapshot_bytes", "Size of the latest snapshot file.", s.snapshot().bytes()));
+      out.add(gauge("kaiware_raft_snapshot_timestamp_seconds",
+          "When the latest snapshot file was written (Unix time; 0: none).", s.snapshot().fileTimeMs() / 1000.0));
+      out.add(counter("kaiware_raft_snapshots_taken", "Snapshots this member wrote since start.", s.snapshot().taken()));
+      out.add(counter("kaiware_raft_snapshots_installed",
+          "Snapshots received from a leader and loaded since start (a follower that fell behind the log).",
+          s.snapshotsInstalled()));
+      out.add(counter("kaiware_raft_leader_changes", "Leader changes this member saw since start.", s.leaderChanges()));
+      out.add(histogram("kaiware_raft_fsync_seconds", "Raft log fsync time (write and force of a log segment).",
+          s.fsync(), 1e-9, Unit.SECONDS));
+      out.add(histogram("kaiware_raft_batch_commands",
+          "Commands per Raft log entry (write batch) this member submitted as leader.", s.batches().commandsPerEntry(), 1,
+          null));
+      out.add(counter("kaiware_raft_batch_bytes", "Bytes of the write batches this member submitted as leader.",
+          s.batches().bytes()));
+      out.add(histogram("kaiware_raft_batch_commit_seconds",
+          "Time from a write batch's submission to Raft to its reply (committed on a majority and applied).",
+          s.batches().commitNanos(), 1e-9, Unit.SECONDS));
+      return new io.prometheus.metrics.model.snapshots.MetricSnapshots(out);
+    }
+
+    private static MetricSnapshot gauge(String name, String help, double value) {
+      return io.prometheus.metrics.model.snapshots.GaugeSnapshot.builder().name(name).help(help)
+          .dataPoint(io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot.builder().value(value).build())
+          .build();
+    }
+
+    private static MetricSnapshot counter(String name, String help, double value) {
+      return io.prometheus.metrics.model.snapshots.CounterSnapshot.builder().name(name).help(help)
+          .dataPoint(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot.builder().value(value)
+              .build())
+          .build();
+    }
+
+    /** A classic histogram from a distribution's buckets, each bound and the sum scaled by {@code scale}. */
+    static MetricSnapshot histogram(String name, String help, io.kaiware.command.replication.RaftStatus.Distribution d,
+        double scale, Unit unit) {
+      ClassicHistogramBuckets.Builder buckets = ClassicHistogramBuckets.builder();
+      long[] bounds = d.bucketBounds();
+      long[] counts = d.bucketCounts();
+      for (int i = 0; i < bounds.length; i++) {
+        buckets.bucket(bounds[i] * scale, counts[i]);
+      }
+      buckets.bucket(Double.POSITIVE_INFINITY, counts[counts.length - 1]);
+      HistogramSnapshot.Builder family = HistogramSnapshot.builder().name(name).help(help);
+      if (unit != null) {
+        family.unit(unit);
+      }
+      return family.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
+          .classicHistogramBuckets(buckets.build()).sum(d.sum() * scale).build()).build();
     }
   }
 

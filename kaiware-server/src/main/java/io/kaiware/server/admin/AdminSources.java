@@ -39,4 +39,17 @@ public interface AdminSources {
 
   /** Whether the server should receive traffic: {@code /ready} answers 200 when true, else 503. */
   boolean ready();
+
+  /**
+   * Why the server is not ready ({@code /ready}'s 503 body), or {@code null} when it is. The default
+   * follows {@link #ready()}.
+   */
+  default String notReadyReason() {
+    return ready() ? null : "not ready";
+  }
+
+  /** This server's Raft member for the {@code kaiware_raft_*} metrics, or {@code null} without Raft. */
+  default io.kaiware.command.replication.RaftStatus raftStatus() {
+    return null;
+  }
 }

@@ -54,7 +54,7 @@ class AdminHttpServerTest {
       sources.ready = false;
       HttpResponse<String> notReady = client.get("/ready");
       assertThat(notReady.statusCode()).isEqualTo(503);
-      assertThat(notReady.body()).isEqualTo("NOT READY\n");
+      assertThat(notReady.body()).isEqualTo("NOT READY: not ready\n");
       assertThat(client.get("/metrics").body()).contains("kaiware_ready 0.0");
       assertThat(client.get("/health").statusCode()).as("health does not depend on readiness").isEqualTo(200);
     }

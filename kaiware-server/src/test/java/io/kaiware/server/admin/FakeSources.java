@@ -84,4 +84,11 @@ final class FakeSources implements AdminSources {
   public boolean ready() {
     return ready;
   }
+
+  volatile io.kaiware.command.replication.RaftStatus raft;
+
+  @Override
+  public io.kaiware.command.replication.RaftStatus raftStatus() {
+    return raft;
+  }
 }
