@@ -49,6 +49,12 @@ class ThreeNodeRaftTest {
       RaftNode follower = aFollower(g, leader);
       assertThat(TestGroup.text(follower.read(3, 2, TestGroup.cmd("GET", "key:499"), RaftNode.ReadConsistency.STALE)
           .get(5, TimeUnit.SECONDS))).isEqualTo("$9\r\nvalue:499\r\n");
+      // On a CPU-starved machine a follower can miss heartbeats and briefly know no leader (or a new
+      // one): wait until it names the current leader, then check that the refusal names it too.
+      long deadlineNs = System.nanoTime() + WAIT.toNanos();
+      while (!leader.id().equals(follower.leaderId()) && System.nanoTime() < deadlineNs) {
+        Thread.sleep(20);
+      }
       assertThatThrownBy(() -> follower.submitWrite(0, 2, TestGroup.cmd("SET", "x", "y")).get(5, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class).cause().isInstanceOf(NotLeaderException.class)
           .extracting(e -> ((NotLeaderException) e).leaderId()).isEqualTo(leader.id());
