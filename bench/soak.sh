@@ -12,6 +12,7 @@
 #   KAIWARE_JAVA_OPTS="-XX:+UseG1GC -Xms256m" bench/soak.sh  # another collector (the GC log says which)
 #   PORT=6381 bench/soak.sh                         # an already running server (e.g. a group's leader)
 #   SERVER_PORT=16400 bench/soak.sh                 # the local server on another port (two soaks side by side)
+#   SERVER_ARGS="--non-durable-cache yes" bench/soak.sh  # server options (here: the in-memory path)
 #   (KAIWARE_JAVA_OPTS applies to the server it starts; BENCH_JAVA_OPTS to the load generator.)
 #
 # Writes the bench report, the timeline CSV, the memory/p99 SVG chart and (for a local server) the GC
@@ -43,7 +44,7 @@ if [ -z "${PORT:-}" ]; then
   PORT="${SERVER_PORT:-16399}"
   JAVA_OPTS_USED="${KAIWARE_JAVA_OPTS:-$KAIWARE_SERVER_JAVA_OPTS_DEFAULT}"
   KAIWARE_JAVA_OPTS="$JAVA_OPTS_USED -Xlog:gc*:file=$OUT/gc.log:uptime,level,tags" KAIWARE_NO_BUILD=1 \
-    "$ROOT/bin/kaiware" server --port "$PORT" --dir "$OUT" --loglevel warning > "$OUT/server.log" 2>&1 &
+    "$ROOT/bin/kaiware" server --port "$PORT" --dir "$OUT" --loglevel warning ${SERVER_ARGS:-} > "$OUT/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 300); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then break; fi
