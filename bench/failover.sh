@@ -11,6 +11,7 @@ ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 WORK="$(mktemp -d /tmp/kaiware-failover.XXXXXX)"
 . "$ROOT/bench/lib.sh"
 bench_ensure_redis
+"$ROOT/bin/kaiware" build --if-needed >/dev/null
 RUNS="${1:-5}"
 PEERS="n1=127.0.0.1:7091,n2=127.0.0.1:7092,n3=127.0.0.1:7093"
 declare -A PID

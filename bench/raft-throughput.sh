@@ -21,6 +21,7 @@ ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 WORK="$(mktemp -d /tmp/kaiware-raft-bench.XXXXXX)"
 . "$ROOT/bench/lib.sh"
 bench_ensure_redis
+"$ROOT/bin/kaiware" build --if-needed >/dev/null
 BEFORE="${1:-}"
 JAVA_OPTS="${KAIWARE_JAVA_OPTS:--XX:+UseZGC -Xms256m}"
 PIDS=()

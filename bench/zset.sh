@@ -31,7 +31,7 @@ ADMIN_PORT="${ADMIN_PORT:-16381}"
 KAIWARE_OPTS="${KAIWARE_OPTS:-}"
 
 bench_ensure_redis
-"$ROOT/bin/kaiware" build >/dev/null
+"$ROOT/bin/kaiware" build --if-needed >/dev/null
 WORK="$(mktemp -d)"
 trap bench_stop_servers EXIT
 bench_start_redis "$REDIS_PORT"
