@@ -38,7 +38,7 @@ server() {
   local tree="$1" name="$2"
   shift 2
   # shellcheck disable=SC2086 # options are words
-  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED $JAVA_OPTS \
+  "$JAVA_HOME/bin/java" $KAIWARE_JVM_BASE_OPTS $JAVA_OPTS \
     -cp "$tree/kaiware-cli/target/kaiware.jar:$tree/kaiware-cli/target/lib/*" io.kaiware.cli.Main server \
     --loglevel warning "$@" > "$WORK/$name.log" 2>&1 &
   PIDS+=("$!")

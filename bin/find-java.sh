@@ -35,6 +35,17 @@ kaiware_find_java() {
     return 1
   fi
   export JAVA_HOME="$best"
+  KAIWARE_JAVA_MAJOR="$best_major"
+  # Options every Kaiware JVM gets (platform access, not tuning; KAIWARE_JAVA_OPTS does not replace
+  # them): Netty's epoll transport loads a native library; and from Java 23 on, Netty turns
+  # sun.misc.Unsafe off unless memory access is allowed, which makes every direct-buffer read a
+  # bounds-checked ByteBuffer call (MSET with 10 keys paid ~11% of its CPU in DirectByteBuffer.duplicate:
+  # docs/benchmarks.md, "Netty without Unsafe"). Java 21 and 22 do not know the flag and need none.
+  KAIWARE_JVM_BASE_OPTS="--enable-native-access=ALL-UNNAMED"
+  if [ "$best_major" -ge 23 ]; then
+    KAIWARE_JVM_BASE_OPTS="$KAIWARE_JVM_BASE_OPTS --sun-misc-unsafe-memory-access=allow"
+  fi
+  export KAIWARE_JVM_BASE_OPTS
 }
 
 # JVM options when KAIWARE_JAVA_OPTS is not set (chosen from soak runs: docs/operations.md, "GC and

@@ -39,10 +39,14 @@ class RaftKillNineIT {
 
   private void start(String id) throws IOException {
     Path log = dataRoot.resolve(id + ".log");
-    Process p = new ProcessBuilder(JAVA, "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
-        System.getProperty("java.class.path"), "io.kaiware.cli.Main", "server", "--node", id, "--peers", peers,
+    List<String> command = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-Xmx256m"));
+    if (Runtime.version().feature() >= 23) {
+      command.add("--sun-misc-unsafe-memory-access=allow"); // as bin/kaiware starts it (bin/find-java.sh)
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.kaiware.cli.Main", "server", "--node", id, "--peers", peers,
         "--bind", "127.0.0.1", "--port", Integer.toString(clientPorts.get(id)), "--dir", dataRoot.resolve(id).toString(),
-        "--loglevel", "warning")
+        "--loglevel", "warning"));
+    Process p = new ProcessBuilder(command)
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     processes.put(id, p);
   }

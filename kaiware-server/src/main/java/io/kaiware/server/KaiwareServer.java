@@ -25,6 +25,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -107,6 +108,12 @@ public final class KaiwareServer implements AutoCloseable {
     log.info("{}", server.state.build().describe());
     log.info("Kaiware ready to accept connections on {} port {} ({}, io-threads {})", config.get("bind"), server.port(),
         server.state.transport(), config.get("io-threads"));
+    if (!PlatformDependent.hasUnsafe()) {
+      // Netty 4.2 turns Unsafe off on Java 25+ unless the JVM allows it; every direct-buffer access
+      // then goes through bounds-checked ByteBuffer calls (docs/benchmarks.md, "Netty without Unsafe").
+      log.warn("Netty runs without sun.misc.Unsafe ({}): network buffers are slower; start the JVM with "
+          + "--sun-misc-unsafe-memory-access=allow (bin/kaiware does)", PlatformDependent.getUnsafeUnavailabilityCause());
+    }
     return server;
   }
 
