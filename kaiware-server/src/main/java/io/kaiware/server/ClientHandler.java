@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  *       flight; beyond that the connection stops reading (backpressure).</li>
  * </ul>
  * In both shapes a connection whose replies the client does not read stops being read (the channel's
- * writability drives auto-read), so a slow reader cannot grow the server's memory without bound.
+ * writability drives auto-read), so a slow reader cannot grow the server's memory without bound. On
+ * a replicated server the connection also stops reading while its {@link ConnectionPipeline} holds
+ * too many requests the log has not committed yet.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
 
@@ -57,6 +59,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   /** On a replicated server: this connection's ordered queue of requests (engine loop). */
   private ConnectionPipeline pipeline;
   private Replication replication;
+  /** The pipeline holds too many unanswered requests (set on the engine loop, read on the event loop). */
+  private volatile boolean pipelineFull;
 
   ClientHandler(ServerState server, RespLimits limits) {
     this.server = server;
@@ -72,7 +76,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         System.currentTimeMillis(), !server.passwordRequired());
     replication = server.replicationOrNull();
     if (replication != null) {
-      pipeline = new ConnectionPipeline(server, replication, session, ch);
+      pipeline = new ConnectionPipeline(server, replication, session, ch, paused -> {
+        pipelineFull = paused;
+        if (ch.eventLoop().inEventLoop()) {
+          updateAutoRead(ch);
+        } else {
+          ch.eventLoop().execute(() -> updateAutoRead(ch));
+        }
+      });
     }
     if (!server.register(session, ch)) {
       ByteBuf out = ctx.alloc().buffer(64);
@@ -249,9 +260,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         ch.eventLoop().execute(() -> {
           batchesInFlight--;
-          if (batchesInFlight < MAX_BATCHES_IN_FLIGHT && ch.isWritable()) {
-            ch.config().setAutoRead(true);
-          }
+          updateAutoRead(ch);
         });
         p.flushNow();
       });
@@ -267,9 +276,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
       }
       ch.eventLoop().execute(() -> {
         batchesInFlight--;
-        if (batchesInFlight < MAX_BATCHES_IN_FLIGHT && ch.isWritable()) {
-          ch.config().setAutoRead(true);
-        }
+        updateAutoRead(ch);
       });
       write(ch, out, closeAfter || s.closeAfterReply());
     });
@@ -297,8 +304,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    ctx.channel().config().setAutoRead(ctx.channel().isWritable() && batchesInFlight < MAX_BATCHES_IN_FLIGHT);
+    updateAutoRead(ctx.channel());
     ctx.fireChannelWritabilityChanged();
+  }
+
+  /** Reads while the client reads its replies and neither the hand-off nor the pipeline is full (event loop). */
+  private void updateAutoRead(Channel ch) {
+    ch.config().setAutoRead(ch.isWritable() && batchesInFlight < MAX_BATCHES_IN_FLIGHT && !pipelineFull);
   }
 
   @Override

@@ -54,6 +54,14 @@ import java.util.function.Consumer;
  * the reply — is {@code -INDETERMINATE}: the write may or may not commit (a new leader can still
  * commit the entry); a client must not assume either.
  *
+ * <h2>Backpressure</h2>
+ * Requests are decoded as fast as they arrive, but a write leaves the queue only when the log
+ * commits it. So that a client pipelining faster than the log commits (or a leader that has lost
+ * its majority and cannot commit at all) cannot grow the queue without bound, the connection stops
+ * reading when {@link #PAUSE_READING_AT} requests are unanswered and reads again once they drain to
+ * {@link #RESUME_READING_AT}; the client's bytes wait in the socket buffers meanwhile, as they do
+ * for a client that does not read its replies.
+ *
  * <p>Engine-thread confined. Replies that complete on Ratis threads hop to the engine loop first.
  */
 final class ConnectionPipeline {
@@ -80,6 +88,17 @@ final class ConnectionPipeline {
 
   private static final byte[] MULTI = "MULTI".getBytes(StandardCharsets.US_ASCII);
 
+  /** Unanswered requests at which the connection stops reading. */
+  static final int PAUSE_READING_AT = 4096;
+  /** Unanswered requests at which a paused connection reads again. */
+  static final int RESUME_READING_AT = 1024;
+
+  /** Told when the connection should stop ({@code true}) or resume ({@code false}) reading. */
+  @FunctionalInterface
+  interface ReadPause {
+    void paused(boolean paused);
+  }
+
   private final ServerState server;
   private final Replication replication;
   private final ClientSession session;
@@ -96,12 +115,16 @@ final class ConnectionPipeline {
   private boolean released;
   /** follower-proxy: this connection's link to the leader, opened on first use. */
   private LeaderProxy proxy;
+  private final ReadPause readPause;
+  private boolean readingPaused;
 
-  ConnectionPipeline(ServerState server, Replication replication, ClientSession session, Channel channel) {
+  ConnectionPipeline(ServerState server, Replication replication, ClientSession session, Channel channel,
+      ReadPause readPause) {
     this.server = server;
     this.replication = replication;
     this.session = session;
     this.channel = channel;
+    this.readPause = readPause;
     this.table = server.engine().dispatcher().table();
     replication.register(this);
   }
@@ -220,6 +243,18 @@ final class ConnectionPipeline {
   // ---------------------------------------------------------------- the queue
 
   private void advance() {
+    advanceQueue();
+    int unanswered = slots.size();
+    if (!readingPaused && unanswered >= PAUSE_READING_AT) {
+      readingPaused = true;
+      readPause.paused(true);
+    } else if (readingPaused && unanswered <= RESUME_READING_AT) {
+      readingPaused = false;
+      readPause.paused(false);
+    }
+  }
+
+  private void advanceQueue() {
     while (!slots.isEmpty()) {
       Slot head = slots.peekFirst();
       if (head.done) {
