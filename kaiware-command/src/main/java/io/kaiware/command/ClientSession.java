@@ -206,6 +206,7 @@ public final class ClientSession {
     noTouch = false;
     readOnlyMode = false;
     subscriptions.clear();
+    patterns.clear();
     authenticated = authenticatedByDefault;
     user = "default";
   }
@@ -233,5 +234,17 @@ public final class ClientSession {
 
   public java.util.Set<String> subscriptions() {
     return subscriptions;
+  }
+
+  /** Glob patterns this connection PSUBSCRIBEd to (engine thread; read by PUBLISH). */
+  private final java.util.Set<String> patterns = new java.util.LinkedHashSet<>();
+
+  public java.util.Set<String> patterns() {
+    return patterns;
+  }
+
+  /** Channels plus patterns: the count SUBSCRIBE and friends confirm, non-zero while in the subscribed state. */
+  public int subscriptionCount() {
+    return subscriptions.size() + patterns.size();
   }
 }

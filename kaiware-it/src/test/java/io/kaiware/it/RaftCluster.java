@@ -25,6 +25,8 @@ final class RaftCluster implements AutoCloseable {
   final Path dataRoot;
   final Map<String, String> raftAddresses = new LinkedHashMap<>();
   final Map<String, KaiwareServer> servers = new LinkedHashMap<>();
+  /** Each member's client port once it first started: a restarted member binds it again, as a real one would. */
+  private final Map<String, Integer> clientPorts = new LinkedHashMap<>();
   private final Map<String, String> extraSettings;
   /** Settings of one member (member id -> its settings), applied after {@link #extraSettings}. */
   private final java.util.function.Function<String, Map<String, String>> memberSettings;
@@ -62,7 +64,7 @@ final class RaftCluster implements AutoCloseable {
   void startMember(String id) throws Exception {
     ServerConfig config = ServerConfig.defaults();
     config.setAtStartup("bind", "127.0.0.1");
-    config.setAtStartup("port", "0");
+    config.setAtStartup("port", Integer.toString(clientPorts.getOrDefault(id, 0)));
     config.setAtStartup("node", id);
     config.setAtStartup("dir", dataRoot.resolve(id).toString());
     StringBuilder peers = new StringBuilder();
@@ -70,10 +72,12 @@ final class RaftCluster implements AutoCloseable {
     config.setAtStartup("peers", peers.toString());
     extraSettings.forEach(config::setAtStartup);
     memberSettings.apply(id).forEach(config::setAtStartup);
-    servers.put(id, KaiwareServer.start(config, null));
+    KaiwareServer server = KaiwareServer.start(config, null);
+    servers.put(id, server);
+    clientPorts.put(id, server.port());
   }
 
-  /** Stops member {@code id} (its data stays, so it can restart). */
+  /** Stops member {@code id} (its data stays, so it can restart on the same client port). */
   void stop(String id) {
     KaiwareServer s = servers.remove(id);
     if (s != null) {

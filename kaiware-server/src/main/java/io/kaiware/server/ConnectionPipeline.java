@@ -442,9 +442,10 @@ final class ConnectionPipeline {
 
   /** Sends a request through the follower proxy; its reply completes {@code slot}. */
   private void forward(Slot slot, List<byte[][]> commands, boolean write, boolean suppressed) {
-    proxy.forward(session.db(), session.protocol(), commands, (reply, error) -> replication.completeOnEngine(() -> {
+    proxy.forward(session.db(), session.protocol(), commands, (reply, error, maybeSent) -> replication.completeOnEngine(() -> {
       if (error != null) {
-        slot.reply = errorBytes(write ? INDETERMINATE + error
+        // Unknown outcome only for a write that may have reached the leader; an unsent one was not applied.
+        slot.reply = errorBytes(write && maybeSent ? INDETERMINATE + error
             : "CLUSTERDOWN The cluster is down: " + error);
       } else if (!suppressed) {
         slot.reply = reply;

@@ -17,7 +17,6 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.BiConsumer;
 
 /**
  * The follower proxy of one client connection ({@code follower-proxy yes}): requests a follower
@@ -30,6 +29,9 @@ import java.util.function.BiConsumer;
  * its connections), each of them is answered {@code -INDETERMINATE} — it may have been applied — and
  * the next request opens a new connection to whichever leader is then known. (Re-sending on failure
  * is exactly how a proxy applies a write twice: the RedisRaft Jepsen analysis found such a loop.)
+ * Requests that were never written — the connection to the leader could not be opened (the leader
+ * this follower still believes in has just died) — are reported as not sent, so the client hears
+ * {@code -CLUSTERDOWN} (safe to retry), not {@code -INDETERMINATE}.
  *
  * <p>The upstream connection mirrors the client's database (SELECT) and protocol (HELLO 3) before the
  * requests that need them, and authenticates with this server's requirepass (members share it).
@@ -38,8 +40,14 @@ import java.util.function.BiConsumer;
  */
 final class LeaderProxy {
 
+  /** What becomes of a forwarded request: its reply, or an error text and whether it may have reached the leader. */
+  @FunctionalInterface
+  interface Outcome {
+    void accept(byte[] reply, String error, boolean maybeSent);
+  }
+
   /** One request in flight: how many reply frames it produces, how many lead the client's reply. */
-  private record Pending(int frames, int skip, BiConsumer<byte[], String> done) {}
+  private record Pending(int frames, int skip, Outcome done) {}
 
   private final String leaderAddress;
   private final Channel upstream;
@@ -94,9 +102,10 @@ final class LeaderProxy {
 
   /**
    * Sends {@code commands} once, in database {@code db} with protocol {@code protocol}; {@code done}
-   * receives the last reply's bytes, or an error text (the outcome is then unknown). Engine thread.
+   * receives the last reply's bytes, or an error text and whether the request may have been written
+   * to the leader (its outcome is then unknown; when it was not, nothing was applied). Engine thread.
    */
-  void forward(int db, int protocol, List<byte[][]> commands, BiConsumer<byte[], String> done) {
+  void forward(int db, int protocol, List<byte[][]> commands, Outcome done) {
     if (protocol != this.protocol) {
       send(List.<byte[][]>of(new byte[][] {bytes("HELLO"), bytes(Integer.toString(protocol))}), 1, null);
       this.protocol = protocol;
@@ -108,11 +117,11 @@ final class LeaderProxy {
     send(commands, commands.size() - 1, done);
   }
 
-  private void send(List<byte[][]> commands, int skip, BiConsumer<byte[], String> done) {
+  private void send(List<byte[][]> commands, int skip, Outcome done) {
     Pending p = new Pending(commands.size(), skip, done);
     if (closed) {
       if (done != null) {
-        done.accept(null, "the connection to the leader at " + leaderAddress + " closed");
+        done.accept(null, "the connection to the leader at " + leaderAddress + " closed", false);
       }
       return;
     }
@@ -133,13 +142,17 @@ final class LeaderProxy {
     });
   }
 
-  /** Every outstanding request's outcome becomes unknown; nothing is re-sent. */
+  /**
+   * Every outstanding request fails; nothing is re-sent. Requests are written only once connected,
+   * so when the connection never opened none of them reached the leader.
+   */
   private void failAll(String why) {
     closed = true;
+    boolean maybeSent = connected.isSuccess();
     Pending p;
     while ((p = pending.poll()) != null) {
       if (p.done() != null) {
-        p.done().accept(null, why);
+        p.done().accept(null, why, maybeSent);
       }
     }
   }
@@ -193,7 +206,7 @@ final class LeaderProxy {
             headReply = null;
           }
           if (head.done() != null) {
-            head.done().accept(reply, null);
+            head.done().accept(reply, null, true);
           }
         }
       }

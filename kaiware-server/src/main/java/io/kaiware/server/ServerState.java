@@ -163,23 +163,44 @@ final class ServerState implements ServerHooks {
     return transport;
   }
 
-  /** PUBLISH and +switch-master: pushes the message to every subscriber of {@code channel}. Engine thread. */
+  /**
+   * PUBLISH and +switch-master: pushes the message to every subscriber of {@code channel} and to
+   * every pattern subscriber whose pattern matches it (one message per match, as Redis does); the
+   * number of messages sent. Engine thread.
+   */
   @Override
   public int publish(String channel, byte[] message) {
     int receivers = 0;
+    byte[] channelBytes = channel.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     for (ClientSession s : sessions.values()) {
-      if (!s.subscriptions().contains(channel)) {
+      if (s.subscriptionCount() == 0) {
         continue;
       }
       Channel ch = channels.get(s);
       if (ch == null || !ch.isActive()) {
         continue;
       }
-      io.netty.buffer.ByteBuf buf = ch.alloc().buffer(32 + channel.length() + message.length);
-      io.kaiware.command.pubsub.PubSubCommands.message(new io.kaiware.resp.RespWriter(buf, s.protocol()), channel, message);
+      io.netty.buffer.ByteBuf buf = null;
+      if (s.subscriptions().contains(channel)) {
+        buf = ch.alloc().buffer(32 + channel.length() + message.length);
+        io.kaiware.command.pubsub.PubSubCommands.message(new io.kaiware.resp.RespWriter(buf, s.protocol()), channel, message);
+        receivers++;
+      }
+      for (String pattern : s.patterns()) {
+        if (io.kaiware.engine.GlobMatcher.matches(pattern.getBytes(java.nio.charset.StandardCharsets.UTF_8), channelBytes, false)) {
+          if (buf == null) {
+            buf = ch.alloc().buffer(48 + pattern.length() + channel.length() + message.length);
+          }
+          io.kaiware.command.pubsub.PubSubCommands.pmessage(new io.kaiware.resp.RespWriter(buf, s.protocol()), pattern, channel,
+              message);
+          receivers++;
+        }
+      }
+      if (buf == null) {
+        continue;
+      }
       stats.addOutput(buf.readableBytes());
       ch.writeAndFlush(buf, ch.voidPromise());
-      receivers++;
     }
     return receivers;
   }
