@@ -58,9 +58,18 @@ final class ProcessCluster implements MemberGroup {
     return c;
   }
 
+  /** The java command and JVM options of a member process, as bin/kaiware would start it (bin/find-java.sh). */
+  static List<String> memberJvm() {
+    List<String> command = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-Xmx256m"));
+    if (Runtime.version().feature() >= 23) {
+      command.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    return command;
+  }
+
   private void launch(String id) throws IOException {
-    List<String> command = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
-        System.getProperty("java.class.path"), "io.kaiware.cli.Main", "server", "--node", id, "--peers", peers,
+    List<String> command = memberJvm();
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.kaiware.cli.Main", "server", "--node", id, "--peers", peers,
         "--bind", "127.0.0.1", "--port", Integer.toString(clientPorts.get(id)), "--dir", dataRoot.resolve(id).toString(),
         "--loglevel", "warning"));
     settings.forEach((name, value) -> command.addAll(List.of("--" + name, value)));

@@ -30,7 +30,6 @@ import redis.clients.jedis.JedisCluster;
 @Tag("slow")
 class RaftKillNineIT {
 
-  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
   private final Map<String, Process> processes = new LinkedHashMap<>();
   private final Map<String, Integer> clientPorts = new LinkedHashMap<>();
@@ -39,10 +38,7 @@ class RaftKillNineIT {
 
   private void start(String id) throws IOException {
     Path log = dataRoot.resolve(id + ".log");
-    List<String> command = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-Xmx256m"));
-    if (Runtime.version().feature() >= 23) {
-      command.add("--sun-misc-unsafe-memory-access=allow"); // as bin/kaiware starts it (bin/find-java.sh)
-    }
+    List<String> command = ProcessCluster.memberJvm();
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.kaiware.cli.Main", "server", "--node", id, "--peers", peers,
         "--bind", "127.0.0.1", "--port", Integer.toString(clientPorts.get(id)), "--dir", dataRoot.resolve(id).toString(),
         "--loglevel", "warning"));
