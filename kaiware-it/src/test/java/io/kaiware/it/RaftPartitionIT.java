@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
@@ -35,7 +36,9 @@ import redis.clients.jedis.Response;
  *       the heal the old leader follows, the writes it took alone are gone, and every member holds
  *       every acknowledged write with equal digests at one applied index.</li>
  *   <li>A follower cut off alone does not stop the leader acknowledging writes; after the heal it
- *       catches up to the same digest.</li>
+ *       catches up to the same digest, through the log or, once the leader has purged the log
+ *       behind a snapshot, by installing that snapshot over its live dataset (keys deleted
+ *       meanwhile are gone).</li>
  * </ul>
  *
  * A writer thread follows the leader the way a plain client would (RAFT INFO after an error) and
@@ -54,10 +57,15 @@ class RaftPartitionIT {
     }
   }
 
-  @ParameterizedTest(name = "read-consistency {0}")
-  @ValueSource(strings = {"linearizable", "lease"})
+  /**
+   * {@code throughSnapshot}: the new leader purges its log behind a snapshot before the heal, so
+   * the old leader must drop its own unreplicated entries and install that snapshot.
+   */
+  @ParameterizedTest(name = "read-consistency {0}, through a snapshot: {1}")
+  @CsvSource({"linearizable, false", "lease, false", "linearizable, true"})
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
-  void isolatedLeaderAcknowledgesNothingTheMajorityMovesOnAndTheHealConverges(String readConsistency) throws Exception {
+  void isolatedLeaderAcknowledgesNothingTheMajorityMovesOnAndTheHealConverges(String readConsistency,
+      boolean throughSnapshot) throws Exception {
     cluster = NetnsCluster.create(3, "--read-consistency", readConsistency);
     try {
       cluster.startAll();
@@ -106,6 +114,9 @@ class RaftPartitionIT {
           System.out.printf("reads on the cut-off %s: %s%n", old, reader.replies);
         }
         assertThat(reader.stale).as("reads on the cut-off leader that missed an acknowledged write").isEmpty();
+        if (throughSnapshot) {
+          purgeLogBehindSnapshot(leader, Long.parseLong(cluster.raftInfo(old, 2000).get("raft_applied_index")));
+        }
 
         cluster.heal(old);
         awaitFollowing(old, 60_000);
@@ -114,11 +125,16 @@ class RaftPartitionIT {
         assertThat(writer.violations).as("writes acknowledged by a member cut off for the whole request").isEmpty();
 
         Map<String, State> states = statesAtOneIndex(60_000);
-        System.out.printf("healed: %d acknowledged, %d errors; %s%n", writer.acked.size(), writer.errors.get(), states);
+        System.out.printf("healed: %d acknowledged, errors %s; %s%n", writer.acked.size(), writer.errorKinds, states);
         assertAllPresent(writer.acked);
         // The cut-off leader's own entries never reached a majority: the new leader's log replaced them.
         for (String id : cluster.members.keySet()) {
           assertThat(missing(id, probeKeys)).as("writes the cut-off leader took, on %s", id).hasSameSizeAs(probeKeys);
+        }
+        long installed = Long.parseLong(infoRaft(old).get("raft_snapshots_installed"));
+        System.out.printf("%s installed %d snapshots%n", old, installed);
+        if (throughSnapshot) {
+          assertThat(installed).as("snapshots %s installed", old).isPositive();
         }
       }
     } catch (Throwable e) {
@@ -127,23 +143,44 @@ class RaftPartitionIT {
     }
   }
 
-  @Test
+  /**
+   * {@code throughSnapshot}: while the follower is cut off, 20 MB of writes roll the leader's log
+   * segments and RAFT SNAPSHOT purges the log behind the snapshot, so the follower — running, with
+   * its own dataset — must install the leader's snapshot instead of replaying the log.
+   */
+  @ParameterizedTest(name = "through a snapshot: {0}")
+  @ValueSource(booleans = {false, true})
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
-  void isolatedFollowerLeavesTheLeaderWritingAndCatchesUpAfterTheHeal() throws Exception {
+  void isolatedFollowerLeavesTheLeaderWritingAndCatchesUpAfterTheHeal(boolean throughSnapshot) throws Exception {
     cluster = NetnsCluster.create(3);
     try {
       cluster.startAll();
       String leader = awaitReadyLeader(cluster.members.keySet(), 90_000);
       String follower = cluster.members.keySet().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+      Set<String> doomed = new LinkedHashSet<>();
       try (Writer writer = new Writer(cluster, "b", leader)) {
         writer.awaitAcks(300, 30_000, "writes acknowledged before the partition");
+        // Keys the follower holds when it is cut off and the others delete meanwhile.
+        try (Jedis j = cluster.jedis(leader, 10_000)) {
+          for (int i = 0; i < 100; i++) {
+            assertThat(j.set("doomed:" + i, "doomed:" + i)).isEqualTo("OK");
+            doomed.add("doomed:" + i);
+          }
+        }
+        RaftCluster.await(30_000, follower + " holding the doomed keys", () -> missing(follower, doomed).isEmpty());
 
         cluster.isolate(follower);
         int before = writer.acksBy(leader);
+        try (Jedis j = cluster.jedis(leader, 10_000)) {
+          assertThat(j.del(doomed.toArray(String[]::new))).isEqualTo(doomed.size());
+        }
         RaftCluster.await(30_000, "writes acknowledged by " + leader + " with " + follower + " cut off",
             () -> writer.acksBy(leader) > before + 1000);
-        Map<String, String> leaderInfo = cluster.raftInfo(leader, 2000);
         Map<String, String> followerInfo = cluster.raftInfo(follower, 2000);
+        if (throughSnapshot) {
+          purgeLogBehindSnapshot(leader, Long.parseLong(followerInfo.get("raft_applied_index")));
+        }
+        Map<String, String> leaderInfo = cluster.raftInfo(leader, 2000);
         assertThat(leaderInfo.get("raft_leader_ready")).as("%s still leads", leader).isEqualTo("1");
         assertThat(followerInfo.get("raft_leader_ready")).as("the cut-off %s", follower).isEqualTo("0");
         assertThat(Long.parseLong(followerInfo.get("raft_applied_index")))
@@ -156,13 +193,52 @@ class RaftPartitionIT {
         assertThat(writer.violations).as("writes acknowledged by a member cut off for the whole request").isEmpty();
 
         Map<String, State> states = statesAtOneIndex(60_000);
-        System.out.printf("healed: %d acknowledged, %d errors; %s%n", writer.acked.size(), writer.errors.get(), states);
+        System.out.printf("healed: %d acknowledged, errors %s; %s%n", writer.acked.size(), writer.errorKinds, states);
         assertAllPresent(writer.acked);
+        for (String id : cluster.members.keySet()) {
+          assertThat(missing(id, doomed)).as("deleted keys on %s", id).hasSameSizeAs(doomed);
+        }
+        long installed = Long.parseLong(infoRaft(follower).get("raft_snapshots_installed"));
+        System.out.printf("%s installed %d snapshots%n", follower, installed);
+        if (throughSnapshot) {
+          assertThat(installed).as("snapshots %s installed", follower).isPositive();
+        }
       }
     } catch (Throwable e) {
       System.out.println(cluster.logTails(40));
       throw e;
     }
+  }
+
+  /**
+   * Rolls {@code leader}'s log segments (20 MB of writes: segments are 8 MB, and only closed ones
+   * are purged) and takes a snapshot, which purges the log behind it: a member whose applied index
+   * is {@code behind} can then catch up only by installing the snapshot.
+   */
+  private void purgeLogBehindSnapshot(String leader, long behind) {
+    try (Jedis j = cluster.jedis(leader, 30_000)) {
+      String big = "v".repeat(512 * 1024);
+      for (int i = 0; i < 40; i++) {
+        assertThat(j.set("big:" + (i % 8), big)).isEqualTo("OK");
+      }
+      j.sendCommand(() -> "RAFT".getBytes(StandardCharsets.UTF_8), "SNAPSHOT".getBytes(StandardCharsets.UTF_8));
+    }
+    long firstIndex = Long.parseLong(infoRaft(leader).get("raft_log_first_index"));
+    assertThat(firstIndex).as("%s's first log index (purged behind its snapshot) against the cut-off member's applied"
+        + " index", leader).isGreaterThan(behind + 1);
+  }
+
+  private Map<String, String> infoRaft(String id) {
+    Map<String, String> out = new HashMap<>();
+    try (Jedis j = cluster.jedis(id, 5000)) {
+      for (String line : j.info("raft").split("\r\n")) {
+        int colon = line.indexOf(':');
+        if (colon > 0) {
+          out.put(line.substring(0, colon), line.substring(colon + 1));
+        }
+      }
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- helpers
@@ -279,7 +355,7 @@ class RaftPartitionIT {
     }
   }
 
-  /** The keys of {@code keys} that member {@code id} does not hold (read locally: READONLY). */
+  /** The keys of {@code keys} (each set to its own name) that member {@code id} does not hold (read locally: READONLY). */
   private List<String> missing(String id, Set<String> keys) {
     List<String> missing = new ArrayList<>();
     List<String> all = new ArrayList<>(keys);
@@ -379,6 +455,8 @@ class RaftPartitionIT {
     final Set<String> acked = ConcurrentHashMap.newKeySet();
     final List<String> violations = new CopyOnWriteArrayList<>();
     final AtomicInteger errors = new AtomicInteger();
+    /** Member and error (first 80 characters) -> how many. */
+    final Map<String, Integer> errorKinds = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> acksBy = new ConcurrentHashMap<>();
     private final NetnsCluster cluster;
     private final String prefix;
@@ -435,6 +513,8 @@ class RaftPartitionIT {
           }
         } catch (RuntimeException e) {
           errors.incrementAndGet();
+          String error = to + " " + e.getClass().getSimpleName() + ": " + e.getMessage();
+          errorKinds.merge(error.length() > 80 ? error.substring(0, 80) : error, 1, Integer::sum);
           if (j != null) {
             j.close();
             j = null;
