@@ -221,14 +221,14 @@ final class NetnsCluster implements AutoCloseable {
     return out;
   }
 
-  /** Last lines of every member's log, for a failure message. */
+  /** Last lines of every member's log, for a failure message (without a cut-off peer's heartbeat timeouts). */
   String logTails(int lines) {
     StringBuilder sb = new StringBuilder();
     for (String id : members.keySet()) {
       Path log = dataRoot.resolve(id + ".log");
       sb.append("---- ").append(id).append(" (").append(log).append(")\n");
       try {
-        List<String> all = Files.readAllLines(log);
+        List<String> all = Files.readAllLines(log).stream().filter(l -> !l.contains("Timed out HEARTBEAT")).toList();
         all.subList(Math.max(0, all.size() - lines), all.size()).forEach(l -> sb.append(l).append('\n'));
       } catch (IOException e) {
         sb.append("(no log: ").append(e.getMessage()).append(")\n");

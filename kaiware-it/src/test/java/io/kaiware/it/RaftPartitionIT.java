@@ -63,20 +63,22 @@ class RaftPartitionIT {
    */
   @ParameterizedTest(name = "read-consistency {0}, through a snapshot: {1}")
   @CsvSource({"linearizable, false", "lease, false", "linearizable, true"})
-  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  @Timeout(value = 420, unit = TimeUnit.SECONDS)
   void isolatedLeaderAcknowledgesNothingTheMajorityMovesOnAndTheHealConverges(String readConsistency,
       boolean throughSnapshot) throws Exception {
     cluster = NetnsCluster.create(3, "--read-consistency", readConsistency);
     try {
       cluster.startAll();
-      String old = awaitReadyLeader(cluster.members.keySet(), 90_000);
-      Set<String> majority = new LinkedHashSet<>(cluster.members.keySet());
-      majority.remove(old);
-      try (Writer writer = new Writer(cluster, "a", old); Reader reader = new Reader(cluster, writer, old)) {
-        writer.awaitAcks(300, 30_000, "writes acknowledged before the partition");
+      String first = awaitReadyLeader(cluster.members.keySet(), 90_000);
+      try (Writer writer = new Writer(cluster, "a", first); Reader reader = new Reader(cluster, writer)) {
+        writer.awaitAcks(300, 60_000, "writes acknowledged before the partition");
 
+        // The leader now (a starved machine may have moved it since).
+        String old = awaitReadyLeader(cluster.members.keySet(), 60_000);
         cluster.isolate(old);
-        reader.start();
+        reader.start(old);
+        Set<String> majority = new LinkedHashSet<>(cluster.members.keySet());
+        majority.remove(old);
         long isolatedAt = System.nanoTime();
         // Writes sent to the cut-off leader: none may be acknowledged. It steps down once it has
         // not heard from a majority for an election timeout; the other two elect a leader.
@@ -106,8 +108,8 @@ class RaftPartitionIT {
 
         int byNewLeader = writer.acksBy(leader);
         String newLeader = leader;
-        RaftCluster.await(30_000, "writes acknowledged by the new leader " + newLeader,
-            () -> writer.acksBy(newLeader) > byNewLeader + 300);
+        RaftCluster.await(60_000, "writes acknowledged by the new leader " + newLeader + " " + writer,
+            () -> writer.acksBy(newLeader) > byNewLeader + 100);
 
         reader.close();
         synchronized (reader) {
@@ -120,7 +122,7 @@ class RaftPartitionIT {
 
         cluster.heal(old);
         awaitFollowing(old, 60_000);
-        writer.awaitAcks(writer.acks() + 300, 30_000, "writes acknowledged after the heal");
+        writer.awaitAcks(writer.acks() + 100, 60_000, "writes acknowledged after the heal");
         writer.close();
         assertThat(writer.violations).as("writes acknowledged by a member cut off for the whole request").isEmpty();
 
@@ -131,7 +133,7 @@ class RaftPartitionIT {
         for (String id : cluster.members.keySet()) {
           assertThat(missing(id, probeKeys)).as("writes the cut-off leader took, on %s", id).hasSameSizeAs(probeKeys);
         }
-        long installed = Long.parseLong(infoRaft(old).get("raft_snapshots_installed"));
+        long installed = Long.parseLong(infoRaft(old).getOrDefault("raft_snapshots_installed", "-1"));
         System.out.printf("%s installed %d snapshots%n", old, installed);
         if (throughSnapshot) {
           assertThat(installed).as("snapshots %s installed", old).isPositive();
@@ -150,7 +152,7 @@ class RaftPartitionIT {
    */
   @ParameterizedTest(name = "through a snapshot: {0}")
   @ValueSource(booleans = {false, true})
-  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  @Timeout(value = 420, unit = TimeUnit.SECONDS)
   void isolatedFollowerLeavesTheLeaderWritingAndCatchesUpAfterTheHeal(boolean throughSnapshot) throws Exception {
     cluster = NetnsCluster.create(3);
     try {
@@ -159,7 +161,7 @@ class RaftPartitionIT {
       String follower = cluster.members.keySet().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
       Set<String> doomed = new LinkedHashSet<>();
       try (Writer writer = new Writer(cluster, "b", leader)) {
-        writer.awaitAcks(300, 30_000, "writes acknowledged before the partition");
+        writer.awaitAcks(300, 60_000, "writes acknowledged before the partition");
         // Keys the follower holds when it is cut off and the others delete meanwhile.
         try (Jedis j = cluster.jedis(leader, 10_000)) {
           for (int i = 0; i < 100; i++) {
@@ -167,15 +169,21 @@ class RaftPartitionIT {
             doomed.add("doomed:" + i);
           }
         }
-        RaftCluster.await(30_000, follower + " holding the doomed keys", () -> missing(follower, doomed).isEmpty());
+        RaftCluster.await(60_000, follower + " holding the doomed keys", () -> {
+          try {
+            return missingOnce(follower, doomed).isEmpty();
+          } catch (RuntimeException e) {
+            return false;
+          }
+        });
 
         cluster.isolate(follower);
         int before = writer.acksBy(leader);
         try (Jedis j = cluster.jedis(leader, 10_000)) {
           assertThat(j.del(doomed.toArray(String[]::new))).isEqualTo(doomed.size());
         }
-        RaftCluster.await(30_000, "writes acknowledged by " + leader + " with " + follower + " cut off",
-            () -> writer.acksBy(leader) > before + 1000);
+        RaftCluster.await(60_000, "writes acknowledged by " + leader + " with " + follower + " cut off " + writer,
+            () -> writer.acksBy(leader) > before + 500);
         Map<String, String> followerInfo = cluster.raftInfo(follower, 2000);
         if (throughSnapshot) {
           purgeLogBehindSnapshot(leader, Long.parseLong(followerInfo.get("raft_applied_index")));
@@ -188,7 +196,7 @@ class RaftPartitionIT {
 
         cluster.heal(follower);
         awaitFollowing(follower, 60_000);
-        writer.awaitAcks(writer.acks() + 300, 30_000, "writes acknowledged after the heal");
+        writer.awaitAcks(writer.acks() + 100, 60_000, "writes acknowledged after the heal");
         writer.close();
         assertThat(writer.violations).as("writes acknowledged by a member cut off for the whole request").isEmpty();
 
@@ -198,7 +206,7 @@ class RaftPartitionIT {
         for (String id : cluster.members.keySet()) {
           assertThat(missing(id, doomed)).as("deleted keys on %s", id).hasSameSizeAs(doomed);
         }
-        long installed = Long.parseLong(infoRaft(follower).get("raft_snapshots_installed"));
+        long installed = Long.parseLong(infoRaft(follower).getOrDefault("raft_snapshots_installed", "-1"));
         System.out.printf("%s installed %d snapshots%n", follower, installed);
         if (throughSnapshot) {
           assertThat(installed).as("snapshots %s installed", follower).isPositive();
@@ -213,21 +221,32 @@ class RaftPartitionIT {
   /**
    * Rolls {@code leader}'s log segments (20 MB of writes: segments are 8 MB, and only closed ones
    * are purged) and takes a snapshot, which purges the log behind it: a member whose applied index
-   * is {@code behind} can then catch up only by installing the snapshot.
+   * is {@code behind} can then catch up only by installing the snapshot. Ratis purges only when at
+   * least the purge gap (1024 entries here) lies behind the snapshot, so the log is first filled
+   * past that with one-entry writes (a slow machine may not have written that many yet).
    */
-  private void purgeLogBehindSnapshot(String leader, long behind) {
+  private void purgeLogBehindSnapshot(String leader, long behind) throws InterruptedException {
+    long target = Math.max(behind, 0) + 1100;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     try (Jedis j = cluster.jedis(leader, 30_000)) {
+      for (int i = 0; Long.parseLong(infoRaft(leader).getOrDefault("raft_applied_index", "-1")) < target; i++) {
+        assertThat(System.nanoTime()).as("%s's log past index %d", leader, target).isLessThan(deadline);
+        for (int k = 0; k < 50; k++) {
+          j.set("filler:" + i + ":" + k, "f");
+        }
+      }
       String big = "v".repeat(512 * 1024);
       for (int i = 0; i < 40; i++) {
         assertThat(j.set("big:" + (i % 8), big)).isEqualTo("OK");
       }
       j.sendCommand(() -> "RAFT".getBytes(StandardCharsets.UTF_8), "SNAPSHOT".getBytes(StandardCharsets.UTF_8));
     }
-    long firstIndex = Long.parseLong(infoRaft(leader).get("raft_log_first_index"));
-    assertThat(firstIndex).as("%s's first log index (purged behind its snapshot) against the cut-off member's applied"
-        + " index", leader).isGreaterThan(behind + 1);
+    // Ratis purges in the background once the snapshot is written.
+    RaftCluster.await(60_000, leader + "'s log purged past index " + (behind + 1) + " behind its snapshot",
+        () -> Long.parseLong(infoRaft(leader).getOrDefault("raft_log_first_index", "-1")) > behind + 1);
   }
 
+  /** INFO raft of member {@code id} as field -> value; empty when it does not answer. */
   private Map<String, String> infoRaft(String id) {
     Map<String, String> out = new HashMap<>();
     try (Jedis j = cluster.jedis(id, 5000)) {
@@ -237,6 +256,8 @@ class RaftPartitionIT {
           out.put(line.substring(0, colon), line.substring(colon + 1));
         }
       }
+    } catch (RuntimeException e) {
+      // not answering: empty
     }
     return out;
   }
@@ -349,14 +370,32 @@ class RaftPartitionIT {
     throw new IllegalStateException("no raft_applied_index in RAFT INFO");
   }
 
-  private void assertAllPresent(Set<String> acknowledged) {
+  private void assertAllPresent(Set<String> acknowledged) throws InterruptedException {
     for (String id : cluster.members.keySet()) {
       assertThat(missing(id, acknowledged)).as("acknowledged writes missing on %s", id).isEmpty();
     }
   }
 
-  /** The keys of {@code keys} (each set to its own name) that member {@code id} does not hold (read locally: READONLY). */
-  private List<String> missing(String id, Set<String> keys) {
+  /**
+   * The keys of {@code keys} (each set to its own name) that member {@code id} does not hold, read
+   * locally (READONLY). A follower whose log time lags redirects READONLY reads (replica-max-lag-ms):
+   * retried for up to 60 s.
+   */
+  private List<String> missing(String id, Set<String> keys) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        return missingOnce(id, keys);
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  private List<String> missingOnce(String id, Set<String> keys) {
     List<String> missing = new ArrayList<>();
     List<String> all = new ArrayList<>(keys);
     try (Jedis j = cluster.jedis(id, 10_000)) {
@@ -386,21 +425,19 @@ class RaftPartitionIT {
     final Map<String, Integer> replies = new java.util.TreeMap<>();
     private final NetnsCluster cluster;
     private final Writer writer;
-    private final String member;
     private final AtomicBoolean stop = new AtomicBoolean();
     private Thread thread;
 
-    Reader(NetnsCluster cluster, Writer writer, String member) {
+    Reader(NetnsCluster cluster, Writer writer) {
       this.cluster = cluster;
       this.writer = writer;
-      this.member = member;
     }
 
-    void start() {
-      thread = Thread.ofPlatform().name("partition-reader").start(this::run);
+    void start(String member) {
+      thread = Thread.ofPlatform().name("partition-reader").start(() -> run(member));
     }
 
-    private void run() {
+    private void run(String member) {
       Jedis j = null;
       while (!stop.get()) {
         String key = writer.lastAcked;
@@ -483,8 +520,12 @@ class RaftPartitionIT {
     }
 
     void awaitAcks(int count, long timeoutMs, String what) throws InterruptedException {
-      RaftCluster.await(timeoutMs, what + " (" + count + "; have " + acks() + ", errors " + errors.get() + ")",
-          () -> acks() >= count);
+      RaftCluster.await(timeoutMs, what + " (" + count + ") " + this, () -> acks() >= count);
+    }
+
+    @Override
+    public String toString() {
+      return "writer to " + target + ": " + acks() + " acknowledged " + acksBy + ", errors " + errorKinds;
     }
 
     private void run() {
