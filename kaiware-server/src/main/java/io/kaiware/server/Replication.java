@@ -302,7 +302,10 @@ final class Replication implements ReplicationView {
       return new RedirectException("CLUSTERDOWN The cluster is down: leader " + leader + "'s client address is not known yet");
     }
     if (leader != null) {
-      return new RedirectException("CLUSTERDOWN The cluster is down: this node was just elected and is not ready yet");
+      // Names itself but does not lead ready: elected and its first entry not committed yet, or
+      // stepping down (Ratis drops the role before the leader id; seen when a leader is cut off).
+      return new RedirectException(
+          "CLUSTERDOWN The cluster is down: this node was just elected and is not ready yet, or is stepping down");
     }
     return new RedirectException("CLUSTERDOWN The cluster is down: no Raft leader (election in progress or no quorum)");
   }

@@ -1,0 +1,359 @@
+package io.kaiware.it;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A Raft group of member JVMs, each in its own Linux network namespace, so that the network
+ * between members can be cut and healed per member — what a TCP proxy cannot do when every peer
+ * connects from 127.0.0.1.
+ *
+ * <pre>
+ *   root namespace                              namespace kwpart-PID-R-nN
+ *   bridge kwbR ── kwpR N (veth) ──────────────  kwqR N  10.X.0.1N/24  Raft  :7001
+ *   kwcR N 10.X.N.1/24 (veth, point to point) ─  kwdR N  10.X.N.2/24  RESP  :6379
+ * </pre>
+ *
+ * Raft traffic crosses the bridge; the test JVM reaches each member's client port over its own
+ * point-to-point link, which a partition leaves up. {@link #isolate} sets the member's bridge port
+ * down (its peers can neither reach it nor be reached), {@link #heal} sets it up again. Members
+ * bind only their client-link address, so the address they advertise (ROLE, -MOVED, CLUSTER
+ * NODES) is one the test JVM can reach.
+ *
+ * <p>Needs root and {@code ip netns}: {@link #create} skips the test (a JUnit assumption) without
+ * them. {@link #close} kills the members and deletes the namespaces, links and data; leftovers of
+ * an earlier run whose JVM died (names carry its pid) are removed first.
+ */
+final class NetnsCluster implements AutoCloseable {
+
+  /** Namespace names start with it, and root-namespace links carry it (plus the owner's pid) as their alias. */
+  static final String PREFIX = "kwpart";
+
+  static final int CLIENT_PORT = 6379;
+  static final int RAFT_PORT = 7001;
+
+  private static final long PID = ProcessHandle.current().pid();
+
+  /** One member: its namespace, its bridge port (root side) and its addresses. */
+  record Member(String id, String namespace, String bridgePort, String peerHost, String clientHost) {}
+
+  final Path dataRoot;
+  final Map<String, Member> members = new LinkedHashMap<>();
+  private final String tag;
+  private final String bridge;
+  private final String peers;
+  private final List<String> serverArgs;
+  private final Map<String, Process> processes = new ConcurrentHashMap<>();
+  private final Set<String> isolated = ConcurrentHashMap.newKeySet();
+  private final List<String> createdNamespaces = new ArrayList<>();
+  private final List<String> createdLinks = new ArrayList<>();
+
+  private NetnsCluster(int size, int subnet, String tag, List<String> serverArgs) throws IOException {
+    this.tag = tag;
+    this.serverArgs = serverArgs;
+    this.bridge = "kwb" + tag;
+    this.dataRoot = Files.createTempDirectory("kaiware-netns-");
+    StringBuilder p = new StringBuilder();
+    for (int i = 1; i <= size; i++) {
+      String id = "n" + i;
+      Member m = new Member(id, PREFIX + "-" + PID + "-" + tag + "-" + id, "kwp" + tag + i,
+          "10." + subnet + ".0." + (10 + i), "10." + subnet + "." + i + ".2");
+      members.put(id, m);
+      p.append(p.isEmpty() ? "" : ",").append(id).append('=').append(m.peerHost()).append(':').append(RAFT_PORT);
+    }
+    this.peers = p.toString();
+  }
+
+  /**
+   * Builds the namespaces and links for {@code size} members n1..nN (not started: see {@link
+   * #startAll}), each to be started with {@code serverArgs} too ("--read-consistency", "lease").
+   * Skips the calling test when this is not root on Linux with {@code ip netns}.
+   */
+  static NetnsCluster create(int size, String... serverArgs) throws Exception {
+    assumeTrue(System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux"),
+        "network namespaces need Linux");
+    String uid;
+    try {
+      uid = run(List.of("id", "-u"), false).trim();
+      run(List.of("ip", "-V"), true);
+    } catch (IOException e) {
+      uid = "unknown: " + e.getMessage();
+    }
+    assumeTrue(uid.equals("0"), "partition tests need root and iproute2 (ip netns, veth, bridge); skipped");
+    removeLeftovers();
+    String tag = String.format("%05x", ThreadLocalRandom.current().nextInt(1 << 20));
+    int subnet = freeSubnet();
+    NetnsCluster c = new NetnsCluster(size, subnet, tag, List.of(serverArgs));
+    try {
+      String probe = c.members.get("n1").namespace();
+      String failure = tryRun(List.of("ip", "netns", "add", probe));
+      assumeTrue(failure == null, () -> "partition tests need 'ip netns add' (" + failure + "); skipped");
+      c.createdNamespaces.add(probe);
+      c.build();
+    } catch (Exception | Error e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
+  private void build() throws IOException, InterruptedException {
+    ip("link", "add", bridge, "type", "bridge");
+    createdLinks.add(bridge);
+    ip("link", "set", bridge, "alias", PREFIX + "-" + PID);
+    ip("link", "set", bridge, "up");
+    int i = 0;
+    for (Member m : members.values()) {
+      i++;
+      String ns = m.namespace();
+      if (!createdNamespaces.contains(ns)) {
+        ip("netns", "add", ns);
+        createdNamespaces.add(ns);
+      }
+      ip("-n", ns, "link", "set", "lo", "up");
+      // Peer network: a veth with one end on the bridge.
+      ip("link", "add", m.bridgePort(), "type", "veth", "peer", "name", "kwq" + tag + i, "netns", ns);
+      createdLinks.add(m.bridgePort());
+      ip("link", "set", m.bridgePort(), "alias", PREFIX + "-" + PID);
+      ip("link", "set", m.bridgePort(), "master", bridge);
+      ip("link", "set", m.bridgePort(), "up");
+      ip("-n", ns, "addr", "add", m.peerHost() + "/24", "dev", "kwq" + tag + i);
+      ip("-n", ns, "link", "set", "kwq" + tag + i, "up");
+      // Client network: a point-to-point veth to the root namespace.
+      String rootEnd = "kwc" + tag + i;
+      ip("link", "add", rootEnd, "type", "veth", "peer", "name", "kwd" + tag + i, "netns", ns);
+      createdLinks.add(rootEnd);
+      ip("link", "set", rootEnd, "alias", PREFIX + "-" + PID);
+      String clientNet = m.clientHost().substring(0, m.clientHost().lastIndexOf('.'));
+      ip("addr", "add", clientNet + ".1/24", "dev", rootEnd);
+      ip("link", "set", rootEnd, "up");
+      ip("-n", ns, "addr", "add", m.clientHost() + "/24", "dev", "kwd" + tag + i);
+      ip("-n", ns, "link", "set", "kwd" + tag + i, "up");
+    }
+  }
+
+  /** Starts every member. */
+  void startAll() throws IOException {
+    for (String id : members.keySet()) {
+      start(id);
+    }
+  }
+
+  /** Starts member {@code id} as its own JVM inside its namespace; output goes to {@code <dataRoot>/<id>.log}. */
+  void start(String id) throws IOException {
+    Member m = members.get(id);
+    Path log = dataRoot.resolve(id + ".log");
+    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", m.namespace()));
+    command.addAll(ProcessCluster.memberJvm());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.kaiware.cli.Main", "server", "--node", id, "--peers", peers,
+        "--bind", m.clientHost(), "--port", Integer.toString(CLIENT_PORT),
+        // The client link is a private veth to the test JVM: no password needed on it.
+        "--protected-mode", "no",
+        "--dir", dataRoot.resolve(id).toString(), "--loglevel", "warning"));
+    command.addAll(serverArgs);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    processes.put(id, p);
+  }
+
+  /** Cuts member {@code id} off from every peer (its client link stays up). */
+  void isolate(String id) throws IOException, InterruptedException {
+    ip("link", "set", members.get(id).bridgePort(), "down");
+    isolated.add(id);
+  }
+
+  /** Reconnects member {@code id} to its peers. */
+  void heal(String id) throws IOException, InterruptedException {
+    isolated.remove(id);
+    ip("link", "set", members.get(id).bridgePort(), "up");
+  }
+
+  boolean isIsolated(String id) {
+    return isolated.contains(id);
+  }
+
+  /** A plain client on member {@code id}'s client address. */
+  Jedis jedis(String id, int timeoutMs) {
+    return new Jedis(new HostAndPort(members.get(id).clientHost(), CLIENT_PORT), DefaultJedisClientConfig.builder()
+        .connectionTimeoutMillis(timeoutMs).socketTimeoutMillis(timeoutMs).serverDefaultProtocol().build());
+  }
+
+  /** The member whose client address is {@code host}, or null. */
+  String memberAt(String host) {
+    for (Member m : members.values()) {
+      if (m.clientHost().equals(host)) {
+        return m.id();
+      }
+    }
+    return null;
+  }
+
+  /** RAFT INFO of member {@code id} as field -> value; empty when it does not answer within {@code timeoutMs}. */
+  Map<String, String> raftInfo(String id, int timeoutMs) {
+    Map<String, String> out = new HashMap<>();
+    try (Jedis j = jedis(id, timeoutMs)) {
+      Object reply = j.sendCommand(() -> "RAFT".getBytes(StandardCharsets.UTF_8), "INFO".getBytes(StandardCharsets.UTF_8));
+      for (String line : new String((byte[]) reply, StandardCharsets.UTF_8).split("\r\n")) {
+        int colon = line.indexOf(':');
+        if (colon > 0) {
+          out.put(line.substring(0, colon), line.substring(colon + 1));
+        }
+      }
+    } catch (RuntimeException e) {
+      // not up, or not answering: empty
+    }
+    return out;
+  }
+
+  /** Last lines of every member's log, for a failure message (without a cut-off peer's heartbeat timeouts). */
+  String logTails(int lines) {
+    StringBuilder sb = new StringBuilder();
+    for (String id : members.keySet()) {
+      Path log = dataRoot.resolve(id + ".log");
+      sb.append("---- ").append(id).append(" (").append(log).append(")\n");
+      try {
+        List<String> all = Files.readAllLines(log).stream().filter(l -> !l.contains("Timed out HEARTBEAT")).toList();
+        all.subList(Math.max(0, all.size() - lines), all.size()).forEach(l -> sb.append(l).append('\n'));
+      } catch (IOException e) {
+        sb.append("(no log: ").append(e.getMessage()).append(")\n");
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Kills member {@code id} (SIGKILL). */
+  void kill(String id) throws InterruptedException {
+    Process p = processes.remove(id);
+    if (p != null) {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (String id : new ArrayList<>(processes.keySet())) {
+      try {
+        kill(id);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    for (String ns : createdNamespaces) {
+      deleteNamespace(ns);
+    }
+    for (String link : createdLinks) {
+      tryRun(List.of("ip", "link", "del", link)); // most went with their namespace
+    }
+    KaiwareProcess.deleteTree(dataRoot);
+  }
+
+  // ---------------------------------------------------------------- host plumbing
+
+  /** A 10.X.0.0/16 no interface of this host uses. */
+  private static int freeSubnet() throws IOException, InterruptedException {
+    String addresses = run(List.of("ip", "-o", "addr", "show"), false);
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int x = ThreadLocalRandom.current().nextInt(64, 192);
+      if (!addresses.contains(" 10." + x + ".")) {
+        return x;
+      }
+    }
+    throw new IllegalStateException("no free 10.X.0.0/16 for the test networks");
+  }
+
+  /** Removes namespaces and links of this helper left by a JVM that is gone (killed mid-test). */
+  private static void removeLeftovers() throws IOException, InterruptedException {
+    for (String line : run(List.of("ip", "netns", "list"), false).split("\n")) {
+      String ns = line.trim().split("\\s+")[0];
+      if (ns.startsWith(PREFIX + "-") && !ownerAlive(ns.substring(PREFIX.length() + 1))) {
+        deleteNamespace(ns);
+      }
+    }
+    for (String line : run(List.of("ip", "-o", "link", "show"), false).split("\n")) {
+      int alias = line.indexOf("alias " + PREFIX + "-");
+      if (alias < 0) {
+        continue;
+      }
+      String name = line.split(":\\s+", 3)[1].split("@")[0];
+      if (!ownerAlive(line.substring(alias + 6 + PREFIX.length() + 1).trim())) {
+        tryRun(List.of("ip", "link", "del", name));
+      }
+    }
+  }
+
+  private static boolean ownerAlive(String pidAndRest) {
+    try {
+      long pid = Long.parseLong(pidAndRest.split("[-\\s\\\\]")[0]);
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /** Kills every process in {@code ns} (a member that outlived its parent), then deletes it. */
+  private static void deleteNamespace(String ns) {
+    try {
+      for (String pid : run(List.of("ip", "netns", "pids", ns), false).split("\\s+")) {
+        if (!pid.isBlank()) {
+          ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(ProcessHandle::destroyForcibly);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // deleted below anyway
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    tryRun(List.of("ip", "netns", "del", ns));
+  }
+
+  private static void ip(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add("ip");
+    command.addAll(List.of(args));
+    run(command, true);
+  }
+
+  /** Runs {@code command} (bounded: 10 s); null on success, else what went wrong. */
+  private static String tryRun(List<String> command) {
+    try {
+      run(command, true);
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+  }
+
+  /** Runs {@code command}, returning its output; with {@code check}, a non-zero exit throws with it. */
+  private static String run(List<String> command, boolean check) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    if (!p.waitFor(10, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException(String.join(" ", command) + ": no exit within 10 s");
+    }
+    String text = new String(out, StandardCharsets.UTF_8);
+    if (check && p.exitValue() != 0) {
+      throw new IOException(String.join(" ", command) + " exited " + p.exitValue() + ": " + text.trim());
+    }
+    return text;
+  }
+}
