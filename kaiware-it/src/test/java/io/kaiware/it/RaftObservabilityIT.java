@@ -86,7 +86,7 @@ class RaftObservabilityIT {
           .containsEntry("raft_leader_id", "n1").containsEntry("raft_leader_address", "127.0.0.1:" + server.port())
           .containsEntry("raft_voters", "1");
       assertThat(number(raft, "raft_term")).isPositive();
-      // Ratis's metadata entries (the commit index, logged) are committed but never applied.
+      // The applier runs on its own thread: applied may trail commit for a moment.
       assertThat(number(raft, "raft_applied_index")).isPositive()
           .isBetween(number(raft, "raft_commit_index") - 3, number(raft, "raft_commit_index"));
       assertThat(number(raft, "raft_log_last_index")).isGreaterThanOrEqualTo(number(raft, "raft_commit_index"));

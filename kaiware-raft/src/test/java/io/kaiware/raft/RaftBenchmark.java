@@ -19,7 +19,7 @@ import org.HdrHistogram.Histogram;
  * ./mvnw -q -B -pl kaiware-raft -am test-compile -o
  * ./mvnw -q -B -pl kaiware-raft dependency:build-classpath -Dmdep.outputFile=/tmp/raft.cp -o
  * java --enable-native-access=ALL-UNNAMED -cp kaiware-raft/target/test-classes:kaiware-raft/target/classes:$(cat /tmp/raft.cp) \
- *     io.kaiware.raft.RaftBenchmark [nodes=3] [seconds=10] [rates=2000,10000] [metadata=true] [inflight=4] [raft.some.property=value ...]
+ *     io.kaiware.raft.RaftBenchmark [nodes=3] [seconds=10] [rates=2000,10000] [metadata=false] [inflight=4] [raft.some.property=value ...]
  * </pre>
  *
  * <ul>
@@ -36,7 +36,7 @@ public final class RaftBenchmark {
     int nodes = 3;
     int seconds = 10;
     long[] rates = {2_000, 10_000};
-    boolean metadata = true;
+    boolean metadata = false; // the server's default (RaftNode.properties)
     int inFlight = RaftWriteBatcher.Options.defaults().maxInFlight();
     java.util.Map<String, String> props = new java.util.LinkedHashMap<>();
     for (String a : argv) {
