@@ -120,24 +120,8 @@ class RaftPartitionIT {
           purgeLogBehindSnapshot(leader, Long.parseLong(cluster.raftInfo(old, 2000).get("raft_applied_index")));
         }
 
-        cluster.heal(old);
-        awaitFollowing(old, 60_000);
-        writer.awaitAcks(writer.acks() + 100, 60_000, "writes acknowledged after the heal");
-        writer.close();
-        assertThat(writer.violations).as("writes acknowledged by a member cut off for the whole request").isEmpty();
-
-        Map<String, State> states = statesAtOneIndex(60_000);
-        System.out.printf("healed: %d acknowledged, errors %s; %s%n", writer.acked.size(), writer.errorKinds, states);
-        assertAllPresent(writer.acked);
         // The cut-off leader's own entries never reached a majority: the new leader's log replaced them.
-        for (String id : cluster.members.keySet()) {
-          assertThat(missing(id, probeKeys)).as("writes the cut-off leader took, on %s", id).hasSameSizeAs(probeKeys);
-        }
-        long installed = Long.parseLong(infoRaft(old).getOrDefault("raft_snapshots_installed", "-1"));
-        System.out.printf("%s installed %d snapshots%n", old, installed);
-        if (throughSnapshot) {
-          assertThat(installed).as("snapshots %s installed", old).isPositive();
-        }
+        healAndCheck(old, writer, probeKeys, "writes the cut-off leader took", throughSnapshot);
       }
     } catch (Throwable e) {
       System.out.println(cluster.logTails(40));
@@ -194,23 +178,7 @@ class RaftPartitionIT {
         assertThat(Long.parseLong(followerInfo.get("raft_applied_index")))
             .as("the cut-off follower's applied index").isLessThan(Long.parseLong(leaderInfo.get("raft_applied_index")));
 
-        cluster.heal(follower);
-        awaitFollowing(follower, 60_000);
-        writer.awaitAcks(writer.acks() + 100, 60_000, "writes acknowledged after the heal");
-        writer.close();
-        assertThat(writer.violations).as("writes acknowledged by a member cut off for the whole request").isEmpty();
-
-        Map<String, State> states = statesAtOneIndex(60_000);
-        System.out.printf("healed: %d acknowledged, errors %s; %s%n", writer.acked.size(), writer.errorKinds, states);
-        assertAllPresent(writer.acked);
-        for (String id : cluster.members.keySet()) {
-          assertThat(missing(id, doomed)).as("deleted keys on %s", id).hasSameSizeAs(doomed);
-        }
-        long installed = Long.parseLong(infoRaft(follower).getOrDefault("raft_snapshots_installed", "-1"));
-        System.out.printf("%s installed %d snapshots%n", follower, installed);
-        if (throughSnapshot) {
-          assertThat(installed).as("snapshots %s installed", follower).isPositive();
-        }
+        healAndCheck(follower, writer, doomed, "deleted keys", throughSnapshot);
       }
     } catch (Throwable e) {
       System.out.println(cluster.logTails(40));
@@ -225,6 +193,33 @@ class RaftPartitionIT {
    * least the purge gap (1024 entries here) lies behind the snapshot, so the log is first filled
    * past that with one-entry writes (a slow machine may not have written that many yet).
    */
+  /**
+   * Heals {@code cutOff} and, once it follows the leader, checks the outcome: no write acknowledged
+   * by a member cut off for the whole request, every acknowledged write on every member at equal
+   * digests, none of {@code absent} anywhere, and — {@code throughSnapshot} — a snapshot installed on
+   * {@code cutOff}.
+   */
+  private void healAndCheck(String cutOff, Writer writer, Set<String> absent, String absentWhat, boolean throughSnapshot)
+      throws Exception {
+    cluster.heal(cutOff);
+    awaitFollowing(cutOff, 60_000);
+    writer.awaitAcks(writer.acks() + 100, 60_000, "writes acknowledged after the heal");
+    writer.close();
+    assertThat(writer.violations).as("writes acknowledged by a member cut off for the whole request").isEmpty();
+
+    Map<String, State> states = statesAtOneIndex(60_000);
+    System.out.printf("healed: %d acknowledged, errors %s; %s%n", writer.acked.size(), writer.errorKinds, states);
+    assertAllPresent(writer.acked);
+    for (String id : cluster.members.keySet()) {
+      assertThat(missing(id, absent)).as("%s, on %s", absentWhat, id).hasSameSizeAs(absent);
+    }
+    long installed = Long.parseLong(infoRaft(cutOff).getOrDefault("raft_snapshots_installed", "-1"));
+    System.out.printf("%s installed %d snapshots%n", cutOff, installed);
+    if (throughSnapshot) {
+      assertThat(installed).as("snapshots %s installed", cutOff).isPositive();
+    }
+  }
+
   private void purgeLogBehindSnapshot(String leader, long behind) throws InterruptedException {
     long target = Math.max(behind, 0) + 1100;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
