@@ -35,7 +35,6 @@ kaiware_find_java() {
     return 1
   fi
   export JAVA_HOME="$best"
-  KAIWARE_JAVA_MAJOR="$best_major"
   # Options every Kaiware JVM gets (platform access, not tuning; KAIWARE_JAVA_OPTS does not replace
   # them): Netty's epoll transport loads a native library; and from Java 23 on, Netty turns
   # sun.misc.Unsafe off unless memory access is allowed, which makes every direct-buffer read a
@@ -54,8 +53,8 @@ kaiware_find_java() {
 # 1 GiB, up to 1/4 of RAM, when data needs it); a collection at least every 30 s, so the collector's
 # own native memory reaches its steady size in the first minute and heap-after-GC is fresh enough
 # to show a leak within minutes; and a soft heap bound of the same 1 GiB, so ZGC collects more often
-# rather than growing the heap past it while live data fits (the durable path allocates ~10 KB per
-# write; without the bound the heap, and so the process, swung between 1.3 and 1.85 GB in the soak).
+# rather than growing the heap past it while live data fits (the durable path allocates 10-12 KB per
+# write; without the bound the heap grew to 1.3-1.4 GB and the process to 1.75-1.85 GB in the soak).
 # Short-lived tools (bench, dns, --version): ZGC, small initial heap.
 KAIWARE_SERVER_JAVA_OPTS_DEFAULT="-XX:+UseZGC -Xms1g -XX:SoftMaxHeapSize=1g -XX:+AlwaysPreTouch -XX:ZCollectionInterval=30"
 KAIWARE_TOOL_JAVA_OPTS_DEFAULT="-XX:+UseZGC -Xms256m"
