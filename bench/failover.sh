@@ -17,13 +17,11 @@ PEERS="n1=127.0.0.1:7091,n2=127.0.0.1:7092,n3=127.0.0.1:7093"
 declare -A PID
 port_of() { echo "639${1#n}"; }
 
+# Members run with small heaps here (three JVMs on the machine), unless KAIWARE_JAVA_OPTS says otherwise.
+export KAIWARE_JAVA_OPTS="${KAIWARE_JAVA_OPTS:--XX:+UseZGC -Xms256m}"
 start_member() {
-  local id="$1"
-  mkdir -p "$WORK/$id"
-  KAIWARE_NO_BUILD=1 KAIWARE_JAVA_OPTS="${KAIWARE_JAVA_OPTS:--XX:+UseZGC -Xms256m}" "$ROOT/bin/kaiware" server \
-    --node "$id" --peers "$PEERS" --port "$(port_of "$id")" --dir "$WORK/$id" --loglevel warning \
-    >> "$WORK/$id.log" 2>&1 &
-  PID[$id]=$!
+  bench_start_member "$1" "$PEERS" "$(port_of "$1")"
+  PID[$1]=$MEMBER_PID
 }
 
 stop_all() {
@@ -35,19 +33,7 @@ trap stop_all EXIT
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
-# Prints the id of the member that reports itself leader (waits up to 30 s).
-leader() {
-  local deadline=$(( $(now_ms) + 30000 )) id
-  while [ "$(now_ms)" -lt "$deadline" ]; do
-    for id in n1 n2 n3; do
-      if timeout 1 redis-cli -p "$(port_of "$id")" raft info 2>/dev/null | grep -q '^raft_leader_ready:1'; then
-        echo "$id"; return 0
-      fi
-    done
-    sleep 0.05
-  done
-  echo "no leader within 30 s" >&2; return 1
-}
+leader() { bench_raft_leader n1=6391 n2=6392 n3=6393; }
 
 for id in n1 n2 n3; do start_member "$id"; done
 bench_wait_ping 6391 6392 6393

@@ -45,6 +45,33 @@ bench_start_kaiware() {
   KAIWARE_PID=$!
 }
 
+# bench_start_member ID PEERS CLIENT_PORT: a member of a Raft group in the background (data in
+# $WORK/ID, output appended to $WORK/ID.log, the server's default JVM options unless
+# KAIWARE_JAVA_OPTS is set); sets MEMBER_PID.
+bench_start_member() {
+  local id="$1" peers="$2" port="$3"
+  mkdir -p "$WORK/$id"
+  KAIWARE_NO_BUILD=1 "$ROOT/bin/kaiware" server --node "$id" --peers "$peers" --port "$port" \
+    --dir "$WORK/$id" --loglevel warning >> "$WORK/$id.log" 2>&1 &
+  MEMBER_PID=$!
+}
+
+# bench_raft_leader ID=PORT ...: prints the id of the member that leads and serves
+# (raft_leader_ready:1), waiting up to 30 s; fails otherwise.
+bench_raft_leader() {
+  local deadline=$(( $(date +%s) + 30 )) member
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    for member in "$@"; do
+      if timeout 1 redis-cli -p "${member#*=}" raft info 2>/dev/null | grep -q '^raft_leader_ready:1'; then
+        echo "${member%%=*}"; return 0
+      fi
+    done
+    sleep 0.05
+  done
+  echo "no leader within 30 s" >&2
+  return 1
+}
+
 # Stops what bench_start_redis / bench_start_kaiware started and removes $WORK.
 bench_stop_servers() {
   [ -n "${REDIS_PORT:-}" ] && redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true

@@ -33,23 +33,11 @@ stop_all() {
 trap stop_all EXIT
 
 for id in n1 n2 n3; do
-  mkdir -p "$WORK/$id"
-  KAIWARE_NO_BUILD=1 "$ROOT/bin/kaiware" server --node "$id" --peers "$PEERS" --port "$(port_of "$id")" \
-    --dir "$WORK/$id" --loglevel warning >> "$WORK/$id.log" 2>&1 &
-  PID[$id]=$!
+  bench_start_member "$id" "$PEERS" "$(port_of "$id")"
+  PID[$id]=$MEMBER_PID
 done
 bench_wait_ping 6394 6395 6396
-
-leader=""
-for _ in $(seq 1 600); do
-  for id in n1 n2 n3; do
-    if timeout 1 redis-cli -p "$(port_of "$id")" raft info 2>/dev/null | grep -q '^raft_leader_ready:1'; then
-      leader="$id"; break 2
-    fi
-  done
-  sleep 0.05
-done
-[ -n "$leader" ] || { echo "no leader within 30 s" >&2; tail -n 20 "$WORK"/*.log >&2; exit 1; }
+leader="$(bench_raft_leader n1=6394 n2=6395 n3=6396)" || { tail -n 20 "$WORK"/*.log >&2; exit 1; }
 port="$(port_of "$leader")"
 echo "raft-latency: 3 members, leader $leader (port $port), $RATE SET/s, $KEYS keys, warm-up $WARMUP, measured $DURATION"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
