@@ -15,8 +15,9 @@
 #   SERVER_ARGS="--non-durable-cache yes" bench/soak.sh  # server options (here: the in-memory path)
 #   (KAIWARE_JAVA_OPTS applies to the server it starts; BENCH_JAVA_OPTS to the load generator.)
 #
-# Writes the bench report, the timeline CSV, the memory/p99 SVG chart and (for a local server) the GC
-# log and its pause summary into OUT (default: a new directory under /tmp). Exit code 0 = PASS.
+# Writes the bench report, the timeline CSV, the memory/p99 SVG chart, the server's LATENCY LATEST and
+# INFO raft at the end (server-after.txt) and (for a local server) the GC log, its pause summary and
+# the server log (stalls over 20 ms are logged as "writes delayed") into OUT (default: a new directory under /tmp). Exit code 0 = PASS.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/bin/find-java.sh"
@@ -44,7 +45,8 @@ if [ -z "${PORT:-}" ]; then
   PORT="${SERVER_PORT:-16399}"
   JAVA_OPTS_USED="${KAIWARE_JAVA_OPTS:-$KAIWARE_SERVER_JAVA_OPTS_DEFAULT}"
   KAIWARE_JAVA_OPTS="$JAVA_OPTS_USED -Xlog:gc*:file=$OUT/gc.log:uptime,level,tags" KAIWARE_NO_BUILD=1 \
-    "$ROOT/bin/kaiware" server --port "$PORT" --dir "$OUT" --loglevel warning ${SERVER_ARGS:-} > "$OUT/server.log" 2>&1 &
+    "$ROOT/bin/kaiware" server --port "$PORT" --dir "$OUT" --loglevel warning \
+      --latency-monitor-threshold 10 --write-delay-warn-ms 20 ${SERVER_ARGS:-} > "$OUT/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 300); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then break; fi
@@ -67,6 +69,16 @@ if [ "$bench_exit" != 0 ]; then
   echo "FAIL: kaiware bench exited with $bench_exit"; cat "$OUT/report.json"; exit 1
 fi
 [ -f "$OUT/report.txt" ] && cat "$OUT/report.txt"
+
+# The server's own account of its stalls (events over 10 ms for a local server; its threshold
+# otherwise): which part of a spike was the engine, the log, a snapshot or the collector.
+server_query() {
+  { exec 3<>"/dev/tcp/127.0.0.1/$PORT" && printf '%s\r\nQUIT\r\n' "$1" >&3 && timeout 5 cat <&3; } 2>/dev/null | tr -d '\r' || true
+}
+{
+  echo "# LATENCY LATEST (event, time, latest ms, max ms)"; server_query "LATENCY LATEST"
+  echo "# INFO raft"; server_query "INFO raft"
+} > "$OUT/server-after.txt"
 
 json="$(cat "$OUT/report.json")"
 field() { printf '%s' "$json" | grep -oE "\"$1\":[-0-9.]+" | head -1 | cut -d: -f2; }

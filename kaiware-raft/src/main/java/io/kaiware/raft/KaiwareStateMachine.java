@@ -35,6 +35,7 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.StateMachineStorage;
@@ -54,15 +55,16 @@ import org.slf4j.LoggerFactory;
  * machine; this class only decodes entries, picks the command time and carries replies back.
  *
  * <h2>One engine thread</h2>
- * Every access to the keyspace — applying entries, answering reads ({@link #query}), writing and
+ * Every access to the keyspace — applying entries, answering reads ({@link #query}), cutting and
  * loading snapshots, {@link #onEngine} — runs as a task on one {@link Executor}, the <em>engine
  * executor</em>, which must run tasks one at a time in submission order (a single-thread executor,
  * or the server's engine event loop: ADR 0002). Ratis calls {@code applyTransaction} in log order on
  * its state-machine-updater thread; that thread only decodes the entry and enqueues it, so entries
  * execute in log order and a read enqueued after Ratis has seen the apply future complete (ReadIndex
  * waits for exactly that) observes every entry up to its read index. {@code takeSnapshot} is called
- * by the updater after every apply future has completed, and enqueues its serialisation too, so a
- * snapshot is the state at exactly its index.
+ * by the updater after every apply future has completed, and enqueues a cut of the keyspace (a
+ * reference copy, {@link SnapshotCodec.Cut}) too, so a snapshot is the state at exactly its index;
+ * the cut is encoded and written on another thread while the engine goes on.
  *
  * <h2>Time comes from the log</h2>
  * Each entry carries the leader's clock when it cut the batch. The command time of every command
@@ -218,6 +220,7 @@ public final class KaiwareStateMachine extends BaseStateMachine {
   /** Ratis pauses the state machine before installing a leader's snapshot, then calls {@link #reinitialize}. */
   @Override
   public void pause() {
+    finishSnapshotInFlight(); // its file must not become "latest" after the installed one
     getLifeCycle().transition(LifeCycle.State.PAUSING);
     getLifeCycle().transition(LifeCycle.State.PAUSED);
   }
@@ -434,24 +437,70 @@ public final class KaiwareStateMachine extends BaseStateMachine {
 
   // ---------------------------------------------------------------- snapshots
 
+  /** The snapshot being written in the background, or null; see {@link #takeSnapshot}. */
+  private volatile CompletableFuture<Long> snapshotInFlight;
+  /** Snapshots asked for by an operator ({@link RaftNode#snapshot}), which wait for their file. */
+  private final java.util.concurrent.atomic.AtomicInteger synchronousSnapshotsRequested =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.ExecutorService snapshotWriter =
+      java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "kaiware-snapshot-writer");
+        t.setDaemon(true);
+        return t;
+      });
+
+  /** Makes the next {@link #takeSnapshot} write its file before it returns (an operator's request). */
+  void requestSynchronousSnapshot() {
+    synchronousSnapshotsRequested.incrementAndGet();
+  }
+
+  /** Withdraws a {@link #requestSynchronousSnapshot} whose request Ratis refused. */
+  void withdrawSynchronousSnapshot() {
+    synchronousSnapshotsRequested.updateAndGet(n -> Math.max(0, n - 1));
+  }
+
   /**
-   * Writes the keyspace at the last applied index to {@code snapshot.<term>_<index>} in the state
-   * machine directory: serialised on the engine thread (a consistent cut), then written to a
-   * temporary file, fsynced, atomically renamed and the directory fsynced; an MD5 file next to it
-   * lets Ratis pick and ship it to followers. The content carries its own CRC32C.
+   * Snapshots the keyspace at the last applied index into {@code snapshot.<term>_<index>} without
+   * stopping the engine for the whole serialisation.
+   *
+   * <p>Ratis calls this on its state machine updater thread, the thread that also hands committed
+   * entries to {@link #applyTransaction}, so whatever this method does in line stops applies (and
+   * the replies of acknowledged writes) for as long. It therefore only takes a {@link
+   * SnapshotCodec.Cut} on the engine thread (reference copies; ~1 ms for 100,000 keys), hands the
+   * encoding and file writing to the snapshot writer thread, and returns {@code -1}: "no new
+   * snapshot yet", so Ratis purges nothing and asks again after its next batch of applies. The call
+   * after the file is durable returns its index, and only then does Ratis purge the log behind it.
+   * An operator's snapshot ({@link #requestSynchronousSnapshot}) is written in line so the index
+   * it answers is on disk.
+   *
+   * <p>The file is written to a temporary name, fsynced, atomically renamed and the directory
+   * fsynced; an MD5 file next to it lets Ratis pick and ship it to followers. The content carries its
+   * own CRC32C.
    */
   @Override
   public long takeSnapshot() throws IOException {
-    long startNanos = System.nanoTime();
+    boolean synchronous = synchronousSnapshotsRequested.get() > 0;
+    CompletableFuture<Long> inFlight = snapshotInFlight;
+    if (inFlight != null) {
+      if (!inFlight.isDone() && !synchronous) {
+        return RaftLog.INVALID_LOG_INDEX;
+      }
+      snapshotInFlight = null;
+      long written = awaitSnapshot(inFlight);
+      if (!synchronous) {
+        return written;
+      }
+    }
     TermIndex last = getLastAppliedTermIndex();
     if (last == null || last.getIndex() < 0) {
-      return -1;
+      return RaftLog.INVALID_LOG_INDEX;
     }
-    byte[] data;
+    long startNanos = System.nanoTime();
+    SnapshotCodec.Cut cut;
     try {
-      data = CompletableFuture.supplyAsync(() -> {
+      cut = CompletableFuture.supplyAsync(() -> {
         try {
-          return SnapshotCodec.write(keyspace, last.getTerm(), last.getIndex(), logTimeMs);
+          return SnapshotCodec.cut(keyspace, last.getTerm(), last.getIndex(), logTimeMs);
         } catch (IOException e) {
           throw new CompletionException(e);
         }
@@ -459,24 +508,73 @@ public final class KaiwareStateMachine extends BaseStateMachine {
     } catch (CompletionException e) {
       throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
     }
-    File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+    long cutNanos = System.nanoTime() - startNanos;
+    stats.snapshotCut(cutNanos);
+    if (synchronous) {
+      synchronousSnapshotsRequested.decrementAndGet();
+      return writeSnapshot(cut, startNanos, cutNanos);
+    }
+    snapshotInFlight = CompletableFuture.supplyAsync(() -> {
+      try {
+        return writeSnapshot(cut, startNanos, cutNanos);
+      } catch (IOException e) {
+        throw new CompletionException(e);
+      }
+    }, snapshotWriter);
+    return RaftLog.INVALID_LOG_INDEX;
+  }
+
+  /** The index of a finished background snapshot, or -1 (logged) when it failed. */
+  private static long awaitSnapshot(CompletableFuture<Long> snapshot) {
+    try {
+      return snapshot.join();
+    } catch (CompletionException | java.util.concurrent.CancellationException e) {
+      log.error("snapshot failed; the log is kept and the next one is tried later", e.getCause() == null ? e : e.getCause());
+      return RaftLog.INVALID_LOG_INDEX;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    finishSnapshotInFlight();
+    snapshotWriter.shutdown();
+    super.close();
+  }
+
+  /** Waits for a snapshot being written in the background (before a snapshot install, or on close). */
+  private void finishSnapshotInFlight() {
+    CompletableFuture<Long> inFlight = snapshotInFlight;
+    if (inFlight != null) {
+      awaitSnapshot(inFlight);
+    }
+  }
+
+  private long writeSnapshot(SnapshotCodec.Cut cut, long startNanos, long cutNanos) throws IOException {
+    File file = storage.getSnapshotFile(cut.term(), cut.index());
     Path target = file.toPath();
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    java.security.MessageDigest digest = MD5FileUtil.newMD5();
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer b = ByteBuffer.wrap(data);
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
+      java.io.OutputStream out = new java.io.BufferedOutputStream(new java.security.DigestOutputStream(
+          java.nio.channels.Channels.newOutputStream(ch), digest), 1 << 16);
+      SnapshotCodec.write(cut, out);
+      out.flush();
       ch.force(true);
     }
+    MD5Hash md5 = MD5Hash.newInstance(digest.digest());
+    // Ratis's retention pass (run after every takeSnapshot call) warns about a snapshot without its
+    // .md5 file: write it right after the rename, computed while streaming rather than re-read.
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+    MD5FileUtil.saveMD5File(file, md5);
     fsyncDirectory(target.getParent());
-    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target, md5), last.getTerm(), last.getIndex()));
-    log.info("snapshot {} written: {} bytes", last, data.length);
-    stats.snapshotTaken(System.nanoTime() - startNanos);
-    return last.getIndex();
+    // Never moves "latest" backwards (a follower may have installed a newer one meanwhile).
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target, md5), cut.term(), cut.index()));
+    long nanos = System.nanoTime() - startNanos;
+    log.info("snapshot {}_{} written: {} keys, {} bytes in {} ms ({} ms of it on the engine thread)",
+        cut.term(), cut.index(), cut.keyCount(), Files.size(target), nanos / 1_000_000, cutNanos / 1_000_000);
+    stats.snapshotTaken(nanos);
+    return cut.index();
   }
 
   private static void fsyncDirectory(Path dir) {

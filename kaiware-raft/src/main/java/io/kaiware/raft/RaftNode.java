@@ -494,8 +494,10 @@ public final class RaftNode implements AutoCloseable {
   public CompletableFuture<Long> snapshot() {
     SnapshotManagementRequest r = SnapshotManagementRequest.newCreate(clientId, peerId, groupId,
         callIds.incrementAndGet(), 30_000);
+    stateMachine.requestSynchronousSnapshot(); // the index answered must be on disk
     return server.snapshotManagementAsync(r).thenApply(reply -> {
       if (!reply.isSuccess()) {
+        stateMachine.withdrawSynchronousSnapshot();
         throw new CompletionException(toException(reply));
       }
       return reply.getLogIndex();
@@ -706,7 +708,7 @@ public final class RaftNode implements AutoCloseable {
     var info = stateMachine.getLatestSnapshot();
     if (info == null) {
       return new io.kaiware.command.replication.RaftStatus.Snapshot(-1, -1, 0, 0, stats.snapshotsTaken(),
-          stats.lastSnapshotNanos());
+          stats.lastSnapshotNanos(), stats.lastSnapshotCutNanos());
     }
     long bytes = 0;
     long timeMs = 0;
@@ -716,7 +718,7 @@ public final class RaftNode implements AutoCloseable {
       timeMs = f.lastModified();
     }
     return new io.kaiware.command.replication.RaftStatus.Snapshot(info.getIndex(), info.getTerm(), timeMs, bytes,
-        stats.snapshotsTaken(), stats.lastSnapshotNanos());
+        stats.snapshotsTaken(), stats.lastSnapshotNanos(), stats.lastSnapshotCutNanos());
   }
 
   // ---------------------------------------------------------------- state

@@ -31,6 +31,7 @@ public final class RaftStats {
   private final AtomicLong leaderChanges = new AtomicLong();
   private final AtomicLong snapshotsTaken = new AtomicLong();
   private volatile long lastSnapshotNanos;
+  private volatile long lastSnapshotCutNanos;
   // Batch bytes (guarded by this).
   private long batchBytes;
   private long lastBatchBytes;
@@ -38,6 +39,7 @@ public final class RaftStats {
 
   private volatile LongConsumer fsyncListener = ns -> { };
   private volatile LongConsumer snapshotListener = ns -> { };
+  private volatile LongConsumer snapshotCutListener = ns -> { };
   private volatile BatchCommitListener commitListener = (ns, c, b) -> { };
 
   /** Called with each log fsync's duration (nanoseconds). */
@@ -45,9 +47,14 @@ public final class RaftStats {
     this.fsyncListener = listener;
   }
 
-  /** Called with each snapshot's duration (nanoseconds: serialise, write, fsync, rename). */
+  /** Called with each snapshot's duration (nanoseconds: cut, encode, write, fsync, rename). */
   public void onSnapshot(LongConsumer listener) {
     this.snapshotListener = listener;
+  }
+
+  /** Called with the time each snapshot held the engine thread (nanoseconds: its cut). */
+  public void onSnapshotCut(LongConsumer listener) {
+    this.snapshotCutListener = listener;
   }
 
   /** Called for each committed write batch this node submitted. */
@@ -60,6 +67,11 @@ public final class RaftStats {
   void fsynced(long nanos) {
     fsyncListener.accept(nanos); // first: whoever sees the figure in INFO also finds the LATENCY event
     fsync.record(nanos);
+  }
+
+  void snapshotCut(long nanos) {
+    lastSnapshotCutNanos = nanos;
+    snapshotCutListener.accept(nanos);
   }
 
   void snapshotTaken(long nanos) {
@@ -103,6 +115,10 @@ public final class RaftStats {
 
   long lastSnapshotNanos() {
     return lastSnapshotNanos;
+  }
+
+  long lastSnapshotCutNanos() {
+    return lastSnapshotCutNanos;
   }
 
   RaftStatus.Distribution fsyncDistribution() {

@@ -70,6 +70,34 @@ class SingleNodeRaftTest {
   }
 
   @Test
+  @Timeout(60)
+  void automaticSnapshotsAreWrittenBesideTheEngineAndARestartLoadsThem(@TempDir Path dir) throws Exception {
+    try (TestGroup g = new TestGroup(dir, 1, null, b -> b.snapshotThreshold(20).tick(Duration.ofHours(1)))) {
+      g.startAll();
+      RaftNode n = g.awaitLeader(WAIT);
+      int i = 0;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      // Writes go on while snapshots are cut and written; Ratis learns of each on a later apply.
+      while (n.stateMachine().getLatestSnapshot() == null || i < 200) {
+        write(n, "SET", "k" + (i % 50), "v" + i);
+        i++;
+        assertThat(System.nanoTime()).as("a snapshot within 30 s").isLessThan(deadline);
+      }
+      long snapshotIndex = n.stateMachine().getLatestSnapshot().getIndex();
+      assertThat(snapshotIndex).isPositive();
+      String before = n.digest().get(5, TimeUnit.SECONDS).digest();
+      g.stop("n1");
+
+      RaftNode again = g.start("n1");
+      g.awaitLeader(WAIT);
+      assertThat(again.stateMachine().getLatestSnapshot().getIndex()).isGreaterThanOrEqualTo(snapshotIndex);
+      assertThat(readLinearizable(again, "GET", "k" + ((i - 1) % 50))).isEqualTo(
+          "$" + ("v" + (i - 1)).length() + "\r\nv" + (i - 1) + "\r\n");
+      assertThat(again.digest().get(5, TimeUnit.SECONDS).digest()).isEqualTo(before);
+    }
+  }
+
+  @Test
   @Timeout(40)
   void idleTicksMoveLogTimeSoReadsSeeKeysExpireWithoutAnyWrite(@TempDir Path dir) throws Exception {
     try (TestGroup g = new TestGroup(dir, 1, null, b -> b.tick(Duration.ofMillis(20)))) {

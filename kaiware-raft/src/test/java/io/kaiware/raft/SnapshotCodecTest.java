@@ -49,6 +49,33 @@ class SnapshotCodecTest {
   }
 
   @Test
+  void aCutKeepsTheContentOfItsIndexWhileTheKeyspaceChanges() throws IOException {
+    Keyspace ks = new Keyspace();
+    io.kaiware.engine.HashValue hash = new io.kaiware.engine.HashValue();
+    hash.put(b("field"), b("before"));
+    ks.db(0).put(b("h"), hash, KeyTable.NO_EXPIRY);
+    for (int i = 0; i < 100; i++) {
+      ks.db(1).put(b("k" + i), b("v" + i), KeyTable.NO_EXPIRY);
+    }
+    String digestAtCut = ks.digest(1_000);
+    SnapshotCodec.Cut cut = SnapshotCodec.cut(ks, 1, 50, 1_000);
+    // The engine goes on while the cut is written: overwrite, delete, add, change the hash in place.
+    ks.db(1).put(b("k0"), b("changed"), KeyTable.NO_EXPIRY);
+    ks.db(1).delete(b("k1"), 1_000);
+    ks.db(2).put(b("new"), b("x"), KeyTable.NO_EXPIRY);
+    hash.put(b("field"), b("after"));
+    assertThat(ks.digest(1_000)).isNotEqualTo(digestAtCut);
+
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    SnapshotCodec.write(cut, out);
+    Keyspace back = new Keyspace();
+    SnapshotCodec.Header h = SnapshotCodec.read(out.toByteArray(), back);
+    assertThat(h.index()).isEqualTo(50);
+    assertThat(back.digest(1_000)).isEqualTo(digestAtCut);
+    assertThat(cut.keyCount()).isEqualTo(101);
+  }
+
+  @Test
   void detectsCorruptionBeforeTouchingTheKeyspace() throws IOException {
     Keyspace ks = new Keyspace();
     ks.db(0).put(b("a"), b("1"), KeyTable.NO_EXPIRY);

@@ -538,6 +538,12 @@ final class Replication implements ReplicationView {
         latency.maybeRecord("raft-snapshot", ms, System.currentTimeMillis());
       }
     });
+    node.stats().onSnapshotCut(nanos -> {
+      long ms = nanos / 1_000_000;
+      if (latency.wouldRecord(ms)) {
+        latency.maybeRecord("raft-snapshot-cut", ms, System.currentTimeMillis());
+      }
+    });
     node.stats().onBatchCommitted((nanos, commands, bytes) -> {
       if (delays.isDelayed(nanos)) {
         delays.report("commit", nanos, commands, bytes, System.currentTimeMillis());

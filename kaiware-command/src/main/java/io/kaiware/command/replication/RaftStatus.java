@@ -49,10 +49,12 @@ public record RaftStatus(
 
   /**
    * The latest snapshot on disk (index -1: none yet), when it was written ({@code fileTimeMs}, epoch
-   * ms, 0 when none), its size, how many this member wrote since start and how long the last took.
+   * ms, 0 when none), its size, how many this member wrote since start, how long the last took in
+   * all and how long of that it held the engine thread (its cut).
    */
-  public record Snapshot(long index, long term, long fileTimeMs, long bytes, long taken, long lastDurationNanos) {
-    public static final Snapshot NONE = new Snapshot(-1, -1, 0, 0, 0, 0);
+  public record Snapshot(long index, long term, long fileTimeMs, long bytes, long taken, long lastDurationNanos,
+      long lastCutNanos) {
+    public static final Snapshot NONE = new Snapshot(-1, -1, 0, 0, 0, 0, 0);
   }
 
   /**

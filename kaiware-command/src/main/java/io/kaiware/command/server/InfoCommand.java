@@ -286,6 +286,7 @@ public final class InfoCommand {
     field(sb, "raft_snapshot_bytes", snap.bytes());
     field(sb, "raft_snapshots_taken", snap.taken());
     field(sb, "raft_snapshot_last_duration_ms", snap.lastDurationNanos() / 1_000_000);
+    field(sb, "raft_snapshot_last_cut_usec", snap.lastCutNanos() / 1_000);
     field(sb, "raft_snapshots_installed", s.snapshotsInstalled());
     var fsync = s.fsync();
     field(sb, "raft_fsync_count", fsync.count());

@@ -17,7 +17,7 @@ class RaftMetricsTest {
         5_000_000, new long[] {10_000_000}, new long[] {3, 0});
     return new RaftStatus("n2", "FOLLOWER", false, 7, "n1", "127.0.0.1:6381", 3, 120, 118,
         new RaftStatus.Log(50, 121, 72, 65_536, 2),
-        new RaftStatus.Snapshot(49, 6, 1_700_000_000_000L, 4096, 1, 2_000_000),
+        new RaftStatus.Snapshot(49, 6, 1_700_000_000_000L, 4096, 1, 2_000_000, 300_000),
         fsync, new RaftStatus.Batches(3, 12, 900, 8, 8, 500, 500, commands, commit), 2, 1);
   }
 
