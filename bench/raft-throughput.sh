@@ -14,8 +14,8 @@
 #   3. this build, default: a durable one-member Raft group;
 #   4. this build, a 3-member group on this machine (benchmark against the leader);
 #   5. redis-server (no persistence) for scale.
-# Prints each figure with the load average before the run: the machine is shared, compare rows of
-# one run only.
+# Prints each figure with the load average before the run (the machine is shared, compare rows of
+# one run only) and each server process's CPU microseconds per request.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 WORK="$(mktemp -d /tmp/kaiware-raft-bench.XXXXXX)"
@@ -50,33 +50,57 @@ stop_all() {
   PIDS=()
 }
 
+# cpu_ticks PID...: user+system CPU ticks of each process, space separated.
+cpu_ticks() {
+  local p f
+  for p in "$@"; do
+    read -r -a f < "/proc/$p/stat"
+    printf '%s ' $((f[13] + f[14]))
+  done
+}
+
+# cpu_per_request N "BEFORE" "AFTER": each process's CPU microseconds per request over the run.
+cpu_per_request() {
+  local n="$1" hz
+  hz="$(getconf CLK_TCK)"
+  paste -d' ' <(tr ' ' '\n' <<< "$2" | grep .) <(tr ' ' '\n' <<< "$3" | grep .) \
+    | awk -v n="$n" -v hz="$hz" '{ printf "%s%.2f", (NR > 1 ? " / " : ""), ($2 - $1) * 1e6 / hz / n } END { print " us" }'
+}
+
+# measure LABEL PORT PID...: SET then GET; prints throughput and, for each PID (the server, or each
+# member of a group, leader first), its CPU time per request: on two cores, what caps a group's
+# throughput is the sum of its members' CPU per write plus redis-benchmark's own.
 measure() {
-  local label="$1" port="$2"
+  local label="$1" port="$2" test load before line
+  shift 2
   redis-benchmark -p "$port" -t set,get -P 16 -c 50 -n 50000 -q >/dev/null 2>&1 # warm-up
-  local load
-  load="$(cut -d' ' -f1-3 /proc/loadavg)"
-  redis-benchmark -p "$port" -t set,get -P 16 -c 50 -n 200000 -q 2>/dev/null | tr '\r' '\n' \
-    | grep 'requests per second' | while read -r line; do echo "$label | load $load | $line"; done
+  for test in set get; do
+    load="$(cut -d' ' -f1-3 /proc/loadavg)"
+    before="$(cpu_ticks "$@")"
+    line="$(redis-benchmark -p "$port" -t "$test" -P 16 -c 50 -n 200000 -q 2>/dev/null | tr '\r' '\n' \
+      | grep 'requests per second' | tail -1)"
+    echo "$label | load $load | $line | server CPU per request $(cpu_per_request 200000 "$before" "$(cpu_ticks "$@")")"
+  done
 }
 
 if [ -n "$BEFORE" ]; then
   mkdir -p "$WORK/before"
   server "$BEFORE" before --port 16391 --dir "$WORK/before"
   bench_wait_ping 16391
-  measure "before (${BEFORE})" 16391
+  measure "before (${BEFORE})" 16391 "${PIDS[0]}"
   stop_all
 fi
 
 mkdir -p "$WORK/cache"
 server "$ROOT" cache --port 16392 --dir "$WORK/cache" --non-durable-cache yes
 bench_wait_ping 16392
-measure "non-durable-cache" 16392
+measure "non-durable-cache" 16392 "${PIDS[0]}"
 stop_all
 
 mkdir -p "$WORK/one"
 server "$ROOT" one --port 16393 --dir "$WORK/one"
 bench_wait_ping 16393
-measure "raft, one member (default)" 16393
+measure "raft, one member (default)" 16393 "${PIDS[0]}"
 stop_all
 
 PEERS="n1=127.0.0.1:17391,n2=127.0.0.1:17392,n3=127.0.0.1:17393"
@@ -93,10 +117,13 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 [ -n "$leader_port" ] || { echo "no leader in 30 s" >&2; exit 1; }
-measure "raft, three members (leader)" "$leader_port"
+leader_pid="${PIDS[$((leader_port - 16394))]}"
+follower_pids=()
+for i in 0 1 2; do [ "$((16394 + i))" = "$leader_port" ] || follower_pids+=("${PIDS[$i]}"); done
+measure "raft, three members (leader, then followers)" "$leader_port" "$leader_pid" "${follower_pids[@]}"
 stop_all
 
 redis-server --port 16399 --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --dir "$WORK" --logfile "$WORK/redis.log"
 bench_wait_ping 16399
-measure "redis-server 7.0 (no persistence)" 16399
+measure "redis-server 7.0 (no persistence)" 16399 "$(redis-cli -p 16399 info server | tr -d '\r' | sed -n 's/^process_id://p')"
 redis-cli -p 16399 shutdown nosave >/dev/null 2>&1 || true

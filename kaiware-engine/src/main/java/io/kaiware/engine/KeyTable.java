@@ -78,6 +78,11 @@ public final class KeyTable {
   private int resizeThreshold;
   private int mask;
   private TouchListener touchListener;
+  /**
+   * False while every value ever stored since the last {@link #clear} or {@link #noteOnlyStrings}
+   * is a {@code byte[]}: a snapshot cut of such a table copies the slot arrays and nothing else.
+   */
+  private boolean mayHoldNonStrings;
 
   public KeyTable() {
     allocate(MIN_CAPACITY);
@@ -158,6 +163,7 @@ public final class KeyTable {
   /** Replaces the value in {@code slot}, keeping its expiry. */
   public void setValueAt(int slot, Object value) {
     values[slot] = value;
+    noteValueType(value);
     touched(keys[slot]);
   }
 
@@ -216,6 +222,7 @@ public final class KeyTable {
         hashes[i] = h;
         keys[i] = key;
         values[i] = value;
+        noteValueType(value);
         storeExpiry(i, expireAtMs); // an empty slot's expiry is always NO_EXPIRY
         size++;
         touched(key);
@@ -223,6 +230,7 @@ public final class KeyTable {
       }
       if (sh == h && Arrays.equals(keys[i], key)) {
         values[i] = value;
+        noteValueType(value);
         storeExpiry(i, expireAtMs);
         touched(keys[i]);
         return i;
@@ -294,10 +302,43 @@ public final class KeyTable {
     }
   }
 
+  private void noteValueType(Object value) {
+    if (!(value instanceof byte[])) {
+      mayHoldNonStrings = true;
+    }
+  }
+
+  /**
+   * Whether a value other than a {@code byte[]} may be in the table. False guarantees there is
+   * none; true may be stale (the hash was deleted since) until {@link #noteOnlyStrings}.
+   */
+  public boolean mayHoldNonStrings() {
+    return mayHoldNonStrings;
+  }
+
+  /** Records that a full pass over the table found only {@code byte[]} values. */
+  public void noteOnlyStrings() {
+    mayHoldNonStrings = false;
+  }
+
+  /** Copies of the slot arrays, for a snapshot cut: an empty slot has a null key. */
+  public record Slots(byte[][] keys, Object[] values, long[] expiresAtMs) {
+    /** The expiry in {@code slot}. */
+    public long expireAtMs(int slot) {
+      return expiresAtMs == null ? NO_EXPIRY : expiresAtMs[slot];
+    }
+  }
+
+  /** {@link Slots} of the whole table: three array copies, no per-entry work. */
+  public Slots copySlots() {
+    return new Slots(keys.clone(), values.clone(), expiresAtMs == null ? null : expiresAtMs.clone());
+  }
+
   /** Drops every entry without telling the listener (FLUSHDB handles WATCH itself). */
   public void clear() {
     size = 0;
     volatileCount = 0;
+    mayHoldNonStrings = false;
     allocate(MIN_CAPACITY);
   }
 

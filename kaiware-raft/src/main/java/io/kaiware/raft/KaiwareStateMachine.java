@@ -104,7 +104,21 @@ public final class KaiwareStateMachine extends BaseStateMachine {
   private final CommandTable table;
   private final Dispatcher dispatcher;
   private final Executor engine;
-  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  /** Held while a snapshot file and its .md5 appear, and by Ratis's retention pass (see below). */
+  private final Object snapshotFiles = new Object();
+  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage() {
+    /**
+     * Ratis runs this after every takeSnapshot call, from its updater thread, while a snapshot may
+     * be being renamed into place by the writer thread: without the lock it could see the file
+     * before its .md5 and warn "has missing MD5 file".
+     */
+    @Override
+    public void cleanupOldSnapshots(org.apache.ratis.statemachine.SnapshotRetentionPolicy policy) throws IOException {
+      synchronized (snapshotFiles) {
+        super.cleanupOldSnapshots(policy);
+      }
+    }
+  };
 
   // Engine-thread state.
   private final ClientSession session = new ClientSession("raft-log", "raft-log", 0, true);
@@ -554,25 +568,28 @@ public final class KaiwareStateMachine extends BaseStateMachine {
     Path target = file.toPath();
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     java.security.MessageDigest digest = MD5FileUtil.newMD5();
+    long keys;
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
       java.io.OutputStream out = new java.io.BufferedOutputStream(new java.security.DigestOutputStream(
           java.nio.channels.Channels.newOutputStream(ch), digest), 1 << 16);
-      SnapshotCodec.write(cut, out);
+      keys = SnapshotCodec.write(cut, out);
       out.flush();
       ch.force(true);
     }
     MD5Hash md5 = MD5Hash.newInstance(digest.digest());
-    // Ratis's retention pass (run after every takeSnapshot call) warns about a snapshot without its
-    // .md5 file: write it right after the rename, computed while streaming rather than re-read.
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    MD5FileUtil.saveMD5File(file, md5);
+    // The .md5 (computed while streaming rather than re-read) appears with the file, as far as
+    // Ratis's retention pass can tell.
+    synchronized (snapshotFiles) {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      MD5FileUtil.saveMD5File(file, md5);
+    }
     fsyncDirectory(target.getParent());
     // Never moves "latest" backwards (a follower may have installed a newer one meanwhile).
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target, md5), cut.term(), cut.index()));
     long nanos = System.nanoTime() - startNanos;
-    log.info("snapshot {}_{} written: {} keys, {} bytes in {} ms ({} ms of it on the engine thread)",
-        cut.term(), cut.index(), cut.keyCount(), Files.size(target), nanos / 1_000_000, cutNanos / 1_000_000);
+    log.info("snapshot {}_{} written: {} keys, {} bytes in {} ms ({} us of it on the engine thread)",
+        cut.term(), cut.index(), keys, Files.size(target), nanos / 1_000_000, cutNanos / 1_000);
     stats.snapshotTaken(nanos);
     return cut.index();
   }
