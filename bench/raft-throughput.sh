@@ -6,7 +6,7 @@
 #
 #   bench/raft-throughput.sh [BEFORE_DIR]
 #
-# Runs, one after the other, each on a fresh data dir with a quarter-size warm-up pass first:
+# Runs, one after the other, each on a fresh data dir with a 600,000-request warm-up pass first:
 #   1. BEFORE_DIR (optional): a build of an older commit (its kaiware-cli/target/{kaiware.jar,lib}),
 #      e.g. `git archive 77ed244 | tar -x -C /tmp/kw-before && (cd /tmp/kw-before && ./mvnw -o -q
 #      -DskipTests package -pl kaiware-cli -am)`: the server before the Raft wiring;
@@ -73,7 +73,9 @@ cpu_per_request() {
 measure() {
   local label="$1" port="$2" test load before line
   shift 2
-  redis-benchmark -p "$port" -t set,get -P 16 -c 50 -n 50000 -q >/dev/null 2>&1 # warm-up
+  # Warm-up long enough for the JIT to settle (with 50,000 requests a quarter of the CPU profile of
+  # the measured run was still the compiler).
+  redis-benchmark -p "$port" -t set,get -P 16 -c 50 -n 600000 -q >/dev/null 2>&1
   for test in set get; do
     load="$(cut -d' ' -f1-3 /proc/loadavg)"
     before="$(cpu_ticks "$@")"
