@@ -457,7 +457,7 @@ public final class KaiwareStateMachine extends BaseStateMachine {
    * The newest snapshot on disk, or null. Ratis asks for it all the time (each log appender, on
    * every round, checks whether its follower needs one), and {@link SimpleStateMachineStorage}
    * answers "none yet" by listing the directory again: in a 3-member throughput run before the
-   * first snapshot, 5% of the leader's CPU went to directory listings. It only changes where this
+   * first snapshot, about 4% of the leader's CPU went to directory listings. It only changes where this
    * class sets it: at start, after a snapshot install, and when a snapshot is written.
    */
   private volatile SingleFileSnapshotInfo latestSnapshot;
