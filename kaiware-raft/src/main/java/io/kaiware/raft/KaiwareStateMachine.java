@@ -559,7 +559,8 @@ public final class KaiwareStateMachine extends BaseStateMachine {
     try {
       return snapshot.join();
     } catch (CompletionException | java.util.concurrent.CancellationException e) {
-      log.error("snapshot failed; the log is kept and the next one is tried later", e.getCause() == null ? e : e.getCause());
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      log.error("snapshot failed; the log is kept and the next one is tried later", cause);
       return RaftLog.INVALID_LOG_INDEX;
     }
   }
