@@ -235,7 +235,10 @@ public final class KaiwareStateMachine extends BaseStateMachine {
   /** Ratis pauses the state machine before installing a leader's snapshot, then calls {@link #reinitialize}. */
   @Override
   public void pause() {
-    finishSnapshotInFlight(); // its file must not become "latest" after the installed one
+    // Its file must not become "latest" after the installed one, and its (older) index must never
+    // reach Ratis, which only lets its snapshot index grow and stops the server otherwise.
+    finishSnapshotInFlight();
+    snapshotInFlight = null;
     getLifeCycle().transition(LifeCycle.State.PAUSING);
     getLifeCycle().transition(LifeCycle.State.PAUSED);
   }
@@ -496,12 +499,12 @@ public final class KaiwareStateMachine extends BaseStateMachine {
    * <p>Ratis calls this on its state machine updater thread, the thread that also hands committed
    * entries to {@link #applyTransaction}, so whatever this method does in line stops applies (and
    * the replies of acknowledged writes) for as long. It therefore only takes a {@link
-   * SnapshotCodec.Cut} on the engine thread (reference copies; ~1 ms for 100,000 keys), hands the
-   * encoding and file writing to the snapshot writer thread, and returns {@code -1}: "no new
-   * snapshot yet", so Ratis purges nothing and asks again after its next batch of applies. The call
-   * after the file is durable returns its index, and only then does Ratis purge the log behind it.
-   * An operator's snapshot ({@link #requestSynchronousSnapshot}) is written in line so the index
-   * it answers is on disk.
+   * SnapshotCodec.Cut} on the engine thread (array copies for a string-only database: 1-9 ms for
+   * 100,000 keys), hands the encoding and file writing to the snapshot writer thread, and returns
+   * {@code -1}: "no new snapshot yet", so Ratis purges nothing and asks again after its next batch
+   * of applies. The call after the file is durable returns its index, and only then does Ratis
+   * purge the log behind it. An operator's snapshot ({@link #requestSynchronousSnapshot}) is
+   * written in line so the index it answers is on disk.
    *
    * <p>The file is written to a temporary name, fsynced, atomically renamed and the directory
    * fsynced; an MD5 file next to it lets Ratis pick and ship it to followers. The content carries its
