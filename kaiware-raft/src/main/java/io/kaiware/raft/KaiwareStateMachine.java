@@ -472,9 +472,14 @@ public final class KaiwareStateMachine extends BaseStateMachine {
 
   /** The snapshot being written in the background, or null; see {@link #takeSnapshot}. */
   private volatile CompletableFuture<Long> snapshotInFlight;
-  /** Snapshots asked for by an operator ({@link RaftNode#snapshot}), which wait for their file. */
-  private final java.util.concurrent.atomic.AtomicInteger synchronousSnapshotsRequested =
-      new java.util.concurrent.atomic.AtomicInteger();
+  /**
+   * Operators' snapshot requests ({@link RaftNode#snapshot}), which must wait for their file:
+   * tickets issued, and the newest one a takeSnapshot call or a reply has settled (guarded by
+   * {@code this}). Ratis answers some requests without calling takeSnapshot (nothing applied since
+   * the latest snapshot), so the reply settles its ticket too.
+   */
+  private long synchronousTicketsIssued;
+  private long synchronousTicketsSettled;
   private final java.util.concurrent.ExecutorService snapshotWriter =
       java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "kaiware-snapshot-writer");
@@ -482,14 +487,24 @@ public final class KaiwareStateMachine extends BaseStateMachine {
         return t;
       });
 
-  /** Makes the next {@link #takeSnapshot} write its file before it returns (an operator's request). */
-  void requestSynchronousSnapshot() {
-    synchronousSnapshotsRequested.incrementAndGet();
+  /**
+   * Makes the next {@link #takeSnapshot} write its file before it returns (an operator's request);
+   * pass the ticket to {@link #synchronousSnapshotAnswered} when Ratis replies.
+   */
+  synchronized long requestSynchronousSnapshot() {
+    return ++synchronousTicketsIssued;
   }
 
-  /** Withdraws a {@link #requestSynchronousSnapshot} whose request Ratis refused. */
-  void withdrawSynchronousSnapshot() {
-    synchronousSnapshotsRequested.updateAndGet(n -> Math.max(0, n - 1));
+  /** Ratis replied to the request of {@code ticket}, with or without a takeSnapshot call. */
+  synchronized void synchronousSnapshotAnswered(long ticket) {
+    synchronousTicketsSettled = Math.max(synchronousTicketsSettled, ticket);
+  }
+
+  /** Whether an operator's request is waiting; settles every ticket issued so far. */
+  private synchronized boolean takeSynchronousTickets() {
+    boolean waiting = synchronousTicketsSettled < synchronousTicketsIssued;
+    synchronousTicketsSettled = synchronousTicketsIssued;
+    return waiting;
   }
 
   /**
@@ -512,7 +527,7 @@ public final class KaiwareStateMachine extends BaseStateMachine {
    */
   @Override
   public long takeSnapshot() throws IOException {
-    boolean synchronous = synchronousSnapshotsRequested.get() > 0;
+    boolean synchronous = takeSynchronousTickets();
     CompletableFuture<Long> inFlight = snapshotInFlight;
     if (inFlight != null) {
       if (!inFlight.isDone() && !synchronous) {
@@ -544,7 +559,6 @@ public final class KaiwareStateMachine extends BaseStateMachine {
     long cutNanos = System.nanoTime() - startNanos;
     stats.snapshotCut(cutNanos);
     if (synchronous) {
-      synchronousSnapshotsRequested.decrementAndGet();
       return writeSnapshot(cut, startNanos, cutNanos);
     }
     snapshotInFlight = CompletableFuture.supplyAsync(() -> {

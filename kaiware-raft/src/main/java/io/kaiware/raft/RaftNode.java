@@ -492,16 +492,19 @@ public final class RaftNode implements AutoCloseable {
 
   /** Takes a snapshot now (normally automatic every {@link RaftNodeConfig#snapshotThreshold()} entries). */
   public CompletableFuture<Long> snapshot() {
+    // Creation gap 1: a snapshot unless nothing was applied since the latest one (Ratis's default
+    // gap, 1,024 entries, would answer with an older snapshot's index).
     SnapshotManagementRequest r = SnapshotManagementRequest.newCreate(clientId, peerId, groupId,
-        callIds.incrementAndGet(), 30_000);
-    stateMachine.requestSynchronousSnapshot(); // the index answered must be on disk
-    return server.snapshotManagementAsync(r).thenApply(reply -> {
-      if (!reply.isSuccess()) {
-        stateMachine.withdrawSynchronousSnapshot();
-        throw new CompletionException(toException(reply));
-      }
-      return reply.getLogIndex();
-    });
+        callIds.incrementAndGet(), 30_000, 1);
+    long ticket = stateMachine.requestSynchronousSnapshot(); // the index answered must be on disk
+    return server.snapshotManagementAsync(r)
+        .whenComplete((reply, error) -> stateMachine.synchronousSnapshotAnswered(ticket))
+        .thenApply(reply -> {
+          if (!reply.isSuccess()) {
+            throw new CompletionException(toException(reply));
+          }
+          return reply.getLogIndex();
+        });
   }
 
   private CompletableFuture<Void> admin(CompletableFuture<RaftClientReply> f) {
