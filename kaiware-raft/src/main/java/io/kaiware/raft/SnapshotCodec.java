@@ -69,35 +69,13 @@ public final class SnapshotCodec {
    * engine thread there and then. Until soak run P the whole dataset was serialised on the engine
    * thread: ~120 ms for 100,000 keys.
    */
-  public static final class Cut {
-    final long term;
-    final long index;
-    final long logTimeMs;
-    final int databaseCount;
-    final List<DatabaseCut> databases;
-
-    private Cut(long term, long index, long logTimeMs, int databaseCount, List<DatabaseCut> databases) {
-      this.term = term;
-      this.index = index;
-      this.logTimeMs = logTimeMs;
-      this.databaseCount = databaseCount;
-      this.databases = databases;
-    }
-
-    public long term() {
-      return term;
-    }
-
-    public long index() {
-      return index;
-    }
-  }
+  public record Cut(long term, long index, long logTimeMs, int databaseCount, List<DatabaseCut> databases) {}
 
   /**
    * One database of a {@link Cut}: slot arrays in which a null key is an empty slot; a value is a
    * string's own array or an {@link Encoded} body. Expired entries are skipped when written.
    */
-  record DatabaseCut(int db, KeyTable.Slots slots) {}
+  public record DatabaseCut(int db, KeyTable.Slots slots) {}
 
   /** A value already in {@link ValueCodec}'s encoding (type tag and body). */
   record Encoded(byte[] bytes) {}
@@ -164,17 +142,17 @@ public final class SnapshotCodec {
     DataOutputStream out = new DataOutputStream(new CheckedOutputStream(sink, crc));
     out.writeInt(MAGIC);
     out.writeByte(VERSION_2);
-    out.writeLong(cut.term);
-    out.writeLong(cut.index);
-    out.writeLong(cut.logTimeMs);
-    out.writeInt(cut.databaseCount);
+    out.writeLong(cut.term());
+    out.writeLong(cut.index());
+    out.writeLong(cut.logTimeMs());
+    out.writeInt(cut.databaseCount());
     byte[] varint = new byte[10];
     long written = 0;
-    for (DatabaseCut d : cut.databases) {
+    for (DatabaseCut d : cut.databases()) {
       KeyTable.Slots slots = d.slots();
       int live = 0;
       for (int slot = 0; slot < slots.keys().length; slot++) {
-        if (alive(slots, slot, cut.logTimeMs)) {
+        if (alive(slots, slot, cut.logTimeMs())) {
           live++;
         }
       }
@@ -184,7 +162,7 @@ public final class SnapshotCodec {
       out.writeInt(d.db());
       out.writeInt(live);
       for (int slot = 0; slot < slots.keys().length; slot++) {
-        if (!alive(slots, slot, cut.logTimeMs)) {
+        if (!alive(slots, slot, cut.logTimeMs())) {
           continue;
         }
         byte[] k = slots.keys()[slot];
