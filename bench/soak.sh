@@ -17,7 +17,8 @@
 #
 # Writes the bench report, the timeline CSV, the memory/p99 SVG chart, the server's LATENCY LATEST and
 # INFO raft at the end (server-after.txt) and (for a local server) the GC log, its pause summary and
-# the server log (stalls over 20 ms are logged as "writes delayed") into OUT (default: a new directory under /tmp). Exit code 0 = PASS.
+# the server log (stalls over 20 ms are logged as "writes delayed") into OUT (default: a new directory
+# under /tmp). Exit code 0 = PASS.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 . "$ROOT/bin/find-java.sh"
