@@ -210,6 +210,7 @@ public final class KeyTable {
    * @return the slot now holding the key
    */
   public int put(byte[] key, Object value, long expireAtMs) {
+    noteValueType(value);
     int h = hash(key);
     int i = h & mask;
     for (;;) {
@@ -222,7 +223,6 @@ public final class KeyTable {
         hashes[i] = h;
         keys[i] = key;
         values[i] = value;
-        noteValueType(value);
         storeExpiry(i, expireAtMs); // an empty slot's expiry is always NO_EXPIRY
         size++;
         touched(key);
@@ -230,7 +230,6 @@ public final class KeyTable {
       }
       if (sh == h && Arrays.equals(keys[i], key)) {
         values[i] = value;
-        noteValueType(value);
         storeExpiry(i, expireAtMs);
         touched(keys[i]);
         return i;

@@ -4,7 +4,6 @@ import io.kaiware.engine.Database;
 import io.kaiware.engine.KeyTable;
 import io.kaiware.engine.Keyspace;
 import io.kaiware.engine.ValueCodec;
-import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -209,13 +208,6 @@ public final class SnapshotCodec {
     }
     into[i++] = (byte) n;
     return i;
-  }
-
-  /** Serialises {@code keyspace} into an array (tests and small keyspaces); must run on the engine thread. */
-  public static byte[] write(Keyspace keyspace, long term, long index, long logTimeMs) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
-    write(cut(keyspace, term, index, logTimeMs), bytes);
-    return bytes.toByteArray();
   }
 
   /** Checks the magic, version and checksum, and returns the header; does not change anything. */

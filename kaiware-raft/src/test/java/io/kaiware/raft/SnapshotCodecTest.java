@@ -11,6 +11,13 @@ import org.junit.jupiter.api.Test;
 
 class SnapshotCodecTest {
 
+  /** The snapshot file's bytes for {@code keyspace}: a cut written at once. */
+  private static byte[] snapshot(Keyspace keyspace, long term, long index, long logTimeMs) throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    SnapshotCodec.write(SnapshotCodec.cut(keyspace, term, index, logTimeMs), bytes);
+    return bytes.toByteArray();
+  }
+
   private static byte[] b(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
@@ -22,7 +29,7 @@ class SnapshotCodecTest {
       ks.db(i % 3).put(b("k" + i), b("v" + i), i % 2 == 0 ? KeyTable.NO_EXPIRY : 10_000 + i);
     }
     ks.db(15).put(b("expired"), b("x"), 4_999);
-    byte[] data = SnapshotCodec.write(ks, 3, 77, 5_000);
+    byte[] data = snapshot(ks, 3, 77, 5_000);
     Keyspace back = new Keyspace();
     back.db(4).put(b("stale"), b("replaced"), KeyTable.NO_EXPIRY);
     SnapshotCodec.Header h = SnapshotCodec.read(data, back);
@@ -40,7 +47,7 @@ class SnapshotCodecTest {
     hash.put(b("other"), b("2"));
     ks.db(0).put(b("h"), hash, KeyTable.NO_EXPIRY);
     ks.db(0).put(b("s"), b("plain"), 9_000);
-    byte[] data = SnapshotCodec.write(ks, 2, 10, 1_000);
+    byte[] data = snapshot(ks, 2, 10, 1_000);
     assertThat(data[4]).as("version").isEqualTo(SnapshotCodec.VERSION_2);
     Keyspace back = new Keyspace();
     SnapshotCodec.read(data, back);
@@ -93,7 +100,7 @@ class SnapshotCodecTest {
   void detectsCorruptionBeforeTouchingTheKeyspace() throws IOException {
     Keyspace ks = new Keyspace();
     ks.db(0).put(b("a"), b("1"), KeyTable.NO_EXPIRY);
-    byte[] data = SnapshotCodec.write(ks, 1, 1, 0);
+    byte[] data = snapshot(ks, 1, 1, 0);
     data[data.length / 2] ^= 1;
     Keyspace target = new Keyspace();
     target.db(0).put(b("keep"), b("me"), KeyTable.NO_EXPIRY);

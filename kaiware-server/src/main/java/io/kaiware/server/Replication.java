@@ -526,28 +526,24 @@ final class Replication implements ReplicationView {
   private void reportSlowRaftWork(Dispatcher dispatcher) {
     io.kaiware.command.observe.LatencyMonitor latency = dispatcher.latencyMonitor();
     io.kaiware.command.observe.WriteDelayWatch delays = dispatcher.writeDelays();
-    node.stats().onFsync(nanos -> {
-      long ms = nanos / 1_000_000;
-      if (latency.wouldRecord(ms)) {
-        latency.maybeRecord("raft-fsync", ms, System.currentTimeMillis());
-      }
-    });
-    node.stats().onSnapshot(nanos -> {
-      long ms = nanos / 1_000_000;
-      if (latency.wouldRecord(ms)) {
-        latency.maybeRecord("raft-snapshot", ms, System.currentTimeMillis());
-      }
-    });
-    node.stats().onSnapshotCut(nanos -> {
-      long ms = nanos / 1_000_000;
-      if (latency.wouldRecord(ms)) {
-        latency.maybeRecord("raft-snapshot-cut", ms, System.currentTimeMillis());
-      }
-    });
+    node.stats().onFsync(latencyEvent(latency, "raft-fsync"));
+    node.stats().onSnapshot(latencyEvent(latency, "raft-snapshot"));
+    node.stats().onSnapshotCut(latencyEvent(latency, "raft-snapshot-cut"));
     node.stats().onBatchCommitted((nanos, commands, bytes) -> {
       if (delays.isDelayed(nanos)) {
         delays.report("commit", nanos, commands, bytes, System.currentTimeMillis());
       }
     });
+  }
+
+  /** A LATENCY sample of {@code event} per duration (nanoseconds); the check skips the lock below the threshold. */
+  private static java.util.function.LongConsumer latencyEvent(io.kaiware.command.observe.LatencyMonitor latency,
+      String event) {
+    return nanos -> {
+      long ms = nanos / 1_000_000;
+      if (latency.wouldRecord(ms)) {
+        latency.maybeRecord(event, ms, System.currentTimeMillis());
+      }
+    };
   }
 }
