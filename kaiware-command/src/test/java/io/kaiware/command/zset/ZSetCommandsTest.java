@@ -49,6 +49,20 @@ class ZSetCommandsTest {
   }
 
   @Test
+  void negativeZeroTiesWithZero() {
+    // Found by ZSetModelPropertyTest: 2*0 + -1*0 is 0 and -1*0 is -0; Redis compares scores with C's
+    // < and ==, so the two tie and the member decides the order.
+    r.exec("ZADD", "z0", "0", "a");
+    r.exec("ZADD", "z1", "0", "a", "0", "b");
+    assertThat(r.exec("ZUNIONSTORE", "z0", "2", "z0", "z1", "WEIGHTS", "2", "-1", "AGGREGATE", "SUM")).isEqualTo(2L);
+    assertThat(r.exec("ZSCORE", "z0", "b")).isEqualTo("-0");
+    assertThat(r.exec("ZRANK", "z0", "a")).isEqualTo(0L);
+    assertThat(r.exec("ZRANGEBYSCORE", "z0", "0", "0")).isEqualTo(List.of("a", "b"));
+    assertThat(r.exec("ZADD", "z0", "-0", "c")).isEqualTo(1L);
+    assertThat(r.exec("ZRANGE", "z0", "0", "-1")).isEqualTo(List.of("a", "b", "c"));
+  }
+
+  @Test
   void rangeSyntaxRules() {
     r.exec("ZADD", "z", "1", "a", "2", "b", "3", "c", "4", "d");
     assertThat(r.exec("ZRANGE", "z", "0", "-1", "LIMIT", "0", "1")).isEqualTo(

@@ -132,7 +132,11 @@ class ZSetModelPropertyTest {
       store(key, z);
     }
 
-    static final Comparator<E> ORDER = Comparator.comparingDouble(E::score).thenComparing(E::member);
+    /**
+     * Redis compares scores with C's {@code <} and {@code ==}, so -0 and 0 tie and the member decides
+     * ({@code Double.compare} would put -0 first).
+     */
+    static final Comparator<E> ORDER = (x, y) -> x.score < y.score ? -1 : x.score > y.score ? 1 : x.member.compareTo(y.member);
 
     @SuppressWarnings("unchecked")
     private TreeMap<String, Double> zset(String key) {
