@@ -70,6 +70,10 @@ public record CommandSpec(
       case "string" -> categories.add("@string");
       case "hash" -> categories.add("@hash");
       case "sorted-set" -> categories.add("@sortedset");
+      case "list" -> categories.add("@list");
+      case "set" -> categories.add("@set");
+      case "bitmap" -> categories.add("@bitmap");
+      case "scripting" -> categories.add("@scripting");
       case "generic" -> categories.add("@keyspace");
       case "connection" -> categories.add("@connection");
       case "transactions" -> categories.add("@transaction");

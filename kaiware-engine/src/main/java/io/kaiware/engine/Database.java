@@ -17,6 +17,13 @@ import java.util.Map;
  * expired keys on the way (lazy expiry) and {@link #activeExpire} reclaims the rest without a
  * client touching them.
  *
+ * <p>Reads may run at a later time than the log (a replicated server's reads see expiry at the
+ * reader's clock, so a 100 ms TTL ends after 100 ms even on an idle group), but removal must never
+ * get ahead of the log: a key is reclaimed only if it is expired at the <em>reclaim horizon</em>
+ * too (the log time, set by the state machine; unbounded on a server without a log). A key expired
+ * at the read time but not at the horizon is reported absent and left in place for a later write or
+ * tick to reclaim.
+ *
  * <h2>WATCH</h2>
  * The database keeps the watched keys (usually none) in a map from key to the {@link Watch}es on
  * it, and while that map is non-empty it listens to its table: every put, removal, value or expiry
@@ -31,6 +38,7 @@ public final class Database {
   private KeyTable table = new KeyTable();
   private int sweepCursor;
   private long expiredKeys;
+  private long reclaimHorizonMs = Long.MAX_VALUE;
   /** Watched key -> its watches; empty while nobody watches (then the table has no listener). */
   private final Map<WatchKey, List<Watch>> watched = new HashMap<>();
   private int watchCount;
@@ -63,15 +71,27 @@ public final class Database {
     return expireAtMs != KeyTable.NO_EXPIRY && expireAtMs < nowMs;
   }
 
-  /** The slot of the live key, or -1; an expired key is removed on the way. */
+  /**
+   * The slot of the live key, or -1; an expired key is removed on the way if it is expired at the
+   * reclaim horizon too.
+   */
   public int lookup(byte[] key, long nowMs) {
     int slot = table.find(key);
-    if (slot >= 0 && isExpired(table.expireAtMs(slot), nowMs)) {
-      table.removeAt(slot);
-      expiredKeys++;
-      return -1;
+    if (slot >= 0) {
+      long expireAtMs = table.expireAtMs(slot);
+      if (isExpired(expireAtMs, nowMs)) {
+        if (isExpired(expireAtMs, Math.min(nowMs, reclaimHorizonMs))) {
+          table.removeAt(slot);
+          expiredKeys++;
+        }
+        return -1;
+      }
     }
     return slot;
+  }
+
+  void reclaimHorizonMs(long horizonMs) {
+    reclaimHorizonMs = horizonMs;
   }
 
   /** Whether the slot holds a key that is logically expired at {@code nowMs} (nothing is removed). */

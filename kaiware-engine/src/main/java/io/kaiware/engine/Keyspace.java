@@ -39,6 +39,18 @@ public final class Keyspace {
     return databases[index];
   }
 
+  /**
+   * The latest time up to which expired keys may be removed by lookups: a replicated server sets
+   * it to the log time after every entry, so that reads running at a later clock (which see those
+   * keys as gone) never remove what a later entry, at its own log time, may still find alive.
+   * {@code Long.MAX_VALUE} (the default) lets lookups reclaim at whatever time they run.
+   */
+  public void reclaimHorizonMs(long horizonMs) {
+    for (Database db : databases) {
+      db.reclaimHorizonMs(horizonMs);
+    }
+  }
+
   /** SWAPDB: exchanges the contents of two databases, dirtying the watches Redis 7.0 would. */
   public void swapDatabases(int a, int b, long nowMs) {
     if (a == b) {

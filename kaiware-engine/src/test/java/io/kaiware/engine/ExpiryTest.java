@@ -20,6 +20,25 @@ class ExpiryTest {
   }
 
   @Test
+  void lookupsReportKeysExpiredAtTheirTimeButRemoveOnlyUpToTheReclaimHorizon() {
+    Keyspace ks = new Keyspace();
+    Database db = ks.db(0);
+    ks.reclaimHorizonMs(1000); // the log has reached 1000
+    db.put("k".getBytes(), "v".getBytes(), 1500);
+    assertThat(db.get("k".getBytes(), 1400)).isNotNull();
+    // A read at 2000 (its clock is ahead of the log): the key is gone for it, but a later entry at
+    // log time 1200 must still find it, so it stays.
+    assertThat(db.get("k".getBytes(), 2000)).isNull();
+    assertThat(db.size()).isEqualTo(1);
+    assertThat(db.get("k".getBytes(), 1200)).isNotNull();
+    assertThat(ks.expiredKeys()).isZero();
+    ks.reclaimHorizonMs(1501);
+    assertThat(db.get("k".getBytes(), 2000)).isNull();
+    assertThat(db.size()).isZero();
+    assertThat(ks.expiredKeys()).isEqualTo(1);
+  }
+
+  @Test
   void millionKeysWithTtlAreReclaimedAndTheTableShrinks() {
     Keyspace ks = new Keyspace();
     Database db = ks.db(0);

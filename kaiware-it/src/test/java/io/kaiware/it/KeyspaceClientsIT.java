@@ -104,6 +104,28 @@ class KeyspaceClientsIT {
     }
   }
 
+  /**
+   * The default server is a one-member Raft group whose idle log advances on 100 ms ticks; reads
+   * must still see a 100 ms TTL end after 100 ms (Redis's expire.tcl "PSETEX can set sub-second
+   * expires"), and PTTL must count down without writes.
+   */
+  @Test
+  void subSecondExpiryIsSeenByReadsOnAnIdleServer() throws InterruptedException {
+    try (Jedis jedis = jedis()) {
+      for (int round = 0; round < 5; round++) {
+        assertThat(jedis.psetex("x", 100, "somevalue")).isEqualTo("OK");
+        assertThat(jedis.get("x")).isEqualTo("somevalue");
+        Thread.sleep(120); // the key's expiry was stamped before the reply came back
+        assertThat(jedis.get("x")).as("round %d", round).isNull();
+        assertThat(jedis.exists("x")).isFalse();
+      }
+      jedis.psetex("y", 10_000, "v");
+      long first = jedis.pttl("y");
+      Thread.sleep(300);
+      assertThat(jedis.pttl("y")).isLessThanOrEqualTo(first - 300);
+    }
+  }
+
   @Test
   void jedisScanVisitsEveryKeyOnce() {
     try (Jedis jedis = jedis()) {

@@ -126,6 +126,17 @@ public final class KaiwareStateMachine extends BaseStateMachine {
   private final RespWriter writer = new RespWriter();
   /** The log time: written on the engine thread only, read anywhere. */
   private volatile long logTimeMs;
+  /**
+   * The time a read runs at: this node's clock, or the log time when that is ahead (the clock of a
+   * node may lag the leader that stamped the log). Reads see expiry at their own time — a 100 ms
+   * TTL ends after 100 ms although an idle log advances only on 100 ms ticks, as on a Redis
+   * replica — while removal stays at the log time ({@link Keyspace#reclaimHorizonMs}), so a read
+   * never changes what a later entry finds. ADR 0004 §5.
+   */
+  public long readTimeMs() {
+    return Math.max(logTimeMs, System.currentTimeMillis());
+  }
+
   /** The index of the last entry the engine executed (or loaded from a snapshot). */
   private volatile long engineAppliedIndex;
 
@@ -149,6 +160,7 @@ public final class KaiwareStateMachine extends BaseStateMachine {
     this.table = table;
     this.dispatcher = dispatcher;
     this.engine = engine;
+    keyspace.reclaimHorizonMs(logTimeMs);
   }
 
   /** First byte of a {@link #query} asking for this node's identity (not a log entry: those start with 1). */
@@ -295,6 +307,7 @@ public final class KaiwareStateMachine extends BaseStateMachine {
     }
     long now = Math.max(logTimeMs, entry.stampMs());
     logTimeMs = now;
+    keyspace.reclaimHorizonMs(now);
     List<Request> requests = entry.requests();
     if (requests.isEmpty()) {
       // A tick: log time moved; reclaim some expired keys (purely local housekeeping: the logical
@@ -430,8 +443,8 @@ public final class KaiwareStateMachine extends BaseStateMachine {
 
   /**
    * A read after ReadIndex (linearizable), on the leader directly, or on any replica for a stale
-   * read: the message is an entry (its stamp is ignored); only read-only commands run, at the
-   * current log time.
+   * read: the message is an entry (its stamp is ignored); only read-only commands run, at
+   * {@link #readTimeMs()}.
    */
   @Override
   public CompletableFuture<Message> query(Message request) {
@@ -448,7 +461,7 @@ public final class KaiwareStateMachine extends BaseStateMachine {
     return CompletableFuture.supplyAsync(() -> {
       List<byte[]> replies = new ArrayList<>(entry.requests().size());
       for (Request r : entry.requests()) {
-        replies.add(run(r, logTimeMs, true));
+        replies.add(run(r, readTimeMs(), true));
       }
       return Message.valueOf(UnsafeByteOperations.unsafeWrap(LogEntryCodec.encodeReplies(replies)));
     }, engine);
@@ -660,6 +673,7 @@ public final class KaiwareStateMachine extends BaseStateMachine {
           throw new CompletionException(e);
         }
         logTimeMs = h.logTimeMs();
+        keyspace.reclaimHorizonMs(logTimeMs);
         engineAppliedIndex = h.index();
       }, engine).join();
     } catch (CompletionException e) {

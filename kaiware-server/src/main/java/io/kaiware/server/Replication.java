@@ -212,9 +212,12 @@ final class Replication implements ReplicationView {
     touched.clear();
   }
 
-  /** The time local commands run at: the log time (ADR 0004), never a replica's wall clock. */
+  /**
+   * The time local commands (reads, WATCH, EXEC's checks) run at: the state machine's read time,
+   * this node's clock or the log time if that is ahead (ADR 0004 §5). Writes run at log time.
+   */
   long commandTimeMs() {
-    return node.stateMachine().logTimeMs();
+    return node.stateMachine().readTimeMs();
   }
 
   // ---------------------------------------------------------------- reads

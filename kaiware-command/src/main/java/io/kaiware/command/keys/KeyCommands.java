@@ -206,26 +206,38 @@ public final class KeyCommands {
   }
 
   /**
-   * RANDOMKEY: a pseudo-random live key, deterministic in the command time and the key count (no
-   * unseeded randomness: replicas agree). Expired keys met on the way are reclaimed, as in Redis.
+   * RANDOMKEY: a pseudo-random live key. The draw comes from {@link Database#randomSeed} (command
+   * time and a per-database draw counter: no unseeded randomness, and two calls in the same
+   * millisecond differ). Expired keys met on the way are reclaimed, as in Redis; after 100 draws
+   * that met only expired keys (Redis bounds its loop the same way) a sweep from the last draw
+   * finds the first live key, so a database whose keys are all expired but not yet reclaimable
+   * (see {@link Database#lookup}) answers nil instead of looping.
    */
   private static void randomkey(CommandContext ctx) {
     Database db = ctx.db();
     KeyTable t = db.table();
-    long seed = ctx.nowMs() * 0x9E3779B97F4A7C15L + t.size();
-    for (int attempt = 0; ; attempt++) {
-      int slot = t.randomSlot(seed + attempt);
+    long seed = db.randomSeed(ctx.nowMs());
+    int slot = -1;
+    for (int attempt = 0; attempt < 100; attempt++) {
+      slot = t.randomSlot(seed + attempt);
       if (slot < 0) {
         ctx.reply().nullBulk();
         return;
       }
-      byte[] key = t.keyAt(slot);
       if (!db.expiredAt(slot, ctx.nowMs())) {
-        ctx.reply().bulk(key);
+        ctx.reply().bulk(t.keyAt(slot));
         return;
       }
-      db.lookup(key, ctx.nowMs()); // reclaims it
+      db.lookup(t.keyAt(slot), ctx.nowMs()); // reclaims it when the log allows
     }
+    for (int i = 0; i < t.capacity(); i++) {
+      int s = (slot + i) & (t.capacity() - 1);
+      if (t.occupied(s) && !db.expiredAt(s, ctx.nowMs())) {
+        ctx.reply().bulk(t.keyAt(s));
+        return;
+      }
+    }
+    ctx.reply().nullBulk();
   }
 
   private static void rename(CommandContext ctx, boolean nx) {

@@ -58,6 +58,7 @@ public final class ServerCommands {
             .complexity("O(N) when saving, where N is the total number of keys in all databases")
             .handler(ServerCommands::shutdown).build(),
         configSpec(),
+        functionSpec(),
         debugSpec(),
         memorySpec(),
         objectSpec());
@@ -166,6 +167,63 @@ public final class ServerCommands {
     } catch (IOException e) {
       ctx.reply().error("ERR Rewriting config file: " + e.getMessage());
     }
+  }
+
+  // ---------------------------------------------------------------- FUNCTION
+
+  /**
+   * FUNCTION without a scripting engine: Kaiware runs no Lua, so no library can ever be loaded and
+   * the subcommands that only read or clear the (always empty) library registry answer as Redis does
+   * with none loaded. LOAD, RESTORE and DUMP are not registered: they answer Redis's
+   * unknown-subcommand error instead of pretending. Redis's test suite flushes functions before
+   * every test file, so FLUSH must work.
+   */
+  private static CommandSpec functionSpec() {
+    return command("function").arity(-2).group("scripting").since("7.0.0").summary("A container for function commands.")
+        .subcommand(command("flush").arity(-2).flags(WRITE, NOSCRIPT).complexity("O(N) where N is the number of functions deleted")
+            .summary("Deletes all libraries and functions.").handler(ctx -> {
+              if (ctx.argc() > 3 || (ctx.argc() == 3 && !ctx.argIs(2, "ASYNC") && !ctx.argIs(2, "SYNC"))) {
+                throw new CommandError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
+              }
+              ctx.reply().ok();
+            }))
+        .subcommand(command("list").arity(-2).flags(NOSCRIPT).complexity("O(N) where N is the number of functions")
+            .summary("Returns information about all libraries.").handler(ServerCommands::functionList))
+        .subcommand(command("delete").arity(3).flags(WRITE, NOSCRIPT).complexity("O(1)")
+            .summary("Deletes a library and its functions.").handler(ctx -> ctx.reply().error("ERR Library not found")))
+        .subcommand(command("kill").arity(2).flags(NOSCRIPT).complexity("O(1)")
+            .summary("Terminates a function during execution.")
+            .handler(ctx -> ctx.reply().error("NOTBUSY No scripts in execution right now.")))
+        .subcommand(command("stats").arity(2).flags(NOSCRIPT).complexity("O(1)")
+            .summary("Returns information about a function during execution.").handler(ctx -> {
+              ctx.reply().mapHeader(2);
+              ctx.reply().bulk("running_script");
+              ctx.reply().nullBulk();
+              ctx.reply().bulk("engines");
+              ctx.reply().mapHeader(0);
+            }))
+        .subcommand(command("help").arity(2).flags(LOADING, STALE).summary("Returns helpful text about the different subcommands.")
+            .handler(ctx -> Help.reply(ctx, "FUNCTION",
+                "LIST [LIBRARYNAME <pattern>] [WITHCODE]", "    Return general information on all the libraries (Kaiware has no scripting engine: none).",
+                "DELETE <library-name>", "    Delete the given library.",
+                "FLUSH [ASYNC|SYNC]", "    Delete all the libraries.",
+                "KILL", "    Kill the function currently in execution.",
+                "STATS", "    Return information about the function currently running.")))
+        .build();
+  }
+
+  private static void functionList(CommandContext ctx) {
+    for (int i = 2; i < ctx.argc(); i++) {
+      if (ctx.argIs(i, "WITHCODE")) {
+        continue;
+      }
+      if (ctx.argIs(i, "LIBRARYNAME") && i + 1 < ctx.argc()) {
+        i++;
+        continue;
+      }
+      throw new CommandError("ERR Unknown argument " + ctx.argString(i));
+    }
+    ctx.reply().arrayHeader(0);
   }
 
   // ---------------------------------------------------------------- DEBUG
