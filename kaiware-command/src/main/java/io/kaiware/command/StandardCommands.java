@@ -22,6 +22,7 @@ public final class StandardCommands {
     specs.addAll(ConnectionCommands.specs());
     specs.addAll(ServerCommands.specs());
     specs.addAll(StringCommands.specs());
+    specs.addAll(io.kaiware.command.string.BitCommands.specs());
     specs.addAll(KeyCommands.specs());
     specs.addAll(TransactionCommands.specs());
     specs.addAll(ObservabilityCommands.specs());
