@@ -44,6 +44,18 @@ public final class ClientSession {
     this.authenticated = authenticated;
   }
 
+  private boolean logApplier;
+
+  /** Marks the session that applies committed log entries: admission checks (maxmemory) do not apply. */
+  public void markLogApplier() {
+    logApplier = true;
+  }
+
+  /** Whether this session applies the log rather than serving a client. */
+  public boolean logApplier() {
+    return logApplier;
+  }
+
   public long id() {
     return id;
   }

@@ -161,6 +161,7 @@ public final class KaiwareStateMachine extends BaseStateMachine {
     this.dispatcher = dispatcher;
     this.engine = engine;
     keyspace.reclaimHorizonMs(logTimeMs);
+    session.markLogApplier();
   }
 
   /** First byte of a {@link #query} asking for this node's identity (not a log entry: those start with 1). */

@@ -80,8 +80,10 @@ public final class ServerConfig {
     c.compat("save", "", "Kaiware persists through its own log (see docs); RDB save points are not used.");
     c.compat("appendonly", "no", "No AOF; see docs.");
     c.compat("appendfsync", "everysec", "No AOF; see docs.");
-    c.compat("maxmemory", "0", "No eviction yet.");
-    c.compat("maxmemory-policy", "noeviction", "No eviction yet.");
+    c.memory("maxmemory", 0, 0, Long.MAX_VALUE, true,
+        "Refuse commands that may grow memory (-OOM) while the heap in use is above this many bytes; 0: no limit.");
+    c.enumeration("maxmemory-policy", "noeviction", List.of("noeviction"), true,
+        "Only noeviction: Kaiware refuses writes above maxmemory and never evicts keys.");
     c.compat("daemonize", "no", "Run in the foreground; use your service manager.");
     c.compat("cluster-enabled", "no", "");
     c.compat("hash-max-listpack-entries", "128", "Encoding knob (Redis); reported only.");
