@@ -67,10 +67,14 @@ public final class Dispatcher {
       latencyTracking = config.getBool("latency-tracking");
       writeDelays.configure(config.getLong("write-delay-warn-ms"));
       memoryLimit.configure(config.getLong("maxmemory"));
+      compactEncodings.configure(config);
     };
     apply.run();
     for (String key : new String[] {"slowlog-log-slower-than", "slowlog-max-len", "latency-monitor-threshold", "latency-tracking",
         "write-delay-warn-ms", "maxmemory"}) {
+      config.onChange(key, p -> apply.run());
+    }
+    for (String key : CompactEncodings.PARAMS) {
       config.onChange(key, p -> apply.run());
     }
   }
@@ -231,6 +235,12 @@ public final class Dispatcher {
   }
 
   private final MemoryLimit memoryLimit = new MemoryLimit();
+  private final CompactEncodings compactEncodings = new CompactEncodings();
+
+  /** The listpack limits OBJECT ENCODING follows for hashes and sorted sets. */
+  public CompactEncodings compactEncodings() {
+    return compactEncodings;
+  }
 
   /** The maxmemory check, for paths that admit writes without this dispatcher (the Raft pipeline). */
   public MemoryLimit memoryLimit() {

@@ -10,11 +10,43 @@ import java.util.Arrays;
  * and deletions, and seeded random slot choice. Field and value arrays are kept by reference (the
  * decoder's fresh argument arrays) and never mutated after they are stored.
  *
- * <p>There is no compact small-hash encoding yet: OBJECT ENCODING reports "hashtable" always.
+ * <p>The representation is always this table. OBJECT ENCODING reports what Redis 7.0 would have
+ * for the same history — tools and Redis's own tests check it: "listpack" until a field or value
+ * longer than hash-max-listpack-value is written or the size passes hash-max-listpack-entries,
+ * "hashtable" from then on (never back, as in Redis). The commands keep {@link #compact()}.
  */
 public final class HashValue implements CollectionValue {
 
   private final KeyTable fields = new KeyTable();
+  private boolean compact = true;
+
+  /** Whether Redis would still hold this hash as a listpack (see the class comment). */
+  public boolean compact() {
+    return compact;
+  }
+
+  /** Redis's conversion to a hash table: one way. */
+  public void leaveCompact() {
+    compact = false;
+  }
+
+  /** Whether every field and value fits {@code maxValueBytes} and the size {@code maxEntries}. */
+  public boolean fits(int maxEntries, int maxValueBytes) {
+    if (fields.size() > maxEntries) {
+      return false;
+    }
+    for (int slot = 0; slot < fields.capacity(); slot++) {
+      if (fields.occupied(slot) && (fields.keyAt(slot).length > maxValueBytes || ((byte[]) fields.valueAt(slot)).length > maxValueBytes)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** As a Redis load (RDB, RESTORE) decides: compact exactly when the content fits. */
+  public void compactIfFits(int maxEntries, int maxValueBytes) {
+    compact = fits(maxEntries, maxValueBytes);
+  }
 
   public int size() {
     return fields.size();
@@ -60,12 +92,13 @@ public final class HashValue implements CollectionValue {
 
   @Override
   public String encoding() {
-    return "hashtable";
+    return compact ? "listpack" : "hashtable";
   }
 
   @Override
   public HashValue deepCopy() {
     HashValue copy = new HashValue();
+    copy.compact = compact;
     for (int slot = 0; slot < fields.capacity(); slot++) {
       if (fields.occupied(slot)) {
         copy.fields.put(fields.keyAt(slot), fields.valueAt(slot), KeyTable.NO_EXPIRY);

@@ -533,9 +533,45 @@ public final class SortedSet implements CollectionValue {
     return "zset";
   }
 
+  private boolean compact = true;
+
+  /**
+   * Whether Redis 7.0 would still hold this sorted set as a listpack. The representation here is
+   * always the skip list; OBJECT ENCODING reports Redis's encoding for the same history ("listpack"
+   * until a member longer than zset-max-listpack-value is added or the size passes
+   * zset-max-listpack-entries; *STORE results and loads are compact when they fit). The commands
+   * keep it.
+   */
+  public boolean compact() {
+    return compact;
+  }
+
+  /** Redis's conversion to a skip list: one way. */
+  public void leaveCompact() {
+    compact = false;
+  }
+
+  /** Whether the size fits {@code maxEntries} and every member {@code maxValueBytes}. */
+  public boolean fits(int maxEntries, int maxValueBytes) {
+    if (size() > maxEntries) {
+      return false;
+    }
+    for (Node x = header.forward[0]; x != null; x = x.forward[0]) {
+      if (x.member.length > maxValueBytes) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** As a Redis load or *STORE decides: compact exactly when the content fits. */
+  public void compactIfFits(int maxEntries, int maxValueBytes) {
+    compact = fits(maxEntries, maxValueBytes);
+  }
+
   @Override
   public String encoding() {
-    return "skiplist";
+    return compact ? "listpack" : "skiplist";
   }
 
   @Override
@@ -544,6 +580,7 @@ public final class SortedSet implements CollectionValue {
     for (Node x = header.forward[0]; x != null; x = x.forward[0]) {
       copy.put(x.member, x.score);
     }
+    copy.compact = compact;
     return copy;
   }
 

@@ -16,6 +16,13 @@ public final class ValueCodec {
   public static final int TYPE_RANKING = 16;
   public static final int TYPE_WINDOW_COUNTER = 17;
 
+  /**
+   * Redis's default hash-/zset-max-listpack-entries and -value: a decoded hash or sorted set reports
+   * "listpack" when it fits them (RESTORE re-decides with the server's configured limits).
+   */
+  public static final int REDIS_MAX_COMPACT_ENTRIES = 128;
+  public static final int REDIS_MAX_COMPACT_VALUE_BYTES = 64;
+
   /** A growable byte buffer with the varint and fixed-width writers the format needs. */
   public static final class Out {
     private byte[] buf = new byte[64];
@@ -192,6 +199,7 @@ public final class ValueCodec {
               return null;
             }
           }
+          hash.compactIfFits(REDIS_MAX_COMPACT_ENTRIES, REDIS_MAX_COMPACT_VALUE_BYTES);
           value = n == 0 ? null : hash;
         }
         case TYPE_ZSET -> {
@@ -204,6 +212,7 @@ public final class ValueCodec {
               return null;
             }
           }
+          zset.compactIfFits(REDIS_MAX_COMPACT_ENTRIES, REDIS_MAX_COMPACT_VALUE_BYTES);
           value = n == 0 ? null : zset;
         }
         case TYPE_RANKING -> value = Ranking.decode(in);

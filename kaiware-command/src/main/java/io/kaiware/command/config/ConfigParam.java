@@ -55,6 +55,18 @@ public final class ConfigParam {
     return mutable;
   }
 
+  long min() {
+    return min;
+  }
+
+  long max() {
+    return max;
+  }
+
+  List<String> choices() {
+    return choices;
+  }
+
   public String doc() {
     return doc;
   }

@@ -86,17 +86,22 @@ public final class ServerConfig {
         "Only noeviction: Kaiware refuses writes above maxmemory and never evicts keys.");
     c.compat("daemonize", "no", "Run in the foreground; use your service manager.");
     c.compat("cluster-enabled", "no", "");
-    c.compat("hash-max-listpack-entries", "128", "Encoding knob (Redis); reported only.");
-    c.compat("hash-max-listpack-value", "64", "Encoding knob (Redis); reported only.");
-    c.compat("hash-max-ziplist-entries", "128", "Encoding knob (Redis); reported only.");
-    c.compat("hash-max-ziplist-value", "64", "Encoding knob (Redis); reported only.");
-    c.compat("zset-max-listpack-entries", "128", "Encoding knob (Redis); reported only.");
-    c.compat("zset-max-listpack-value", "64", "Encoding knob (Redis); reported only.");
-    c.compat("zset-max-ziplist-entries", "128", "Encoding knob (Redis); reported only.");
-    c.compat("zset-max-ziplist-value", "64", "Encoding knob (Redis); reported only.");
-    c.compat("set-max-intset-entries", "512", "Encoding knob (Redis); reported only.");
-    c.compat("list-max-listpack-size", "-2", "Encoding knob (Redis); reported only.");
-    c.compat("list-max-ziplist-size", "-2", "Encoding knob (Redis); reported only.");
+    // Redis's encoding knobs. Kaiware keeps one representation per type; OBJECT ENCODING reports
+    // the encoding Redis would have under these limits (hash and zset: listpack or not), so tools and
+    // tests that set them see Redis's answers. The ziplist names are Redis's aliases.
+    String encodingDoc = "OBJECT ENCODING reports Redis's encoding under this limit; Kaiware's representation does not change.";
+    c.integer("hash-max-listpack-entries", 128, 0, Integer.MAX_VALUE, true, encodingDoc);
+    c.integer("hash-max-listpack-value", 64, 0, Integer.MAX_VALUE, true, encodingDoc);
+    c.integer("zset-max-listpack-entries", 128, 0, Integer.MAX_VALUE, true, encodingDoc);
+    c.integer("zset-max-listpack-value", 64, 0, Integer.MAX_VALUE, true, encodingDoc);
+    c.integer("set-max-intset-entries", 512, 0, Integer.MAX_VALUE, true, encodingDoc);
+    c.integer("list-max-listpack-size", -2, Integer.MIN_VALUE, Integer.MAX_VALUE, true,
+        "Accepted for compatibility: lists have one encoding here (Redis 7.0 reports quicklist for every list).");
+    c.alias("hash-max-ziplist-entries", "hash-max-listpack-entries");
+    c.alias("hash-max-ziplist-value", "hash-max-listpack-value");
+    c.alias("zset-max-ziplist-entries", "zset-max-listpack-entries");
+    c.alias("zset-max-ziplist-value", "zset-max-listpack-value");
+    c.alias("list-max-ziplist-size", "list-max-listpack-size");
     c.compat("lazyfree-lazy-user-del", "no", "");
     c.compat("notify-keyspace-events", "", "Keyspace notifications are not supported yet.");
     return c;
@@ -125,6 +130,28 @@ public final class ServerConfig {
 
   private void enumeration(String name, String def, List<String> choices, boolean mutable, String doc) {
     add(name, Kind.ENUM, def, mutable, 0, 0, choices, doc, false);
+  }
+
+  /**
+   * Another name for {@code target} (Redis's old names): a parameter of its own for CONFIG GET,
+   * whose value follows the target's, and setting either sets both.
+   */
+  private void alias(String name, String target) {
+    ConfigParam t = params.get(target);
+    add(name, t.kind(), t.defaultValue(), true, t.min(), t.max(), t.choices(), "Alias of " + target + ".", false);
+    aliases.put(name, target);
+    aliases.put(target, name);
+  }
+
+  /** name -> the other name of the same setting (both directions). */
+  private final Map<String, String> aliases = new LinkedHashMap<>();
+
+  private void setWithAlias(ConfigParam p, String value) {
+    p.set(value);
+    String other = aliases.get(p.name());
+    if (other != null) {
+      params.get(other).set(value);
+    }
   }
 
   private void compat(String name, String def, String doc) {
@@ -175,7 +202,7 @@ public final class ServerConfig {
       throw new IllegalArgumentException("unknown configuration key '" + name + "'");
     }
     checkCompat(p, value);
-    p.set(value);
+    setWithAlias(p, p.canonical(value));
   }
 
   /**
@@ -204,10 +231,12 @@ public final class ServerConfig {
       }
     }
     validated.forEach((p, v) -> {
-      p.set(v);
-      Consumer<ConfigParam> listener = listeners.get(p.name());
-      if (listener != null) {
-        listener.accept(p);
+      setWithAlias(p, v);
+      for (String name : new String[] {p.name(), aliases.get(p.name())}) {
+        Consumer<ConfigParam> listener = name == null ? null : listeners.get(name);
+        if (listener != null) {
+          listener.accept(params.get(name));
+        }
       }
     });
     return null;

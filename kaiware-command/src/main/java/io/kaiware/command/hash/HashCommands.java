@@ -107,6 +107,7 @@ public final class HashCommands {
       if (hash.put(ctx.arg(i), ctx.arg(i + 1))) {
         created++;
       }
+      ctx.dispatcher().compactEncodings().hashWritten(hash, ctx.arg(i), ctx.arg(i + 1));
     }
     ctx.db().table().touch(slot);
     if (hmset) {
@@ -119,11 +120,14 @@ public final class HashCommands {
   private static void hsetnx(CommandContext ctx) {
     int slot = TypedKeys.findForWrite(ctx, ctx.arg(1), HashValue.class);
     if (slot >= 0 && hashAt(ctx, slot).get(ctx.arg(2)) != null) {
+      // Redis converts on the lengths before it looks for the field.
+      ctx.dispatcher().compactEncodings().hashWritten(hashAt(ctx, slot), ctx.arg(2), ctx.arg(3));
       ctx.reply().integer(0);
       return;
     }
     slot = findOrCreate(ctx, ctx.arg(1));
     hashAt(ctx, slot).put(ctx.arg(2), ctx.arg(3));
+    ctx.dispatcher().compactEncodings().hashWritten(hashAt(ctx, slot), ctx.arg(2), ctx.arg(3));
     ctx.db().table().touch(slot);
     ctx.reply().integer(1);
   }
@@ -227,7 +231,9 @@ public final class HashCommands {
     }
     long result = value + increment;
     slot = findOrCreate(ctx, ctx.arg(1));
-    hashAt(ctx, slot).put(ctx.arg(2), Numbers.toBytes(result));
+    byte[] text = Numbers.toBytes(result);
+    hashAt(ctx, slot).put(ctx.arg(2), text);
+    ctx.dispatcher().compactEncodings().hashWritten(hashAt(ctx, slot), ctx.arg(2), text);
     ctx.db().table().touch(slot);
     ctx.reply().integer(result);
   }
@@ -256,6 +262,7 @@ public final class HashCommands {
     byte[] text = LongDoubles.format(sum).getBytes(StandardCharsets.US_ASCII);
     slot = findOrCreate(ctx, ctx.arg(1));
     hashAt(ctx, slot).put(ctx.arg(2), text);
+    ctx.dispatcher().compactEncodings().hashWritten(hashAt(ctx, slot), ctx.arg(2), text);
     ctx.db().table().touch(slot);
     ctx.reply().bulk(text);
   }

@@ -134,6 +134,7 @@ final class DumpCommands {
     if (value == null) {
       throw new CommandError("ERR Bad data format");
     }
+    ctx.dispatcher().compactEncodings().built(value);
     if (replace) {
       db.delete(key, ctx.nowMs());
     }

@@ -318,6 +318,7 @@ public final class ZSetCommands {
           }
         } else if (!xx) {
           zset.put(member, score);
+          ctx.dispatcher().compactEncodings().zsetAdded(zset, member);
           lastScore = score;
           added++;
           processed++;
@@ -541,6 +542,7 @@ public final class ZSetCommands {
     for (Node n : nodes) {
       out.put(n.member(), n.score());
     }
+    ctx.dispatcher().compactEncodings().built(out);
     ctx.db().put(dst, out, KeyTable.NO_EXPIRY);
     return out.size();
   }
@@ -880,6 +882,7 @@ public final class ZSetCommands {
       if (result.size() == 0) {
         ctx.db().delete(dst, ctx.nowMs());
       } else {
+        ctx.dispatcher().compactEncodings().built(result);
         ctx.db().put(dst, result, KeyTable.NO_EXPIRY);
       }
       ctx.reply().integer(result.size());

@@ -37,7 +37,7 @@ class HashCommandsTest {
     assertThat(r.exec("HSETNX", "h", "b", "x")).isEqualTo(0L);
     assertThat(r.exec("HSETNX", "h", "e", "x")).isEqualTo(1L);
     assertThat(r.exec("TYPE", "h")).isEqualTo("hash");
-    assertThat(r.exec("OBJECT", "ENCODING", "h")).isEqualTo("hashtable");
+    assertThat(r.exec("OBJECT", "ENCODING", "h")).isEqualTo("listpack");
     assertThat(r.exec("HDEL", "h", "a", "a", "zz", "b")).isEqualTo(2L);
     assertThat(r.exec("HDEL", "h", "c", "d", "e")).isEqualTo(3L);
     assertThat(r.exec("EXISTS", "h")).isEqualTo(0L);

@@ -45,7 +45,7 @@ class ZSetCommandsTest {
     assertThat(r.exec("ZRANGE", "s", "0", "-1")).isEqualTo(WRONGTYPE);
     assertThat(r.exec("ZUNION", "2", "z", "s")).isEqualTo(WRONGTYPE);
     assertThat(r.exec("TYPE", "z")).isEqualTo("zset");
-    assertThat(r.exec("OBJECT", "ENCODING", "z")).isEqualTo("skiplist");
+    assertThat(r.exec("OBJECT", "ENCODING", "z")).isEqualTo("listpack");
   }
 
   @Test
