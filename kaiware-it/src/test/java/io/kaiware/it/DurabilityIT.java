@@ -1,6 +1,7 @@
 package io.kaiware.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +49,34 @@ class DurabilityIT {
         try (Jedis jedis = new Jedis("127.0.0.1", cache.port())) {
           assertThat(jedis.set("k", "v")).isEqualTo("OK");
           assertThat(jedis.info("replication")).contains("role:master").doesNotContain("raft_role");
+          assertThatThrownBy(jedis::save).hasMessageContaining("non-durable-cache");
         }
       }
+    } finally {
+      KaiwareProcess.deleteTree(dir);
+    }
+  }
+
+  /** SAVE and BGSAVE are Raft snapshots; LASTSAVE and INFO persistence say when the latest was written. */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void saveAndBgsaveWriteSnapshots() throws Exception {
+    Path dir = Files.createTempDirectory("kaiware-save-");
+    try (KaiwareProcess kaiware = KaiwareProcess.start(Map.of("dir", dir.toString()));
+        Jedis jedis = new Jedis("127.0.0.1", kaiware.port())) {
+      long startSeconds = jedis.lastsave();
+      Thread.sleep(1100); // LASTSAVE has a resolution of one second
+      jedis.set("k", "v");
+      assertThat(jedis.save()).isEqualTo("OK");
+      long savedAt = jedis.lastsave();
+      assertThat(savedAt).isGreaterThan(startSeconds);
+      assertThat(jedis.info("persistence")).contains("rdb_last_save_time:" + savedAt);
+      assertThat(jedis.info("raft")).containsPattern("raft_snapshot_index:[1-9]");
+      jedis.set("k2", "v2");
+      assertThat(jedis.bgsave()).isEqualTo("Background saving started");
+      assertThatThrownBy(() -> jedis.sendCommand(() -> "BGSAVE".getBytes(), "NOW")).hasMessage("ERR syntax error");
+      jedis.sendCommand(() -> "MULTI".getBytes());
+      assertThatThrownBy(jedis::save).hasMessageContaining("Command not allowed inside a transaction");
     } finally {
       KaiwareProcess.deleteTree(dir);
     }

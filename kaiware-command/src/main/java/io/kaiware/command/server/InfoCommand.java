@@ -159,7 +159,7 @@ public final class InfoCommand {
     field(sb, "async_loading", 0);
     field(sb, "rdb_changes_since_last_save", 0);
     field(sb, "rdb_bgsave_in_progress", 0);
-    field(sb, "rdb_last_save_time", ctx.server().startTimeMs() / 1000);
+    field(sb, "rdb_last_save_time", ServerCommands.lastSaveTimeMs(ctx) / 1000);
     field(sb, "rdb_last_bgsave_status", "ok");
     field(sb, "aof_enabled", 0);
     field(sb, "aof_rewrite_in_progress", 0);

@@ -16,6 +16,8 @@ import io.kaiware.command.CommandSpec;
 import io.kaiware.command.Help;
 import io.kaiware.command.config.ConfigFile;
 import io.kaiware.command.config.ConfigParam;
+import io.kaiware.command.replication.RaftStatus;
+import io.kaiware.command.replication.ReplicationView;
 import io.kaiware.engine.Database;
 import io.kaiware.engine.GlobMatcher;
 import java.io.IOException;
@@ -26,9 +28,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** DBSIZE, FLUSHDB, FLUSHALL, TIME, LASTSAVE, CONFIG, DEBUG, MEMORY, OBJECT, SHUTDOWN, INFO, COMMAND. */
+/** DBSIZE, FLUSHDB, FLUSHALL, TIME, SAVE, BGSAVE, LASTSAVE, CONFIG, FUNCTION, DEBUG, MEMORY, OBJECT, SHUTDOWN, INFO, COMMAND. */
 public final class ServerCommands {
   private ServerCommands() {}
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ServerCommands.class);
 
   public static List<CommandSpec> specs() {
     return List.of(
@@ -52,7 +56,17 @@ public final class ServerCommands {
             .summary("Returns the server time.").handler(ServerCommands::time).build(),
         command("lastsave").arity(1).flags(LOADING, STALE, FAST).group("server")
             .summary("Returns the Unix timestamp of the last successful save to disk.")
-            .handler(ctx -> ctx.reply().integer(ctx.server().startTimeMs() / 1000)).build(),
+            .handler(ctx -> ctx.reply().integer(lastSaveTimeMs(ctx) / 1000)).build(),
+        command("save").arity(1).flags(ADMIN, NOSCRIPT, NO_MULTI).group("server").since("1.0.0")
+            .complexity("O(N) where N is the total number of keys in all databases")
+            .summary("Synchronously saves the database(s) to disk (a Raft snapshot: the log is truncated behind it).")
+            .handler(ctx -> {
+              ReplicationView view = persistent(ctx);
+              ctx.session().deferReply(view.snapshot().thenApply(index -> w -> w.ok()));
+            }).build(),
+        command("bgsave").arity(-1).flags(ADMIN, NOSCRIPT).group("server").since("1.0.0")
+            .complexity("O(N) where N is the total number of keys in all databases")
+            .summary("Asynchronously saves the database(s) to disk (a Raft snapshot).").handler(ServerCommands::bgsave).build(),
         command("shutdown").arity(-1).flags(ADMIN, NOSCRIPT, LOADING, STALE, NO_MULTI).group("server")
             .summary("Synchronously saves the database(s) to disk and shuts down the Redis server.")
             .complexity("O(N) when saving, where N is the total number of keys in all databases")
@@ -91,6 +105,42 @@ public final class ServerCommands {
     // Like Redis, a successful SHUTDOWN sends no reply: the connection just closes.
     ctx.session().setCloseAfterReply();
     ctx.server().shutdown();
+  }
+
+  // ---------------------------------------------------------------- SAVE, BGSAVE, LASTSAVE
+
+  /**
+   * What Redis's RDB save is here: a Raft snapshot of the engine, written beside the log, which the
+   * log is then truncated behind (ADR 0004). A server in non-durable-cache mode keeps nothing.
+   */
+  private static ReplicationView persistent(CommandContext ctx) {
+    ReplicationView view = ctx.server() == null ? null : ctx.server().replication();
+    if (view == null) {
+      throw new CommandError("ERR this server keeps no data on disk (non-durable-cache mode): nothing to save");
+    }
+    return view;
+  }
+
+  private static void bgsave(CommandContext ctx) {
+    if (ctx.argc() > 2 || (ctx.argc() == 2 && !ctx.argIs(1, "SCHEDULE"))) {
+      throw new CommandError(CommandError.SYNTAX);
+    }
+    persistent(ctx).snapshot().whenComplete((index, error) -> {
+      if (error != null) {
+        log.warn("BGSAVE: the snapshot failed: {}", error.toString());
+      }
+    });
+    ctx.reply().simpleString("Background saving started");
+  }
+
+  /** The time of the latest snapshot on disk, else the start time (LASTSAVE, INFO rdb_last_save_time). */
+  static long lastSaveTimeMs(CommandContext ctx) {
+    ReplicationView view = ctx.server().replication();
+    RaftStatus status = view == null ? null : view.raftStatus();
+    if (status != null && status.snapshot().fileTimeMs() > 0) {
+      return status.snapshot().fileTimeMs();
+    }
+    return ctx.server().startTimeMs();
   }
 
   // ---------------------------------------------------------------- CONFIG
