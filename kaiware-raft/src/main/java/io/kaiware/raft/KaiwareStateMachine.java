@@ -134,7 +134,14 @@ public final class KaiwareStateMachine extends BaseStateMachine {
    * never changes what a later entry finds. ADR 0004 §5.
    */
   public long readTimeMs() {
-    return Math.max(logTimeMs, System.currentTimeMillis());
+    return Math.max(logTimeMs, clockMs.getAsLong());
+  }
+
+  /** This node's clock for {@link #readTimeMs()}: the one its leader side stamps entries with. */
+  private volatile java.util.function.LongSupplier clockMs = System::currentTimeMillis;
+
+  void clockMs(java.util.function.LongSupplier clockMs) {
+    this.clockMs = clockMs;
   }
 
   /** The index of the last entry the engine executed (or loaded from a snapshot). */

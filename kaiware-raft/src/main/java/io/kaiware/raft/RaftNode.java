@@ -109,6 +109,7 @@ public final class RaftNode implements AutoCloseable {
     }
     this.stateMachine = dispatcher == null ? new KaiwareStateMachine(keyspace, table, hooks, engine)
         : new KaiwareStateMachine(keyspace, table, dispatcher, engine);
+    this.stateMachine.clockMs(config.clockMs());
     this.stateMachine.stats(stats);
     this.fsyncTimer = FsyncTimer.install(org.apache.ratis.protocol.RaftGroupMemberId.valueOf(peerId, groupId),
         stats::fsynced);
