@@ -19,6 +19,13 @@ public final class HashValue implements CollectionValue {
 
   private final KeyTable fields = new KeyTable();
   private boolean compact = true;
+  /**
+   * While compact: the fields in insertion order (the arrays the table holds), because a Redis
+   * listpack hash answers HGETALL, HKEYS and HVALS in that order and clients and tests see it. Null
+   * once the hash is no longer compact: a Redis hash table has no order either.
+   */
+  private byte[][] order = new byte[4][];
+  private int orderSize;
 
   /** Whether Redis would still hold this hash as a listpack (see the class comment). */
   public boolean compact() {
@@ -28,6 +35,43 @@ public final class HashValue implements CollectionValue {
   /** Redis's conversion to a hash table: one way. */
   public void leaveCompact() {
     compact = false;
+    order = null;
+    orderSize = 0;
+  }
+
+  /**
+   * Every field and value: in insertion order while compact (Redis's listpack order), else in table
+   * order.
+   */
+  public void forEach(java.util.function.BiConsumer<byte[], byte[]> visitor) {
+    if (order != null) {
+      for (int i = 0; i < orderSize; i++) {
+        visitor.accept(order[i], get(order[i]));
+      }
+      return;
+    }
+    for (int slot = 0; slot < fields.capacity(); slot++) {
+      if (fields.occupied(slot)) {
+        visitor.accept(fields.keyAt(slot), (byte[]) fields.valueAt(slot));
+      }
+    }
+  }
+
+  private void appendOrder(byte[] field) {
+    if (orderSize == order.length) {
+      order = Arrays.copyOf(order, orderSize * 2);
+    }
+    order[orderSize++] = field;
+  }
+
+  private void removeOrder(byte[] storedField) {
+    for (int i = 0; i < orderSize; i++) {
+      if (order[i] == storedField) {
+        System.arraycopy(order, i + 1, order, i, orderSize - i - 1);
+        order[--orderSize] = null;
+        return;
+      }
+    }
   }
 
   /** Whether every field and value fits {@code maxValueBytes} and the size {@code maxEntries}. */
@@ -43,9 +87,18 @@ public final class HashValue implements CollectionValue {
     return true;
   }
 
-  /** As a Redis load (RDB, RESTORE) decides: compact exactly when the content fits. */
+  /**
+   * As a Redis load (RDB, RESTORE) decides: compact exactly when the content fits. A value decoded
+   * field by field keeps the order it was decoded in (DUMP writes the listpack order).
+   */
   public void compactIfFits(int maxEntries, int maxValueBytes) {
-    compact = fits(maxEntries, maxValueBytes);
+    if (!fits(maxEntries, maxValueBytes)) {
+      leaveCompact();
+    } else if (!compact) {
+      compact = true;
+      order = new byte[Math.max(4, fields.size())][];
+      forEach((f, v) -> appendOrder(f));
+    }
   }
 
   public int size() {
@@ -66,6 +119,9 @@ public final class HashValue implements CollectionValue {
       return false;
     }
     fields.put(field, value, KeyTable.NO_EXPIRY);
+    if (order != null) {
+      appendOrder(field);
+    }
     return true;
   }
 
@@ -74,6 +130,9 @@ public final class HashValue implements CollectionValue {
     int slot = fields.find(field);
     if (slot < 0) {
       return false;
+    }
+    if (order != null) {
+      removeOrder(fields.keyAt(slot));
     }
     fields.removeAt(slot);
     fields.shrinkIfSparse();
@@ -98,11 +157,9 @@ public final class HashValue implements CollectionValue {
   @Override
   public HashValue deepCopy() {
     HashValue copy = new HashValue();
-    copy.compact = compact;
-    for (int slot = 0; slot < fields.capacity(); slot++) {
-      if (fields.occupied(slot)) {
-        copy.fields.put(fields.keyAt(slot), fields.valueAt(slot), KeyTable.NO_EXPIRY);
-      }
+    forEach(copy::put);
+    if (!compact) {
+      copy.leaveCompact();
     }
     return copy;
   }
@@ -111,7 +168,8 @@ public final class HashValue implements CollectionValue {
   public long estimateBytes() {
     // The value object, the table's three array headers, and two references and a hash per slot
     // (fields never expire, so the table has no expiry array).
-    long bytes = 16 + 3 * HeapLayout.ARRAY_HEADER_BYTES + HeapLayout.keyTableSlotBytes() * fields.capacity();
+    long bytes = 24 + 3 * HeapLayout.ARRAY_HEADER_BYTES + HeapLayout.keyTableSlotBytes() * fields.capacity()
+        + (order == null ? 0 : HeapLayout.array(HeapLayout.REFERENCE_BYTES, order.length));
     for (int slot = 0; slot < fields.capacity(); slot++) {
       if (fields.occupied(slot)) {
         bytes += CollectionValue.arrayBytes(fields.keyAt(slot).length)

@@ -158,14 +158,11 @@ public final class ValueCodec {
       out.writeBytes(bytes);
     } else if (value instanceof HashValue hash) {
       out.writeByte(TYPE_HASH);
-      KeyTable t = hash.table();
-      out.writeVarint(t.size());
-      for (int slot = 0; slot < t.capacity(); slot++) {
-        if (t.occupied(slot)) {
-          out.writeBytes(t.keyAt(slot));
-          out.writeBytes((byte[]) t.valueAt(slot));
-        }
-      }
+      out.writeVarint(hash.size());
+      hash.forEach((field, v) -> {
+        out.writeBytes(field);
+        out.writeBytes(v);
+      });
     } else if (value instanceof SortedSet zset) {
       out.writeByte(TYPE_ZSET);
       out.writeVarint(zset.size());

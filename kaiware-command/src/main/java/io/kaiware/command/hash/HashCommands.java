@@ -196,22 +196,20 @@ public final class HashCommands {
       }
       return;
     }
-    KeyTable t = hashAt(ctx, slot).table();
+    HashValue hash = hashAt(ctx, slot);
     if (fields && values) {
-      reply.mapHeader(t.size());
+      reply.mapHeader(hash.size());
     } else {
-      reply.arrayHeader(t.size());
+      reply.arrayHeader(hash.size());
     }
-    for (int i = 0; i < t.capacity(); i++) {
-      if (t.occupied(i)) {
-        if (fields) {
-          reply.bulk(t.keyAt(i));
-        }
-        if (values) {
-          reply.bulk((byte[]) t.valueAt(i));
-        }
+    hash.forEach((field, value) -> {
+      if (fields) {
+        reply.bulk(field);
       }
-    }
+      if (values) {
+        reply.bulk(value);
+      }
+    });
   }
 
   private static void hincrby(CommandContext ctx) {

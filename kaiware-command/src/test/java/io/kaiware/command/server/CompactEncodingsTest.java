@@ -31,6 +31,26 @@ class CompactEncodingsTest {
   }
 
   @Test
+  void aCompactHashAnswersInInsertionOrderAsARedisListpackDoes() {
+    // tests/unit/type/hash.tcl "Hash ziplist of various encodings": fields come back as written.
+    String[] fields = {"ZIP_INT_8B", "ZIP_INT_16B", "ZIP_INT_32B", "ZIP_INT_64B", "ZIP_INT_IMM_MIN", "ZIP_INT_IMM_MAX"};
+    for (String f : fields) {
+      r.exec("HSET", "h", f, "1");
+    }
+    r.exec("HSET", "h", "ZIP_INT_16B", "2"); // an update keeps its place
+    r.exec("HDEL", "h", "ZIP_INT_32B");
+    r.exec("HSET", "h", "ZIP_INT_32B", "3"); // deleted and written again: at the end
+    List<String> expected = List.of("ZIP_INT_8B", "ZIP_INT_16B", "ZIP_INT_64B", "ZIP_INT_IMM_MIN", "ZIP_INT_IMM_MAX", "ZIP_INT_32B");
+    assertThat(r.exec("HKEYS", "h")).isEqualTo(expected);
+    assertThat(r.exec("HVALS", "h")).isEqualTo(List.of("1", "2", "1", "1", "1", "3"));
+    // COPY, DUMP/RESTORE keep the order.
+    r.exec("COPY", "h", "copy");
+    assertThat(r.exec("HKEYS", "copy")).isEqualTo(expected);
+    r.exec("RESTORE", "restored", "0", (String) r.exec("DUMP", "h"));
+    assertThat(r.exec("HKEYS", "restored")).isEqualTo(expected);
+  }
+
+  @Test
   void theZiplistNamesAreAliasesAndTheLimitsApplyToNewWrites() {
     assertThat(r.exec("CONFIG", "SET", "hash-max-ziplist-entries", "0")).isEqualTo("OK");
     assertThat(r.exec("CONFIG", "GET", "hash-max-listpack-entries")).isEqualTo(List.of("hash-max-listpack-entries", "0"));
