@@ -178,8 +178,8 @@ public final class Dispatcher {
     if (rejection == null && queuing && spec.has(CommandFlag.NO_MULTI)) {
       rejection = "ERR Command not allowed inside a transaction";
     }
-    if (rejection == null && !session.logApplier() && memoryLimit.enabled()) {
-      rejection = admitUnderMemoryLimit(spec, tx, queuing);
+    if (rejection == null && !session.logApplier()) {
+      rejection = memoryLimit.refusal(spec, tx);
     }
     if (rejection != null) {
       if (spec != null) {
@@ -205,33 +205,6 @@ public final class Dispatcher {
     if (suppressed) {
       out.buffer().writerIndex(mark);
     }
-  }
-
-  /**
-   * Redis's maxmemory admission (processCommand, noeviction): above the limit a command that may
-   * grow memory is refused, inside MULTI every command but EXEC, DISCARD, QUIT and RESET is (the
-   * queue itself grows), and EXEC of a block holding such a command aborts it. Only clients are
-   * checked: an entry already in the log is applied whatever this replica's memory.
-   */
-  private String admitUnderMemoryLimit(CommandSpec spec, Transaction tx, boolean queuing) {
-    String name = spec.name();
-    boolean exec = name.equals("exec");
-    boolean mayGrow = spec.has(CommandFlag.DENYOOM);
-    if (queuing && exec) {
-      for (Transaction.Queued q : tx.queued()) {
-        mayGrow |= q.spec().has(CommandFlag.DENYOOM);
-      }
-    } else if (queuing && !name.equals("discard") && !name.equals("quit") && !name.equals("reset")) {
-      mayGrow = true;
-    }
-    if (!mayGrow || !memoryLimit.exceeded()) {
-      return null;
-    }
-    if (exec) {
-      tx.discard();
-      return "EXECABORT Transaction discarded because of: " + MemoryLimit.OOM;
-    }
-    return MemoryLimit.OOM;
   }
 
   private final MemoryLimit memoryLimit = new MemoryLimit();

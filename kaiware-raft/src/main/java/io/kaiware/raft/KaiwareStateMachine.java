@@ -140,6 +140,7 @@ public final class KaiwareStateMachine extends BaseStateMachine {
   /** This node's clock for {@link #readTimeMs()}: the one its leader side stamps entries with. */
   private volatile java.util.function.LongSupplier clockMs = System::currentTimeMillis;
 
+  /** Sets the clock reads run at (RaftNode passes the one it stamps entries with). */
   void clockMs(java.util.function.LongSupplier clockMs) {
     this.clockMs = clockMs;
   }

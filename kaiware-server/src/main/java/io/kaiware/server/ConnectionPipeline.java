@@ -289,7 +289,7 @@ final class ConnectionPipeline {
       }
       s.kind = Kind.WRITE;
       s.started = true;
-      if (!refusedForMemory(s, false)) {
+      if (!refusedForMemory(s)) {
         submit(s, Request.of(session.db(), session.protocol(), s.command), 0);
       }
     }
@@ -336,12 +336,12 @@ final class ConnectionPipeline {
         synchronous[0] = false;
       }
       case WRITE -> {
-        if (!refusedForMemory(slot, false)) {
+        if (!refusedForMemory(slot)) {
           submit(slot, Request.of(session.db(), session.protocol(), slot.command), 0);
         }
       }
       case BLOCK -> {
-        if (!refusedForMemory(slot, true)) {
+        if (!refusedForMemory(slot)) {
           submitBlock(slot);
         }
       }
@@ -497,39 +497,22 @@ final class ConnectionPipeline {
     }
   }
 
-  /** EXEC of a transaction with writes: MULTI, the queued commands and EXEC as one request. */
   /**
-   * maxmemory admission for what goes to the log without passing the dispatcher here: a write that
-   * may grow memory, or EXEC of a block holding one (then the transaction is discarded, as Redis's
-   * EXECABORT does). The dispatcher checks everything else, queueing included.
+   * maxmemory admission for what goes to the log without passing the dispatcher here: a write, or
+   * EXEC of a block (the dispatcher checks everything else, queueing included).
    */
-  private boolean refusedForMemory(Slot slot, boolean block) {
-    io.kaiware.command.MemoryLimit limit = server.engine().dispatcher().memoryLimit();
-    if (!limit.enabled()) {
+  private boolean refusedForMemory(Slot slot) {
+    CommandSpec spec = table.lookup(slot.command[0]);
+    String error = spec == null ? null : server.engine().dispatcher().memoryLimit().refusal(spec, session.transaction());
+    if (error == null) {
       return false;
-    }
-    boolean mayGrow = false;
-    if (block) {
-      for (Transaction.Queued q : session.transaction().queued()) {
-        mayGrow |= q.spec().has(CommandFlag.DENYOOM);
-      }
-    } else {
-      CommandSpec spec = table.lookup(slot.command[0]);
-      mayGrow = spec != null && spec.has(CommandFlag.DENYOOM);
-    }
-    if (!mayGrow || !limit.exceeded()) {
-      return false;
-    }
-    String error = io.kaiware.command.MemoryLimit.OOM;
-    if (block) {
-      session.transaction().discard();
-      error = "EXECABORT Transaction discarded because of: " + error;
     }
     slot.reply = errorBytes(error);
     slot.done = true;
     return true;
   }
 
+  /** EXEC of a transaction with writes: MULTI, the queued commands and EXEC as one request. */
   private void submitBlock(Slot slot) {
     Transaction tx = session.transaction();
     if (!replication.node().isLeader() && tx.watchCount() > 0) {
