@@ -30,6 +30,11 @@ public final class ListValue implements CollectionValue {
     return size;
   }
 
+  /** The ring's length (tests, and the memory estimate). */
+  int capacity() {
+    return ring.length;
+  }
+
   private int mask() {
     return ring.length - 1;
   }
