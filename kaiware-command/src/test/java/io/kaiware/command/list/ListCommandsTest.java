@@ -311,6 +311,28 @@ class ListCommandsTest {
   }
 
   @Test
+  void insideMultiAndInCommandInfo() {
+    // multi.tcl's first tests: queued list commands run in order and EXEC returns their replies.
+    r.exec("RPUSH", "mylist", "a", "b", "c");
+    assertThat(r.exec("MULTI")).isEqualTo("OK");
+    assertThat(r.exec("LRANGE", "mylist", "0", "-1")).isEqualTo("QUEUED");
+    assertThat(r.exec("SET", "foo", "bar")).isEqualTo("QUEUED");
+    assertThat(r.exec("LPOP", "mylist", "2")).isEqualTo("QUEUED");
+    assertThat(r.exec("LPOP", "foo")).isEqualTo("QUEUED");
+    assertThat(r.exec("LPOP", "mylist", "1", "2")).isEqualTo("QUEUED");
+    assertThat(r.exec("EXEC")).isEqualTo(List.of(List.of("a", "b", "c"), "OK", List.of("a", "b"), WRONGTYPE,
+        new Err("ERR wrong number of arguments for 'lpop' command")));
+    assertThat(all("mylist")).isEqualTo(List.of("c"));
+    assertThat(r.exec("BLPOP", "mylist", "0")).isEqualTo(new Err("ERR unknown command 'BLPOP', with args beginning with: 'mylist' '0' "));
+    List<Object> info = (List<Object>) ((List<Object>) r.exec("COMMAND", "INFO", "lpush")).get(0);
+    assertThat(info.subList(0, 7)).isEqualTo(List.of("lpush", -3L, List.of("write", "denyoom", "fast"), 1L, 1L, 1L,
+        List.of("@write", "@list", "@fast")));
+    List<Object> lmove = (List<Object>) ((List<Object>) r.exec("COMMAND", "INFO", "lmove")).get(0);
+    assertThat(lmove.subList(0, 7)).isEqualTo(List.of("lmove", 5L, List.of("write", "denyoom"), 1L, 2L, 1L,
+        List.of("@write", "@list", "@slow")));
+  }
+
+  @Test
   void emptiedListsAreDeleted() {
     String[][] emptying = {
         {"LPOP", "l"}, {"RPOP", "l", "5"}, {"LREM", "l", "0", "a"}, {"LTRIM", "l", "5", "10"},
