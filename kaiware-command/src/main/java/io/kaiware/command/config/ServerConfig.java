@@ -95,6 +95,7 @@ public final class ServerConfig {
     c.compat("set-max-intset-entries", "512", "Encoding knob (Redis); reported only.");
     c.compat("list-max-listpack-size", "-2", "Encoding knob (Redis); reported only.");
     c.compat("list-max-ziplist-size", "-2", "Encoding knob (Redis); reported only.");
+    c.compat("list-compress-depth", "0", "Encoding knob (Redis); reported only.");
     c.compat("lazyfree-lazy-user-del", "no", "");
     c.compat("notify-keyspace-events", "", "Keyspace notifications are not supported yet.");
     return c;
