@@ -394,7 +394,8 @@ public final class ListCommands {
     byte[] element = ctx.arg(2);
     int size = list.size();
     long matches = 0;
-    long[] found = count > 0 ? new long[(int) Math.min(count, 16)] : new long[16];
+    // Without COUNT the first qualifying match is the answer: nothing to collect.
+    long[] found = count == -1 ? null : new long[(int) Math.min(count == 0 ? 16 : count, 16)];
     int foundCount = 0;
     for (int index = 0; index < size && (maxlen == 0 || index < maxlen); index++) {
       int p = fromTail ? size - 1 - index : index;
@@ -403,24 +404,26 @@ public final class ListCommands {
       }
       matches++;
       if (matches >= rank) {
+        if (found == null) {
+          reply.integer(p);
+          return;
+        }
         if (foundCount == found.length) {
           found = Arrays.copyOf(found, found.length * 2);
         }
         found[foundCount++] = p;
-        if (count == -1 || (count != 0 && matches - rank + 1 >= count)) {
+        if (count != 0 && matches - rank + 1 >= count) {
           break;
         }
       }
     }
-    if (count != -1) {
-      reply.arrayHeader(foundCount);
-      for (int i = 0; i < foundCount; i++) {
-        reply.integer(found[i]);
-      }
-    } else if (foundCount > 0) {
-      reply.integer(found[0]);
-    } else {
+    if (found == null) {
       reply.nullBulk();
+      return;
+    }
+    reply.arrayHeader(foundCount);
+    for (int i = 0; i < foundCount; i++) {
+      reply.integer(found[i]);
     }
   }
 
