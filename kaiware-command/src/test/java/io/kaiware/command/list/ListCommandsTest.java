@@ -260,6 +260,36 @@ class ListCommandsTest {
   }
 
   @Test
+  void lmoveWhenReclaimingTheExpiredDestinationShiftsTheSourceSlot() {
+    // Two keys with the same home bucket: the source sits in the probe run after the destination.
+    // Looking the expired destination up removes it and shifts the source back one slot, so the
+    // move must not use the source slot it found before that lookup.
+    String dst = "dst";
+    int home = io.kaiware.engine.KeyTable.hash(dst.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)) & 0xfffff;
+    String src = null;
+    for (int i = 0; src == null; i++) {
+      String candidate = "src" + i;
+      if ((io.kaiware.engine.KeyTable.hash(candidate.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)) & 0xfffff) == home) {
+        src = candidate;
+      }
+    }
+    for (boolean emptiesSource : new boolean[] {true, false}) {
+      r.exec("FLUSHALL");
+      r.exec("RPUSH", dst, "old");
+      r.exec("PEXPIRE", dst, "10");
+      r.exec(emptiesSource ? new String[] {"RPUSH", src, "a"} : new String[] {"RPUSH", src, "a", "b"});
+      r.exec("SET", "other", "v");
+      r.advance(20);
+      assertThat(r.exec("LMOVE", src, dst, "LEFT", "RIGHT")).isEqualTo("a");
+      assertThat(all(dst)).isEqualTo(List.of("a"));
+      assertThat(all(src)).isEqualTo(emptiesSource ? List.of() : List.of("b"));
+      assertThat(r.exec("EXISTS", src)).isEqualTo(emptiesSource ? 0L : 1L);
+      assertThat(r.exec("DBSIZE")).isEqualTo(emptiesSource ? 2L : 3L);
+      assertThat(r.exec("GET", "other")).isEqualTo("v");
+    }
+  }
+
+  @Test
   void lmpopParsingAndReplies() {
     assertThat(r.exec("LMPOP")).isEqualTo(new Err("ERR wrong number of arguments for 'lmpop' command"));
     assertThat(r.exec("LMPOP", "1", "l")).isEqualTo(new Err("ERR wrong number of arguments for 'lmpop' command"));

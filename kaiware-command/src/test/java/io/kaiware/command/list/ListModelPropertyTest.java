@@ -18,7 +18,9 @@ import net.jqwik.api.Provide;
 /**
  * Random list programs on an engine and on a plain reference model (an ArrayList per key, edited
  * the slow and obvious way): every reply must match, and at the end the engine's DEBUG DIGEST must
- * equal that of a fresh engine loaded with the model's content. Strings are mixed in for WRONGTYPE.
+ * equal that of a fresh engine loaded with the model's content. Strings are mixed in for WRONGTYPE,
+ * and expiry with time jumps: lists that expire under LMOVE, RPOPLPUSH and LMPOP (a lookup that
+ * reclaims an expired key shifts other keys' slots), writes that keep a list's TTL.
  */
 class ListModelPropertyTest {
 
@@ -62,7 +64,9 @@ class ListModelPropertyTest {
             .as((a, b, w, n) -> new String[] {"LMPOP", "2", a, b, w, "COUNT", n}),
         Combinators.combine(key, side).as((a, w) -> new String[] {"LMPOP", "1", a, w}),
         key.map(k -> new String[] {"DEL", k}),
-        key.map(k -> new String[] {"SET", k, "str"}));
+        key.map(k -> new String[] {"SET", k, "str"}),
+        Combinators.combine(key, Arbitraries.of("1", "2")).as((k, s) -> new String[] {"EXPIRE", k, s}),
+        Arbitraries.of("500", "1500").map(ms -> new String[] {"advance", ms}));
     return command.list().ofMinSize(1).ofMaxSize(80);
   }
 
@@ -77,15 +81,25 @@ class ListModelPropertyTest {
   void engineAgreesWithModel(@ForAll("programs") List<String[]> program) {
     CommandHarness engine = new CommandHarness();
     Model model = new Model();
+    long now = 1_000_000L;
+    engine.now(now);
     for (String[] argv : program) {
+      if (argv[0].equals("advance")) {
+        // Time moves on; some expired keys are reclaimed by the sweep, others stay for lookups to find.
+        now += Long.parseLong(argv[1]);
+        engine.now(now);
+        engine.keyspace().activeExpireCycle(now, 2);
+        continue;
+      }
       Object actual = engine.exec(argv);
-      Object expected = model.apply(argv);
+      Object expected = model.apply(argv, now);
       assertThat(actual).as("%s in %s", String.join(" ", argv), describe(program)).isEqualTo(expected);
     }
+    model.purge(now);
     for (String key : KEYS) {
       assertThat(engine.exec("EXISTS", key)).as("%s exists", key).isEqualTo(model.data.containsKey(key) ? 1L : 0L);
     }
-    assertThat(engine.exec("DEBUG", "DIGEST")).as(describe(program)).isEqualTo(model.digest());
+    assertThat(engine.exec("DEBUG", "DIGEST")).as(describe(program)).isEqualTo(model.digest(now));
   }
 
   private static String describe(List<String[]> program) {
@@ -99,6 +113,19 @@ class ListModelPropertyTest {
   /** Redis's list semantics on ArrayLists; an emptied list is removed from the map. */
   static final class Model {
     final Map<String, Object> data = new TreeMap<>();
+    /** Expiry kept aside: writes to a list keep it, SET and deletion drop it. */
+    private final Map<String, Long> expireAtMs = new TreeMap<>();
+
+    /** Forgets every key expired at {@code now} (strictly before it, as Redis). */
+    void purge(long now) {
+      expireAtMs.entrySet().removeIf(e -> {
+        if (e.getValue() < now) {
+          data.remove(e.getKey());
+          return true;
+        }
+        return false;
+      });
+    }
 
     static final class WrongType extends RuntimeException {
       WrongType() {
@@ -127,6 +154,7 @@ class ListModelPropertyTest {
     private void storeOrDrop(String key, List<String> l) {
       if (l.isEmpty()) {
         data.remove(key);
+        expireAtMs.remove(key);
       }
     }
 
@@ -164,9 +192,10 @@ class ListModelPropertyTest {
       return new ArrayList<>(l.subList((int) start, (int) end + 1));
     }
 
-    Object apply(String[] a) {
+    Object apply(String[] a, long now) {
+      purge(now);
       try {
-        return run(a);
+        return run(a, now);
       } catch (WrongType e) {
         return WRONGTYPE;
       } catch (Error e) {
@@ -174,15 +203,24 @@ class ListModelPropertyTest {
       }
     }
 
-    private Object run(String[] a) {
+    private Object run(String[] a, long now) {
       String cmd = a[0];
       switch (cmd) {
         case "DEL" -> {
+          expireAtMs.remove(a[1]);
           return data.remove(a[1]) != null ? 1L : 0L;
         }
         case "SET" -> {
           data.put(a[1], a[2]);
+          expireAtMs.remove(a[1]);
           return "OK";
+        }
+        case "EXPIRE" -> {
+          if (!data.containsKey(a[1])) {
+            return 0L;
+          }
+          expireAtMs.put(a[1], now + Long.parseLong(a[2]) * 1000);
+          return 1L;
         }
         case "LPUSH", "RPUSH", "LPUSHX", "RPUSHX" -> {
           List<String> l = list(a[1]);
@@ -429,9 +467,13 @@ class ListModelPropertyTest {
       }
     }
 
+    /** The digest of a fresh engine holding the model's live content at {@code now}. */
     @SuppressWarnings("unchecked")
-    String digest() {
+    String digest(long now) {
+      purge(now);
       CommandHarness fresh = new CommandHarness();
+      // One millisecond early: PEXPIREAT of exactly "now" would delete a key that is still live at now.
+      fresh.now(now - 1);
       for (var en : data.entrySet()) {
         if (en.getValue() instanceof String s) {
           fresh.exec("SET", en.getKey(), s);
@@ -445,7 +487,12 @@ class ListModelPropertyTest {
           }
           fresh.exec(argv);
         }
+        Long at = expireAtMs.get(en.getKey());
+        if (at != null) {
+          fresh.exec("PEXPIREAT", en.getKey(), Long.toString(at));
+        }
       }
+      fresh.now(now);
       return (String) fresh.exec("DEBUG", "DIGEST");
     }
   }
