@@ -62,7 +62,11 @@ public final class ListValue implements CollectionValue {
     }
   }
 
-  /** Makes room for {@code extra} more elements. */
+  /** Makes room for {@code extra} more elements at once (a push of many: one ring, not several). */
+  public void reserve(int extra) {
+    ensure(extra);
+  }
+
   private void ensure(int extra) {
     int needed = size + extra;
     if (needed < 0 || needed > 1 << 30) {

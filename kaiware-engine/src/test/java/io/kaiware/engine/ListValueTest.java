@@ -54,6 +54,15 @@ class ListValueTest {
             model.add(at, e);
           }
           case 8 -> {
+            if (random.nextInt(10) == 0) {
+              // A push of many, as LPUSH/RPUSH do it: one reservation, then the pushes.
+              int n = 1 + random.nextInt(40);
+              list.reserve(n);
+              for (int i = 0; i < n; i++) {
+                list.pushTail(b(e));
+                model.add(e);
+              }
+            }
             if (!model.isEmpty()) {
               int at = random.nextInt(model.size());
               list.set(at, b(e));

@@ -184,6 +184,7 @@ public final class ListCommands {
     } else {
       list = listAt(ctx, slot);
     }
+    list.reserve(ctx.argc() - 2);
     for (int i = 2; i < ctx.argc(); i++) {
       if (head) {
         list.pushHead(ctx.arg(i));
