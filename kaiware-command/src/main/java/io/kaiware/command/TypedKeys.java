@@ -3,8 +3,9 @@ package io.kaiware.command;
 import io.kaiware.engine.Database;
 
 /**
- * Looking up a key that must hold a given type, for the collection families (hash, zset, ranking,
- * window counter): the slot of the live key, -1 when it is missing, or a WRONGTYPE error reply.
+ * Looking up a key that must hold a given type, for the collection families (hash, zset, list,
+ * ranking, window counter): the slot of the live key, -1 when it is missing, or a WRONGTYPE error
+ * reply.
  *
  * <p>Collections are mutated in place, so a command that changes one must report it with
  * {@code db.table().touch(slot)} (WATCH), or delete the key when it becomes empty

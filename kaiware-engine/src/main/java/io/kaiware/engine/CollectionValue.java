@@ -1,8 +1,8 @@
 package io.kaiware.engine;
 
 /**
- * A value that is not a plain string ({@code byte[]}): a hash, a sorted set, a ranking or a
- * sliding-window counter. The generic key commands (TYPE, OBJECT ENCODING, COPY, MEMORY USAGE,
+ * A value that is not a plain string ({@code byte[]}): a hash, a sorted set, a list, a ranking or
+ * a sliding-window counter. The generic key commands (TYPE, OBJECT ENCODING, COPY, MEMORY USAGE,
  * DEBUG DIGEST, DUMP) treat every such value through this interface, so a new type is one class.
  *
  * <p>Values are mutated in place by their commands; whoever mutates one must report it with
@@ -30,7 +30,8 @@ public interface CollectionValue {
 
   /**
    * Passes every logical element to {@code sink}, in any order: the digest XORs the elements, so
-   * it depends only on the content, never on the layout or insertion order.
+   * it depends only on the content, never on the layout or insertion order. A type whose order is
+   * part of its content (a list) names each element by its position.
    */
   void digestElements(ElementSink sink);
 

@@ -13,6 +13,7 @@ public final class ValueCodec {
   public static final int TYPE_STRING = 0;
   public static final int TYPE_HASH = 1;
   public static final int TYPE_ZSET = 2;
+  public static final int TYPE_LIST = 3;
   public static final int TYPE_RANKING = 16;
   public static final int TYPE_WINDOW_COUNTER = 17;
 
@@ -170,6 +171,12 @@ public final class ValueCodec {
         out.writeBytes(n.member());
         out.writeDouble(n.score());
       }
+    } else if (value instanceof ListValue list) {
+      out.writeByte(TYPE_LIST);
+      out.writeVarint(list.size());
+      for (int i = 0; i < list.size(); i++) {
+        out.writeBytes(list.get(i));
+      }
     } else if (value instanceof Ranking ranking) {
       out.writeByte(TYPE_RANKING);
       ranking.encode(out);
@@ -211,6 +218,14 @@ public final class ValueCodec {
           }
           zset.compactIfFits(REDIS_MAX_COMPACT_ENTRIES, REDIS_MAX_COMPACT_VALUE_BYTES);
           value = n == 0 ? null : zset;
+        }
+        case TYPE_LIST -> {
+          ListValue list = new ListValue();
+          int n = in.readLength();
+          for (int i = 0; i < n; i++) {
+            list.pushTail(in.readBytes());
+          }
+          value = n == 0 ? null : list;
         }
         case TYPE_RANKING -> value = Ranking.decode(in);
         case TYPE_WINDOW_COUNTER -> value = WindowCounter.decode(in);

@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * Jazzer fuzz target for DUMP bodies (RESTORE decodes client-supplied bytes). Under plain
  * {@code mvn verify} it runs in regression mode over the inputs in
- * {@code src/test/resources/io/kaiware/engine/ValueCodecFuzzerInputs/} (valid ranking and window
- * counter bodies, and some broken ones); to fuzz for real:
+ * {@code src/test/resources/io/kaiware/engine/ValueCodecFuzzerInputs/} (valid ranking, window
+ * counter and list bodies, and some broken ones); to fuzz for real:
  * {@code JAZZER_FUZZ=1 ./mvnw -pl kaiware-engine -am test -Dtest=ValueCodecFuzzer -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class ValueCodecFuzzer {

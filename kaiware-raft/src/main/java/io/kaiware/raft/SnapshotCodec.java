@@ -38,7 +38,7 @@ import java.util.zip.CheckedOutputStream;
  * <h2>Version 2 (written since the server wiring; version 1 is still read)</h2>
  * The same layout, but each key is {@code i32 keyLength, key, i32 valueLength, value, i64 expireAtMs}
  * with no type byte: the value is {@link ValueCodec}'s encoding (the DUMP body: its own type tag,
- * so strings, hashes, sorted sets, rankings and window counters all snapshot).
+ * so strings, hashes, sorted sets, lists, rankings and window counters all snapshot).
  * Only keys alive at {@code logTimeMs} are written: an expired key is logically gone (ADR 0003).
  * Big-endian throughout. A value of a type the codec does not know fails the snapshot with an
  * {@link IOException} — Ratis then keeps the log instead of losing data.
@@ -64,7 +64,7 @@ public final class SnapshotCodec {
    * ever held strings ({@link KeyTable#mayHoldNonStrings} false) is cut by copying its slot arrays
    * whole — three array copies, no per-key work (for 100,000 keys about 1 ms, against ~10 ms for
    * visiting each entry: every value's type check is a cache miss). Otherwise each entry is visited
-   * and the mutable types (hashes, sorted sets, rankings, window counters) are encoded on the
+   * and the mutable types (hashes, sorted sets, lists, rankings, window counters) are encoded on the
    * engine thread there and then. Until soak run P the whole dataset was serialised on the engine
    * thread: ~120 ms for 100,000 keys.
    */

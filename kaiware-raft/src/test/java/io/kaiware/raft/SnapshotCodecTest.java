@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kaiware.engine.KeyTable;
 import io.kaiware.engine.Keyspace;
+import io.kaiware.engine.ListValue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,49 @@ class SnapshotCodecTest {
     SnapshotCodec.read(data, back);
     assertThat(back.digest(1_000)).isEqualTo(ks.digest(1_000));
     assertThat(back.db(0).table().valueAt(back.db(0).table().find(b("h")))).isInstanceOf(io.kaiware.engine.HashValue.class);
+  }
+
+  @Test
+  void roundTripsListsInOrderAndCutsThemAtTheirIndex() throws IOException {
+    Keyspace ks = new Keyspace();
+    ListValue list = new ListValue();
+    java.util.List<String> expected = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      if (i % 3 == 0) {
+        list.pushHead(b("h" + i));
+        expected.add(0, "h" + i);
+      } else {
+        list.pushTail(b("t" + i));
+        expected.add("t" + i);
+      }
+    }
+    list.pushTail(new byte[0]);
+    ks.db(0).put(b("l"), list, KeyTable.NO_EXPIRY);
+    ListValue small = new ListValue();
+    small.pushTail(b("x"));
+    ks.db(3).put(b("volatile"), small, 2_000);
+    String digestAtCut = ks.digest(1_000);
+    SnapshotCodec.Cut cut = SnapshotCodec.cut(ks, 4, 20, 1_000);
+    // The list changes in place after the cut: the snapshot still holds the list of its index.
+    list.popHead();
+    list.set(0, b("changed"));
+    small.pushHead(b("y"));
+    assertThat(ks.digest(1_000)).isNotEqualTo(digestAtCut);
+
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    assertThat(SnapshotCodec.write(cut, out)).isEqualTo(2);
+    Keyspace back = new Keyspace();
+    SnapshotCodec.read(out.toByteArray(), back);
+    assertThat(back.digest(1_000)).isEqualTo(digestAtCut);
+    ListValue restored = (ListValue) back.db(0).table().valueAt(back.db(0).table().find(b("l")));
+    assertThat(restored.size()).isEqualTo(301);
+    assertThat(new String(restored.get(0), StandardCharsets.UTF_8)).isEqualTo("h297");
+    assertThat(new String(restored.get(100), StandardCharsets.UTF_8)).isEqualTo("t1");
+    assertThat(restored.get(300)).isEmpty();
+    assertThat(back.db(3).table().expireAtMs(back.db(3).table().find(b("volatile")))).isEqualTo(2_000);
+    for (int i = 0; i < 300; i++) {
+      assertThat(new String(restored.get(i), StandardCharsets.UTF_8)).as("element %d", i).isEqualTo(expected.get(i));
+    }
   }
 
   @Test

@@ -97,6 +97,8 @@ public final class ServerConfig {
     c.integer("set-max-intset-entries", 512, 0, Integer.MAX_VALUE, true, encodingDoc);
     c.integer("list-max-listpack-size", -2, Integer.MIN_VALUE, Integer.MAX_VALUE, true,
         "Accepted for compatibility: lists have one encoding here (Redis 7.0 reports quicklist for every list).");
+    c.integer("list-compress-depth", 0, 0, Integer.MAX_VALUE, true,
+        "Accepted for compatibility: lists are never compressed here.");
     c.alias("hash-max-ziplist-entries", "hash-max-listpack-entries");
     c.alias("hash-max-ziplist-value", "hash-max-listpack-value");
     c.alias("zset-max-ziplist-entries", "zset-max-listpack-entries");
