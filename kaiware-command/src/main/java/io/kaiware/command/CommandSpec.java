@@ -69,6 +69,7 @@ public record CommandSpec(
     switch (group) {
       case "string" -> categories.add("@string");
       case "hash" -> categories.add("@hash");
+      case "set" -> categories.add("@set");
       case "sorted-set" -> categories.add("@sortedset");
       case "generic" -> categories.add("@keyspace");
       case "connection" -> categories.add("@connection");

@@ -5,6 +5,7 @@ import io.kaiware.command.hash.HashCommands;
 import io.kaiware.command.keys.KeyCommands;
 import io.kaiware.command.observe.ObservabilityCommands;
 import io.kaiware.command.server.ServerCommands;
+import io.kaiware.command.set.SetCommands;
 import io.kaiware.command.string.StringCommands;
 import io.kaiware.command.transaction.TransactionCommands;
 import io.kaiware.command.window.RankingCommands;
@@ -26,6 +27,7 @@ public final class StandardCommands {
     specs.addAll(TransactionCommands.specs());
     specs.addAll(ObservabilityCommands.specs());
     specs.addAll(HashCommands.specs());
+    specs.addAll(SetCommands.specs());
     specs.addAll(ZSetCommands.specs());
     specs.addAll(RankingCommands.specs());
     specs.addAll(WindowCommands.specs());

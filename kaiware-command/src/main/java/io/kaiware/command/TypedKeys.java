@@ -3,7 +3,7 @@ package io.kaiware.command;
 import io.kaiware.engine.Database;
 
 /**
- * Looking up a key that must hold a given type, for the collection families (hash, zset, ranking,
+ * Looking up a key that must hold a given type, for the collection families (hash, set, zset, ranking,
  * window counter): the slot of the live key, -1 when it is missing, or a WRONGTYPE error reply.
  *
  * <p>Collections are mutated in place, so a command that changes one must report it with
