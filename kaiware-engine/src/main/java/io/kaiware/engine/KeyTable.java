@@ -379,6 +379,51 @@ public final class KeyTable {
     return i;
   }
 
+  /**
+   * A pseudo-random occupied slot chosen by the table's <em>content</em> alone, or -1 when empty:
+   * the entry whose bit-reversed stored hash comes first at or after {@code point}, cyclically
+   * (equal hashes: the smaller key). {@link #randomSlot} depends on the layout — capacity, insertion
+   * and deletion history — which differs between a table and its copy rebuilt from a snapshot; a
+   * write that picks at random (SPOP) must pick the same on every replica, so it uses this.
+   *
+   * <p>Why it is cheap: the home bucket is the low bits of the hash, so the bit-reversed hashes of a
+   * bucket's entries share their top bits, the reversed bucket index — buckets visited in
+   * reverse-binary order (as SCAN's cursor) cover the reversed-hash space in increasing order. The
+   * search starts at the bucket of {@code point} and stops at the first bucket holding a candidate:
+   * a few buckets at the usual load factors.
+   */
+  public int slotAtOrAfter(int point) {
+    if (size == 0) {
+      return -1;
+    }
+    int bits = Integer.numberOfTrailingZeros(keys.length);
+    int prefix = point >>> (32 - bits);
+    for (int step = 0; step <= keys.length; step++) {
+      int bucket = Integer.reverse((prefix + step) & mask) >>> (32 - bits);
+      int best = -1;
+      int bestKey = 0;
+      for (int i = bucket; hashes[i] != 0; i = (i + 1) & mask) {
+        int h = hashes[i];
+        if ((h & mask) != bucket) {
+          continue;
+        }
+        int reversed = Integer.reverse(h);
+        if (step == 0 && Integer.compareUnsigned(reversed, point) < 0) {
+          continue; // before the point: only once the search has wrapped around (step == capacity)
+        }
+        if (best < 0 || Integer.compareUnsigned(reversed, bestKey) < 0
+            || (reversed == bestKey && Arrays.compare(keys[i], keys[best]) < 0)) {
+          best = i;
+          bestKey = reversed;
+        }
+      }
+      if (best >= 0) {
+        return best;
+      }
+    }
+    throw new IllegalStateException("no entry in a non-empty table");
+  }
+
   /** SplitMix64's finaliser: spreads a seed's bits over the whole word. */
   public static long mix64(long z) {
     z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;

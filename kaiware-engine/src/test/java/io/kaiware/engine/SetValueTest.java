@@ -120,6 +120,63 @@ class SetValueTest {
     assertThat(ValueCodec.decode(e, 0, e.length)).isNull();
   }
 
+  /** The definition of {@link KeyTable#slotAtOrAfter}, computed by looking at every entry. */
+  private static byte[] naiveAtOrAfter(KeyTable t, int point) {
+    byte[] best = null;
+    int bestDistance = 0;
+    for (int slot = 0; slot < t.capacity(); slot++) {
+      if (t.occupied(slot)) {
+        int distance = Integer.reverse(KeyTable.hash(t.keyAt(slot))) - point;
+        if (best == null || Integer.compareUnsigned(distance, bestDistance) < 0
+            || (distance == bestDistance && java.util.Arrays.compare(t.keyAt(slot), best) < 0)) {
+          best = t.keyAt(slot);
+          bestDistance = distance;
+        }
+      }
+    }
+    return best;
+  }
+
+  @Test
+  void aHashtablePickDependsOnTheMembersNotTheLayout() {
+    Random random = new Random(3);
+    for (int round = 0; round < 50; round++) {
+      int n = 1 + random.nextInt(300);
+      List<String> keys = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        keys.add("k" + random.nextInt(100_000));
+      }
+      KeyTable forward = new KeyTable();
+      KeyTable backward = new KeyTable();
+      KeyTable sparse = new KeyTable(); // grown by extra keys, then emptied of them: a bigger capacity
+      for (int i = 0; i < 2000; i++) {
+        sparse.put(b("extra" + i), null, KeyTable.NO_EXPIRY);
+      }
+      for (int i = 0; i < n; i++) {
+        forward.put(b(keys.get(i)), null, KeyTable.NO_EXPIRY);
+        backward.put(b(keys.get(n - 1 - i)), null, KeyTable.NO_EXPIRY);
+        sparse.put(b(keys.get(i)), null, KeyTable.NO_EXPIRY);
+      }
+      for (int i = 0; i < 2000; i++) {
+        sparse.remove(b("extra" + i));
+      }
+      assertThat(sparse.capacity()).isGreaterThan(forward.capacity());
+      Set<String> picked = new HashSet<>();
+      for (int p = 0; p < 400; p++) {
+        int point = p == 0 ? 0 : p == 1 ? -1 : random.nextInt();
+        byte[] expected = naiveAtOrAfter(forward, point);
+        assertThat(forward.keyAt(forward.slotAtOrAfter(point))).isEqualTo(expected);
+        assertThat(backward.keyAt(backward.slotAtOrAfter(point))).isEqualTo(expected);
+        assertThat(sparse.keyAt(sparse.slotAtOrAfter(point))).isEqualTo(expected);
+        picked.add(new String(expected, StandardCharsets.US_ASCII));
+      }
+      if (forward.size() <= 20) {
+        assertThat(picked).as("every member can be picked").hasSize(forward.size());
+      }
+    }
+    assertThat(new KeyTable().slotAtOrAfter(5)).isEqualTo(-1);
+  }
+
   @Test
   void randomPositionsCoverAnIntsetUniformly() {
     SetValue set = new SetValue();
