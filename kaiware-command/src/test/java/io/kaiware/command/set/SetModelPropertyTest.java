@@ -412,6 +412,20 @@ class SetModelPropertyTest {
         }
         case "SINTER", "SUNION", "SDIFF" -> {
           MSet result = setOp(argv[0], Arrays.copyOfRange(argv, 1, argv.length));
+          if (argv[0].equals("SINTER") && !result.members.isEmpty()) {
+            // SINTER answers in the order of the smallest input set (SUNION and SDIFF in the
+            // result's): ascending only when that set is an intset.
+            int smallest = Integer.MAX_VALUE;
+            boolean intsets = true;
+            for (int i = 1; i < argv.length; i++) {
+              smallest = Math.min(smallest, set(argv[i]).members.size());
+            }
+            for (int i = 1; i < argv.length; i++) {
+              MSet s = set(argv[i]);
+              intsets &= s.members.size() != smallest || s.intset;
+            }
+            result.intset = intsets;
+          }
           return members(result, actual, what);
         }
         case "SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE" -> {
