@@ -179,8 +179,12 @@ public final class SetCommands {
     byte[] srcKey = ctx.arg(1);
     byte[] dstKey = ctx.arg(2);
     byte[] member = ctx.arg(3);
-    int srcSlot = db.lookup(srcKey, ctx.nowMs());
-    int dstSlot = db.lookup(dstKey, ctx.nowMs());
+    // Both lookups reclaim an expired key first (as Redis's two lookupKeyWrite); a reclaim can shift
+    // the other key's slot, so the slots are found afterwards.
+    db.lookup(srcKey, ctx.nowMs());
+    db.lookup(dstKey, ctx.nowMs());
+    int srcSlot = db.table().find(srcKey);
+    int dstSlot = db.table().find(dstKey);
     if (srcSlot < 0) {
       ctx.reply().integer(0); // a missing source answers 0 before any type check
       return;

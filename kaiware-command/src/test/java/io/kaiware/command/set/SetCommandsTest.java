@@ -152,6 +152,28 @@ class SetCommandsTest {
   }
 
   @Test
+  void smoveReclaimsAnExpiredDestinationThatShiftsTheSource() {
+    // A source key in the same home bucket as the destination, stored after it: reclaiming the
+    // expired destination shifts the source back into its slot.
+    String dst = "dst";
+    int mask = r.keyspace().db(0).table().capacity() - 1;
+    String src = null;
+    for (int i = 0; src == null; i++) {
+      if ((io.kaiware.engine.KeyTable.hash(("src" + i).getBytes()) & mask) == (io.kaiware.engine.KeyTable.hash(dst.getBytes()) & mask)) {
+        src = "src" + i;
+      }
+    }
+    r.exec("SADD", dst, "old");
+    r.exec("PEXPIRE", dst, "10");
+    r.exec("SADD", src, "m");
+    r.advance(20);
+    assertThat(r.exec("SMOVE", src, dst, "m")).isEqualTo(1L);
+    assertThat(r.exec("EXISTS", src)).isEqualTo(0L);
+    assertThat(r.exec("SMEMBERS", dst)).isEqualTo(List.of("m"));
+    assertThat(r.exec("TTL", dst)).isEqualTo(-1L);
+  }
+
+  @Test
   void spopAndSrandmemberCountRules() {
     assertThat(r.exec("SPOP", "nokey")).isNull();
     assertThat(r.exec("SPOP", "nokey", "3")).isEqualTo(List.of());
