@@ -12,10 +12,11 @@ import java.util.Arrays;
  * binary-search lookups, and iteration in ascending numeric order — the order Redis answers SMEMBERS,
  * SSCAN (one call, cursor 0) and SUNION in for such sets. <b>hashtable</b>: members in a
  * {@link KeyTable} (values unused), which gives SSCAN its reverse-binary cursor and a seeded random
- * choice that depends on the members alone ({@link #randomPosition}). Adding a non-integer member or the 513th integer converts an intset to a
- * hashtable once and for all; removals never convert back (as in Redis). A new set starts as an
- * intset, so a set built by adding members has the encoding Redis would give it
- * ({@code setTypeCreate} and {@code createIntsetObject} followed by {@code setTypeAdd}).
+ * choice that depends on the members alone ({@link #randomPosition}). Adding a non-integer member
+ * or the 513th integer converts an intset to a hashtable once and for all; removals never convert
+ * back (as in Redis). A new set starts as an intset, so a set built by adding members has the
+ * encoding Redis would give it ({@code setTypeCreate} and {@code createIntsetObject} followed by
+ * {@code setTypeAdd}).
  *
  * <p>Iteration is by <em>position</em>, 0 to {@link #capacity()} - 1, valid while
  * {@link #occupied}: intset positions are indexes into the sorted array, hashtable positions are
@@ -131,18 +132,16 @@ public final class SetValue implements CollectionValue {
   }
 
   /**
-   * A pseudo-random occupied position, or -1 when empty, that depends on {@code seed} and the
+   * A uniformly random occupied position, or -1 when empty, that depends on {@code seed} and the
    * members only — never on the layout (capacity, insertion order), which differs between a set and
    * its copy rebuilt from a snapshot or a DUMP: SPOP re-executes on every replica and must pop the
-   * same member everywhere. Uniform over an intset's members; for a hashtable
-   * {@link KeyTable#slotAtOrAfter}.
+   * same member everywhere. For a hashtable {@link KeyTable#uniformSlotByContent}.
    */
   public int randomPosition(long seed) {
-    long mixed = KeyTable.mix64(seed);
     if (table == null) {
-      return intCount == 0 ? -1 : (int) Long.remainderUnsigned(mixed, intCount);
+      return intCount == 0 ? -1 : (int) Long.remainderUnsigned(KeyTable.mix64(seed), intCount);
     }
-    return table.slotAtOrAfter((int) (mixed >>> 32));
+    return table.uniformSlotByContent(seed);
   }
 
   /** The member table of a hashtable-encoded set (SSCAN's cursor), or {@code null} for an intset. */

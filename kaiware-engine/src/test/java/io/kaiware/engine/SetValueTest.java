@@ -169,12 +169,80 @@ class SetValueTest {
         assertThat(backward.keyAt(backward.slotAtOrAfter(point))).isEqualTo(expected);
         assertThat(sparse.keyAt(sparse.slotAtOrAfter(point))).isEqualTo(expected);
         picked.add(new String(expected, StandardCharsets.US_ASCII));
+        long seed = random.nextLong();
+        byte[] uniform = forward.keyAt(forward.uniformSlotByContent(seed));
+        assertThat(backward.keyAt(backward.uniformSlotByContent(seed))).isEqualTo(uniform);
+        assertThat(sparse.keyAt(sparse.uniformSlotByContent(seed))).isEqualTo(uniform);
       }
       if (forward.size() <= 20) {
         assertThat(picked).as("every member can be picked").hasSize(forward.size());
       }
     }
     assertThat(new KeyTable().slotAtOrAfter(5)).isEqualTo(-1);
+    assertThat(new KeyTable().uniformSlotByContent(5)).isEqualTo(-1);
+  }
+
+  /** Pearson's chi-square statistic of {@code counts} against equal expected counts. */
+  private static double chiSquare(java.util.Map<String, Integer> counts, int members, int draws) {
+    double expected = (double) draws / members;
+    double x2 = 0;
+    for (int c : counts.values()) {
+      x2 += (c - expected) * (c - expected) / expected;
+    }
+    return x2 + (members - counts.size()) * expected; // members never drawn
+  }
+
+  @Test
+  void randomMembersAreUniformWhateverTheEncoding() {
+    // set.tcl's "SRANDMEMBER histogram distribution" sets, and bigger ones: chi-square under the
+    // 0.00001 quantile (df 9: 40; df 299: about 440).
+    String[][] sets = {{"1", "5", "10", "50", "125", "MARY", "PATRICIA", "LINDA", "BARBARA", "ELIZABETH"},
+        {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}};
+    for (String[] members : sets) {
+      SetValue set = new SetValue();
+      for (String m : members) {
+        set.add(b(m));
+      }
+      java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+      for (long seed = 0; seed < 10_000; seed++) {
+        counts.merge(new String(set.memberAt(set.randomPosition(seed * 7919)), StandardCharsets.US_ASCII), 1, Integer::sum);
+      }
+      assertThat(chiSquare(counts, members.length, 10_000)).as(set.encoding()).isLessThan(40);
+    }
+    for (int trial = 0; trial < 3; trial++) {
+      SetValue set = new SetValue();
+      for (int i = 0; i < 300 + trial * 1000; i++) {
+        set.add(b("member:" + trial + ":" + i));
+      }
+      for (int i = 300; i < 300 + trial * 1000; i++) {
+        set.remove(b("member:" + trial + ":" + i)); // a sparse table for trials 1 and 2
+      }
+      java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+      for (long seed = 0; seed < 300_000; seed++) {
+        counts.merge(new String(set.memberAt(set.randomPosition(seed)), StandardCharsets.US_ASCII), 1, Integer::sum);
+      }
+      assertThat(chiSquare(counts, 300, 300_000)).as("trial %d, capacity %d", trial, set.table().capacity()).isLessThan(440);
+    }
+  }
+
+  @Test
+  void membersBuiltToCollideAreStillPickedSometimes() {
+    // Six keys whose hashes share their low 4 bits: with six entries there are 16 virtual buckets
+    // (the low 4 bits), so all six land in one bucket over its load of 4.
+    KeyTable t = new KeyTable();
+    int low = KeyTable.hash(b("seed")) & 15;
+    for (int i = 0; t.size() < 6; i++) {
+      byte[] k = b("c" + i);
+      if ((KeyTable.hash(k) & 15) == low) {
+        t.put(k, null, KeyTable.NO_EXPIRY);
+      }
+    }
+    java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+    for (long seed = 0; seed < 6_000; seed++) {
+      counts.merge(new String(t.keyAt(t.uniformSlotByContent(seed)), StandardCharsets.US_ASCII), 1, Integer::sum);
+    }
+    assertThat(counts).hasSize(6);
+    assertThat(counts.values()).allSatisfy(c -> assertThat(c).isBetween(800, 1200));
   }
 
   @Test

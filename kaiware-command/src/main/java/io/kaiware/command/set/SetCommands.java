@@ -31,8 +31,8 @@ import java.util.SplittableRandom;
  *
  * <p>Randomness: SRANDMEMBER is a read and draws from {@link Database#randomSeed}; SPOP is a write
  * and draws from {@link Database#writeRandomSeed}, which only writes advance (and the Raft snapshot
- * saves), and turns each draw into a member with {@link SetValue#randomPosition}, which depends on
- * the members alone, not on the table layout a snapshot install changes: so every replica applying
+ * saves), and turns each draw into a member with {@link SetValue#randomPosition}, uniform and
+ * dependent on the members alone, not on the table layout a snapshot install changes: so every replica applying
  * the log pops the same members. (Redis replicates SPOP as SREMs instead; Kaiware replicates the
  * command.) Where Redis switches algorithm with the sizes involved
  * in a way that shows (SPOP's "keep the rest in a new set", SDIFF's two algorithms: both decide the

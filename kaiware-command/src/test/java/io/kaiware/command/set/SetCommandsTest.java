@@ -212,6 +212,41 @@ class SetCommandsTest {
     assertThat(r.exec("EXISTS", "one")).isEqualTo(0L);
   }
 
+  /** set.tcl's chi_square_value: expected count = draws / distinct members seen. */
+  private static double chiSquare(List<Object> draws) {
+    java.util.Map<Object, Integer> counts = new java.util.HashMap<>();
+    draws.forEach(d -> counts.merge(d, 1, Integer::sum));
+    double p = draws.size() / counts.size();
+    double x2 = 0;
+    for (int c : counts.values()) {
+      x2 += (c - p) * (c - p) / p;
+    }
+    return x2;
+  }
+
+  @Test
+  void srandmemberHistogramDistribution() {
+    // set.tcl "SRANDMEMBER histogram distribution - hashtable / intset": df = 9, 40 is the 0.00001 quantile.
+    String[][] contents = {{"1", "5", "10", "50", "125", "MARY", "PATRICIA", "LINDA", "BARBARA", "ELIZABETH"},
+        {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}};
+    for (String[] content : contents) {
+      r.exec("DEL", "myset");
+      for (String m : content) {
+        r.exec("SADD", "myset", m);
+      }
+      List<Object> res = list("SRANDMEMBER", "myset", "-1000");
+      assertThat(res).hasSize(1000);
+      assertThat(chiSquare(res)).as("%s -1000", r.exec("OBJECT", "ENCODING", "myset")).isLessThan(40);
+      for (int size : new int[] {8, 2}) {
+        List<Object> all = new ArrayList<>();
+        for (int i = 0; i < 1000 / size; i++) {
+          all.addAll(list("SRANDMEMBER", "myset", Integer.toString(size)));
+        }
+        assertThat(chiSquare(all)).as("%s %d", r.exec("OBJECT", "ENCODING", "myset"), size).isLessThan(40);
+      }
+    }
+  }
+
   @Test
   void spopCaseThreeRebuildsTheRemainingSet() {
     // 600 integers: a hashtable. Popping 590 keeps 10 in a new set (Redis's case 3): an intset.
