@@ -69,9 +69,9 @@ public record CommandSpec(
     switch (group) {
       case "string" -> categories.add("@string");
       case "hash" -> categories.add("@hash");
+      case "set" -> categories.add("@set");
       case "sorted-set" -> categories.add("@sortedset");
       case "list" -> categories.add("@list");
-      case "set" -> categories.add("@set");
       case "bitmap" -> categories.add("@bitmap");
       case "scripting" -> categories.add("@scripting");
       case "generic" -> categories.add("@keyspace");

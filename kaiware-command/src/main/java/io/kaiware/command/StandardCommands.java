@@ -4,6 +4,7 @@ import io.kaiware.command.connection.ConnectionCommands;
 import io.kaiware.command.hash.HashCommands;
 import io.kaiware.command.keys.KeyCommands;
 import io.kaiware.command.list.ListCommands;
+import io.kaiware.command.set.SetCommands;
 import io.kaiware.command.observe.ObservabilityCommands;
 import io.kaiware.command.server.ServerCommands;
 import io.kaiware.command.string.StringCommands;
@@ -29,6 +30,7 @@ public final class StandardCommands {
     specs.addAll(ObservabilityCommands.specs());
     specs.addAll(HashCommands.specs());
     specs.addAll(ListCommands.specs());
+    specs.addAll(SetCommands.specs());
     specs.addAll(ZSetCommands.specs());
     specs.addAll(RankingCommands.specs());
     specs.addAll(WindowCommands.specs());

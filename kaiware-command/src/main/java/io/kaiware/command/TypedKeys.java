@@ -3,7 +3,7 @@ package io.kaiware.command;
 import io.kaiware.engine.Database;
 
 /**
- * Looking up a key that must hold a given type, for the collection families (hash, zset, list,
+ * Looking up a key that must hold a given type, for the collection families (hash, set, zset, list,
  * ranking, window counter): the slot of the live key, -1 when it is missing, or a WRONGTYPE error
  * reply.
  *

@@ -1,8 +1,8 @@
 package io.kaiware.engine;
 
 /**
- * A value that is not a plain string ({@code byte[]}): a hash, a sorted set, a list, a ranking or
- * a sliding-window counter. The generic key commands (TYPE, OBJECT ENCODING, COPY, MEMORY USAGE,
+ * A value that is not a plain string ({@code byte[]}): a hash, a set, a sorted set, a list, a
+ * ranking or a sliding-window counter. The generic key commands (TYPE, OBJECT ENCODING, COPY, MEMORY USAGE,
  * DEBUG DIGEST, DUMP) treat every such value through this interface, so a new type is one class.
  *
  * <p>Values are mutated in place by their commands; whoever mutates one must report it with
@@ -10,13 +10,16 @@ package io.kaiware.engine;
  */
 public interface CollectionValue {
 
-  /** Receives the elements of a value for DEBUG DIGEST, one (name, content) pair at a time. */
+  /**
+   * Receives the elements of a value for DEBUG DIGEST, one (name, content) pair at a time; the
+   * content is {@code null} for an element that is a name only (a set member).
+   */
   @FunctionalInterface
   interface ElementSink {
     void element(byte[] name, byte[] content);
   }
 
-  /** The name TYPE and SCAN TYPE use: "hash", "zset", ... */
+  /** The name TYPE and SCAN TYPE use: "hash", "set", "zset", ... */
   String typeName();
 
   /** The name OBJECT ENCODING reports. */

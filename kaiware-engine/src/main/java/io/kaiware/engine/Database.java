@@ -143,6 +143,32 @@ public final class Database {
     return KeyTable.mix64(nowMs * 0x9E3779B97F4A7C15L + randomDraws * 0xC2B2AE3D27D4EB4FL + index);
   }
 
+  private long writeDraws;
+
+  /**
+   * A seed for a random choice that changes the dataset (SPOP), kept apart from
+   * {@link #randomSeed}: plain reads run on the leader only (and read commands draw from that
+   * counter), so a write seeded from it would pick differently on each replica. This counter is
+   * advanced only here, by writes, which every replica applies in log order; it is part of the
+   * replicated state, so the Raft snapshot stores it ({@link #writeDraws()}) and a replica that
+   * installs a snapshot or replays the log after one continues with the same seeds. Seeds mix the
+   * command time, the counter and the database number, so two pops in one millisecond differ.
+   */
+  public long writeRandomSeed(long nowMs) {
+    writeDraws++;
+    return KeyTable.mix64((nowMs * 0xD6E8FEB86659FD93L + writeDraws * 0x9E3779B97F4A7C15L + index) ^ 0x5350_4F50L);
+  }
+
+  /** Seeds drawn by {@link #writeRandomSeed} so far: replicated state, saved in snapshots. */
+  public long writeDraws() {
+    return writeDraws;
+  }
+
+  /** Restores the {@link #writeRandomSeed} counter from a snapshot. */
+  public void writeDraws(long draws) {
+    this.writeDraws = draws;
+  }
+
   /** Keys removed because they expired, lazily or actively. */
   public long expiredKeys() {
     return expiredKeys;

@@ -395,6 +395,121 @@ public final class KeyTable {
   }
 
   private static final int FAIR_DRAWS = 64;
+  /**
+   * A pseudo-random occupied slot chosen by the table's <em>content</em> alone, or -1 when empty:
+   * the entry whose bit-reversed stored hash comes first at or after {@code point}, cyclically
+   * (equal hashes: the smaller key). {@link #randomSlot} depends on the layout — capacity, insertion
+   * and deletion history — which differs between a table and its copy rebuilt from a snapshot; a
+   * write that picks at random (SPOP) must pick the same on every replica, so it uses this.
+   *
+   * <p>Why it is cheap: the home bucket is the low bits of the hash, so the bit-reversed hashes of a
+   * bucket's entries share their top bits, the reversed bucket index — buckets visited in
+   * reverse-binary order (as SCAN's cursor) cover the reversed-hash space in increasing order. The
+   * search starts at the bucket of {@code point} and stops at the first bucket holding a candidate:
+   * a few buckets at the usual load factors.
+   */
+  public int slotAtOrAfter(int point) {
+    if (size == 0) {
+      return -1;
+    }
+    int bits = Integer.numberOfTrailingZeros(keys.length);
+    int prefix = point >>> (32 - bits);
+    for (int step = 0; step <= keys.length; step++) {
+      int bucket = Integer.reverse((prefix + step) & mask) >>> (32 - bits);
+      int best = -1;
+      int bestKey = 0;
+      for (int i = bucket; hashes[i] != 0; i = (i + 1) & mask) {
+        int h = hashes[i];
+        if ((h & mask) != bucket) {
+          continue;
+        }
+        int reversed = Integer.reverse(h);
+        if (step == 0 && Integer.compareUnsigned(reversed, point) < 0) {
+          continue; // before the point: only once the search has wrapped around (step == capacity)
+        }
+        if (best < 0 || Integer.compareUnsigned(reversed, bestKey) < 0
+            || (reversed == bestKey && Arrays.compare(keys[i], keys[best]) < 0)) {
+          best = i;
+          bestKey = reversed;
+        }
+      }
+      if (best >= 0) {
+        return best;
+      }
+    }
+    throw new IllegalStateException("no entry in a non-empty table");
+  }
+
+  /** Entries a virtual bucket holds before {@link #uniformSlotByContent} under-samples them. */
+  private static final int VIRTUAL_BUCKET_LOAD = 4;
+
+  /** Draws {@link #uniformSlotByContent} makes before it settles for {@link #slotAtOrAfter}. */
+  private static final int MAX_UNIFORM_DRAWS = 1 << 16;
+
+  /**
+   * A uniformly random occupied slot, deterministic in {@code seed} and chosen by the table's
+   * <em>content</em> alone (as {@link #slotAtOrAfter}, but without its bias towards entries after
+   * a wide gap of hash space), or -1 when empty.
+   *
+   * <p>The reversed-hash space is cut into {@code G} <em>virtual buckets</em>, G the power of two
+   * in (2 size, 4 size]: a function of the size, so replicas whose capacities differ cut alike. A
+   * draw picks a virtual bucket and an index below {@value #VIRTUAL_BUCKET_LOAD}; it succeeds when
+   * the bucket holds more entries than the index, and takes that entry in (reversed hash, key)
+   * order: each entry is equally likely, 1 / (4 G) per draw, about 1/8 to 1/16 of draws succeed. A
+   * bucket holding more than 4 entries (at a load of at most 1/2, one in several thousand; or
+   * members built to collide) answers one of them uniformly on success: its entries are less
+   * likely, never impossible. A virtual bucket is one real bucket's run, or the runs of the few
+   * real buckets it spans when the table is larger than G.
+   */
+  public int uniformSlotByContent(long seed) {
+    if (size == 0) {
+      return -1;
+    }
+    int g = Math.min(30, 33 - Integer.numberOfLeadingZeros(size)); // bit length of size, plus one
+    int k = Integer.numberOfTrailingZeros(keys.length);
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    int[] found = new int[VIRTUAL_BUCKET_LOAD];
+    for (int draw = 0; draw < MAX_UNIFORM_DRAWS; draw++) {
+      int virtual = random.nextInt(1 << g);
+      int index = random.nextInt(VIRTUAL_BUCKET_LOAD);
+      // A hash whose reversed top g bits are the virtual bucket: its low bits name the real buckets.
+      int base = Integer.reverse(virtual << (32 - g));
+      int m = 0;
+      int spanned = g >= k ? 1 : 1 << (k - g);
+      for (int t = 0; t < spanned; t++) {
+        int bucket = g >= k ? base & mask : (base & ((1 << g) - 1)) | (t << g);
+        for (int i = bucket; hashes[i] != 0; i = (i + 1) & mask) {
+          if ((hashes[i] & mask) == bucket && Integer.reverse(hashes[i]) >>> (32 - g) == virtual) {
+            if (m == found.length) {
+              found = Arrays.copyOf(found, m * 2);
+            }
+            found[m++] = i;
+          }
+        }
+      }
+      if (index >= m) {
+        continue;
+      }
+      // Sort the bucket's entries into (reversed hash, key) order: a handful, insertion sort.
+      for (int a = 1; a < m; a++) {
+        int slot = found[a];
+        int b = a - 1;
+        while (b >= 0 && contentOrder(found[b], slot) > 0) {
+          found[b + 1] = found[b];
+          b--;
+        }
+        found[b + 1] = slot;
+      }
+      return found[m <= VIRTUAL_BUCKET_LOAD ? index : random.nextInt(m)];
+    }
+    return slotAtOrAfter(random.nextInt());
+  }
+
+  /** The (reversed hash, key) order of two occupied slots. */
+  private int contentOrder(int a, int b) {
+    int c = Integer.compareUnsigned(Integer.reverse(hashes[a]), Integer.reverse(hashes[b]));
+    return c != 0 ? c : Arrays.compare(keys[a], keys[b]);
+  }
 
   /** SplitMix64's finaliser: spreads a seed's bits over the whole word. */
   public static long mix64(long z) {

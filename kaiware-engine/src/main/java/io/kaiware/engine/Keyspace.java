@@ -152,7 +152,9 @@ public final class Keyspace {
       collection.digestElements((name, content) -> {
         java.util.Arrays.fill(element, (byte) 0);
         mixDigest(sha1, element, name);
-        mixDigest(sha1, element, content);
+        if (content != null) { // a set member has a name only, as in Redis
+          mixDigest(sha1, element, content);
+        }
         for (int i = 0; i < 20; i++) {
           digest[i] ^= element[i];
         }

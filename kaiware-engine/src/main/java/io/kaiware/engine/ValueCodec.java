@@ -14,6 +14,7 @@ public final class ValueCodec {
   public static final int TYPE_HASH = 1;
   public static final int TYPE_ZSET = 2;
   public static final int TYPE_LIST = 3;
+  public static final int TYPE_SET = 4;
   public static final int TYPE_RANKING = 16;
   public static final int TYPE_WINDOW_COUNTER = 17;
 
@@ -177,6 +178,14 @@ public final class ValueCodec {
       for (int i = 0; i < list.size(); i++) {
         out.writeBytes(list.get(i));
       }
+    } else if (value instanceof SetValue set) {
+      out.writeByte(TYPE_SET);
+      out.writeVarint(set.size());
+      for (int p = 0; p < set.capacity(); p++) {
+        if (set.occupied(p)) {
+          out.writeBytes(set.memberAt(p));
+        }
+      }
     } else if (value instanceof Ranking ranking) {
       out.writeByte(TYPE_RANKING);
       ranking.encode(out);
@@ -226,6 +235,18 @@ public final class ValueCodec {
             list.pushTail(in.readBytes());
           }
           value = n == 0 ? null : list;
+        }
+        case TYPE_SET -> {
+          // Members re-added one by one: the encoding is what Redis 7.0 gives a set loaded from
+          // RDB (intset when every member is an integer and there are at most 512).
+          SetValue set = new SetValue();
+          int n = in.readLength();
+          for (int i = 0; i < n; i++) {
+            if (!set.add(in.readBytes())) {
+              return null;
+            }
+          }
+          value = n == 0 ? null : set;
         }
         case TYPE_RANKING -> value = Ranking.decode(in);
         case TYPE_WINDOW_COUNTER -> value = WindowCounter.decode(in);

@@ -11,7 +11,7 @@ import java.util.List;
  * Jazzer fuzz target for DUMP bodies (RESTORE decodes client-supplied bytes). Under plain
  * {@code mvn verify} it runs in regression mode over the inputs in
  * {@code src/test/resources/io/kaiware/engine/ValueCodecFuzzerInputs/} (valid ranking, window
- * counter and list bodies, and some broken ones); to fuzz for real:
+ * counter, list and set bodies, and some broken ones); to fuzz for real:
  * {@code JAZZER_FUZZ=1 ./mvnw -pl kaiware-engine -am test -Dtest=ValueCodecFuzzer -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class ValueCodecFuzzer {
@@ -42,8 +42,8 @@ class ValueCodecFuzzer {
 
   private static List<String> elements(CollectionValue v) {
     List<String> parts = new ArrayList<>();
-    v.digestElements((n, c) -> parts.add(new String(n, StandardCharsets.ISO_8859_1) + "=" + new String(c, StandardCharsets.ISO_8859_1)),
-        Long.MIN_VALUE);
+    v.digestElements((n, c) -> parts.add(new String(n, StandardCharsets.ISO_8859_1)
+        + (c == null ? "" : "=" + new String(c, StandardCharsets.ISO_8859_1))), Long.MIN_VALUE);
     parts.sort(null);
     return parts;
   }

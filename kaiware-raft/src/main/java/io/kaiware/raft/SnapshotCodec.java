@@ -38,9 +38,17 @@ import java.util.zip.CheckedOutputStream;
  * <h2>Version 2 (written since the server wiring; version 1 is still read)</h2>
  * The same layout, but each key is {@code i32 keyLength, key, i32 valueLength, value, i64 expireAtMs}
  * with no type byte: the value is {@link ValueCodec}'s encoding (the DUMP body: its own type tag,
- * so strings, hashes, sorted sets, lists, rankings and window counters all snapshot).
+ * so strings, hashes, sets, sorted sets, lists, rankings and window counters all snapshot).
  * Only keys alive at {@code logTimeMs} are written: an expired key is logically gone (ADR 0003).
- * Big-endian throughout. A value of a type the codec does not know fails the snapshot with an
+ *
+ * <h2>Version 3 (written since sets; versions 1 and 2 are still read)</h2>
+ * Version 2 with, right after {@code databaseCount}, {@code i64 writeDraws} for each of the
+ * databaseCount databases: {@link Database#writeDraws()}, the counter SPOP's seeds come from. It
+ * is replicated state (every replica advances it applying the same writes), so a replica that
+ * installs the snapshot, or restarts and replays the log after it, draws the same seeds as the
+ * others. Reading version 1 or 2 sets every counter to 0.
+ *
+ * <p>Big-endian throughout. A value of a type the codec does not know fails the snapshot with an
  * {@link IOException} — Ratis then keeps the log instead of losing data.
  */
 public final class SnapshotCodec {
@@ -48,6 +56,7 @@ public final class SnapshotCodec {
   static final int MAGIC = 0x4B575331; // "KWS1"
   static final byte VERSION_1 = 1;
   static final byte VERSION_2 = 2;
+  static final byte VERSION_3 = 3;
   static final byte TYPE_STRING = 0;
 
   private SnapshotCodec() {}
@@ -64,11 +73,12 @@ public final class SnapshotCodec {
    * ever held strings ({@link KeyTable#mayHoldNonStrings} false) is cut by copying its slot arrays
    * whole — three array copies, no per-key work (for 100,000 keys about 1 ms, against ~10 ms for
    * visiting each entry: every value's type check is a cache miss). Otherwise each entry is visited
-   * and the mutable types (hashes, sorted sets, lists, rankings, window counters) are encoded on the
+   * and the mutable types (hashes, sets, sorted sets, lists, rankings, window counters) are encoded on the
    * engine thread there and then. Until soak run P the whole dataset was serialised on the engine
    * thread: ~120 ms for 100,000 keys.
    */
-  public record Cut(long term, long index, long logTimeMs, int databaseCount, List<DatabaseCut> databases) {}
+  public record Cut(long term, long index, long logTimeMs, int databaseCount, long[] writeDraws,
+      List<DatabaseCut> databases) {}
 
   /**
    * One database of a {@link Cut}: slot arrays in which a null key is an empty slot; a value is a
@@ -86,14 +96,16 @@ public final class SnapshotCodec {
    */
   public static Cut cut(Keyspace keyspace, long term, long index, long logTimeMs) throws IOException {
     List<DatabaseCut> databases = new ArrayList<>();
+    long[] writeDraws = new long[keyspace.databaseCount()];
     for (int d = 0; d < keyspace.databaseCount(); d++) {
+      writeDraws[d] = keyspace.db(d).writeDraws();
       KeyTable t = keyspace.db(d).table();
       if (t.size() == 0) {
         continue;
       }
       databases.add(new DatabaseCut(d, t.mayHoldNonStrings() ? visitEach(t) : t.copySlots()));
     }
-    return new Cut(term, index, logTimeMs, keyspace.databaseCount(), databases);
+    return new Cut(term, index, logTimeMs, keyspace.databaseCount(), writeDraws, databases);
   }
 
   /** The slots of a table that may hold mutable values, those encoded now. */
@@ -131,7 +143,7 @@ public final class SnapshotCodec {
   }
 
   /**
-   * Writes {@code cut} in format version 2, checksum included; any thread. Does not close
+   * Writes {@code cut} in format version 3, checksum included; any thread. Does not close
    * {@code sink}.
    *
    * @return the number of keys written
@@ -140,11 +152,14 @@ public final class SnapshotCodec {
     CRC32C crc = new CRC32C();
     DataOutputStream out = new DataOutputStream(new CheckedOutputStream(sink, crc));
     out.writeInt(MAGIC);
-    out.writeByte(VERSION_2);
+    out.writeByte(VERSION_3);
     out.writeLong(cut.term());
     out.writeLong(cut.index());
     out.writeLong(cut.logTimeMs());
     out.writeInt(cut.databaseCount());
+    for (long draws : cut.writeDraws()) {
+      out.writeLong(draws);
+    }
     byte[] varint = new byte[10];
     long written = 0;
     for (DatabaseCut d : cut.databases()) {
@@ -225,7 +240,7 @@ public final class SnapshotCodec {
       throw new IOException("not a Kaiware snapshot");
     }
     byte version = b.get();
-    if (version != VERSION_1 && version != VERSION_2) {
+    if (version != VERSION_1 && version != VERSION_2 && version != VERSION_3) {
       throw new IOException("unknown snapshot version " + version);
     }
     return new Header(b.getLong(), b.getLong(), b.getLong(), b.getInt());
@@ -245,8 +260,17 @@ public final class SnapshotCodec {
     boolean v1 = data[4] == VERSION_1;
     b.position(4 + 1 + 8 * 3 + 4);
     try {
+      long[] writeDraws = new long[keyspace.databaseCount()];
+      if (data[4] == VERSION_3) {
+        for (int d = 0; d < h.databaseCount(); d++) {
+          writeDraws[d] = b.getLong();
+        }
+      }
       // The checksum matched, so a parse error below means a codec bug, not a torn file: fail loudly.
       keyspace.flushAll();
+      for (int d = 0; d < writeDraws.length; d++) {
+        keyspace.db(d).writeDraws(writeDraws[d]);
+      }
       for (;;) {
         int d = b.getInt();
         if (d == -1) {

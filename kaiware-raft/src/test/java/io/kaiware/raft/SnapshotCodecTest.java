@@ -49,7 +49,7 @@ class SnapshotCodecTest {
     ks.db(0).put(b("h"), hash, KeyTable.NO_EXPIRY);
     ks.db(0).put(b("s"), b("plain"), 9_000);
     byte[] data = snapshot(ks, 2, 10, 1_000);
-    assertThat(data[4]).as("version").isEqualTo(SnapshotCodec.VERSION_2);
+    assertThat(data[4]).as("version").isEqualTo(SnapshotCodec.VERSION_3);
     Keyspace back = new Keyspace();
     SnapshotCodec.read(data, back);
     assertThat(back.digest(1_000)).isEqualTo(ks.digest(1_000));
@@ -97,6 +97,77 @@ class SnapshotCodecTest {
     for (int i = 0; i < 300; i++) {
       assertThat(new String(restored.get(i), StandardCharsets.UTF_8)).as("element %d", i).isEqualTo(expected.get(i));
     }
+  }
+
+  @Test
+  void roundTripsSetsAndTheWriteDrawCounters() throws IOException {
+    Keyspace ks = new Keyspace();
+    io.kaiware.engine.SetValue ints = new io.kaiware.engine.SetValue();
+    io.kaiware.engine.SetValue strings = new io.kaiware.engine.SetValue();
+    for (int i = 0; i < 100; i++) {
+      ints.add(b(Integer.toString(i * 7)));
+      strings.add(b("m" + i));
+    }
+    ks.db(0).put(b("ints"), ints, KeyTable.NO_EXPIRY);
+    ks.db(0).put(b("strings"), strings, 9_000);
+    ks.db(3).put(b("gone"), strings.deepCopy(), 999);
+    ks.db(0).writeRandomSeed(1);
+    ks.db(7).writeRandomSeed(1);
+    ks.db(7).writeRandomSeed(2);
+    SnapshotCodec.Cut cut = SnapshotCodec.cut(ks, 2, 10, 1_000);
+    ints.add(b("after-the-cut")); // mutated in place after the cut: not in the snapshot
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    SnapshotCodec.write(cut, out);
+    byte[] data = out.toByteArray();
+    assertThat(data[4]).as("version").isEqualTo(SnapshotCodec.VERSION_3);
+    ints.remove(b("after-the-cut"));
+
+    Keyspace back = new Keyspace();
+    back.db(7).writeRandomSeed(5); // replaced by the snapshot's counters
+    back.db(9).writeRandomSeed(5);
+    SnapshotCodec.read(data, back);
+    assertThat(back.digest(1_000)).isEqualTo(ks.digest(1_000));
+    assertThat(back.keyCount()).isEqualTo(2);
+    Object restored = back.db(0).table().valueAt(back.db(0).table().find(b("ints")));
+    assertThat(restored).isInstanceOf(io.kaiware.engine.SetValue.class);
+    assertThat(((io.kaiware.engine.SetValue) restored).encoding()).isEqualTo("intset");
+    assertThat(((io.kaiware.engine.SetValue) back.db(0).table().valueAt(back.db(0).table().find(b("strings")))).encoding())
+        .isEqualTo("hashtable");
+    assertThat(back.db(0).table().expireAtMs(back.db(0).table().find(b("strings")))).isEqualTo(9_000);
+    assertThat(back.db(0).writeDraws()).isEqualTo(1);
+    assertThat(back.db(7).writeDraws()).isEqualTo(2);
+    assertThat(back.db(9).writeDraws()).isZero();
+    // The next SPOP seed is the same on the restored replica as on the original.
+    assertThat(back.db(7).writeRandomSeed(3_000)).isEqualTo(ks.db(7).writeRandomSeed(3_000));
+  }
+
+  @Test
+  void readsVersion2SnapshotsWithZeroWriteDrawCounters() throws IOException {
+    Keyspace ks = new Keyspace();
+    io.kaiware.engine.HashValue hash = new io.kaiware.engine.HashValue();
+    hash.put(b("f"), b("v"));
+    ks.db(1).put(b("h"), hash, KeyTable.NO_EXPIRY);
+    ks.db(1).put(b("s"), b("x"), KeyTable.NO_EXPIRY);
+    ks.db(2).writeRandomSeed(1);
+    byte[] v3 = snapshot(ks, 1, 5, 100);
+    // Version 2 is version 3 without the counters after the header.
+    int header = 4 + 1 + 8 * 3 + 4;
+    int counters = 8 * 16;
+    byte[] v2 = new byte[v3.length - counters];
+    System.arraycopy(v3, 0, v2, 0, header);
+    System.arraycopy(v3, header + counters, v2, header, v3.length - header - counters - 4);
+    v2[4] = SnapshotCodec.VERSION_2;
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(v2, 0, v2.length - 4);
+    java.nio.ByteBuffer.wrap(v2).putInt(v2.length - 4, (int) crc.getValue());
+
+    Keyspace back = new Keyspace();
+    back.db(2).writeRandomSeed(1);
+    back.db(2).writeRandomSeed(1);
+    SnapshotCodec.Header h = SnapshotCodec.read(v2, back);
+    assertThat(h).isEqualTo(new SnapshotCodec.Header(1, 5, 100, 16));
+    assertThat(back.digest(100)).isEqualTo(ks.digest(100));
+    assertThat(back.db(2).writeDraws()).isZero();
   }
 
   @Test

@@ -151,6 +151,43 @@ class ThreeNodeRaftTest {
 
   @Test
   @Timeout(60)
+  void spopPicksTheSameMembersOnEveryReplicaThroughReadsAndASnapshotInstall(@TempDir Path dir) throws Exception {
+    try (TestGroup g = new TestGroup(dir, 3, null, b -> b.snapshotThreshold(20)
+        .raftProperty("raft.server.log.segment.size.max", "1KB"))) {
+      g.startAll();
+      RaftNode leader = g.awaitLeader(WAIT);
+      String[] sadd = new String[2 + 300];
+      sadd[0] = "SADD";
+      sadd[1] = "s";
+      for (int i = 0; i < 300; i++) {
+        sadd[i + 2] = i % 3 == 0 ? "m" + i : Integer.toString(i);
+      }
+      assertThat(write(leader, sadd)).isEqualTo(":300\r\n");
+      RaftNode follower = aFollower(g, leader);
+      String followerId = follower.id();
+      g.stop(followerId);
+      // Pops (writes, through the log) between random reads that run on the leader alone.
+      for (int i = 0; i < 60; i++) {
+        readLinearizable(leader, "SRANDMEMBER", "s", "-3");
+        write(leader, "SPOP", "s");
+        write(leader, "SPOP", "s", "2");
+      }
+      leader.snapshot().get(10, TimeUnit.SECONDS);
+      RaftNode back = g.start(followerId);
+      g.assertConverged(WAIT);
+      assertThat(back.stateMachine().snapshotsInstalled()).as("caught up through an installed snapshot").isPositive();
+      // After the install the follower must continue from the snapshot's seed counter.
+      for (int i = 0; i < 10; i++) {
+        write(leader, "SPOP", "s");
+        readLinearizable(leader, "SRANDMEMBER", "s");
+      }
+      g.assertConverged(WAIT);
+      assertThat(readStale(back, "SCARD", "s")).isEqualTo(":110\r\n");
+    }
+  }
+
+  @Test
+  @Timeout(60)
   void leadershipTransfersAndANewNodeJoinsAsAListenerThenVotes(@TempDir Path dir) throws Exception {
     try (TestGroup g = new TestGroup(dir, 3, null, b -> {})) {
       g.startAll();

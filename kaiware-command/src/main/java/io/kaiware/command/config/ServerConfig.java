@@ -94,7 +94,7 @@ public final class ServerConfig {
     c.integer("hash-max-listpack-value", 64, 0, Integer.MAX_VALUE, true, encodingDoc);
     c.integer("zset-max-listpack-entries", 128, 0, Integer.MAX_VALUE, true, encodingDoc);
     c.integer("zset-max-listpack-value", 64, 0, Integer.MAX_VALUE, true, encodingDoc);
-    c.integer("set-max-intset-entries", 512, 0, Integer.MAX_VALUE, true, encodingDoc);
+    c.compat("set-max-intset-entries", "512", "Sets follow Redis's default (intset up to 512 integer members); not changeable yet.");
     c.integer("list-max-listpack-size", -2, Integer.MIN_VALUE, Integer.MAX_VALUE, true,
         "Accepted for compatibility: lists have one encoding here (Redis 7.0 reports quicklist for every list).");
     c.integer("list-compress-depth", 0, 0, Integer.MAX_VALUE, true,

@@ -20,6 +20,8 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
+import java.util.function.LongToIntFunction;
 
 /**
  * The hash family (Redis's t_hash.c), replies and error texts as Redis 7.0 in RESP2 and RESP3.
@@ -321,7 +323,7 @@ public final class HashCommands {
     ElementScan.scan(ctx, t, s -> (byte[]) t.valueAt(s));
   }
 
-  /** Random element choice shared with ZRANDMEMBER, seeded from the command log. */
+  /** Random element choice shared with ZRANDMEMBER and SRANDMEMBER, seeded from the command log. */
   public static final class RandomElements {
     private RandomElements() {}
 
@@ -331,8 +333,17 @@ public final class HashCommands {
      * slots (all of them, in table order, when count >= size).
      */
     public static int[] pick(KeyTable table, long count, long seed) {
+      return pick(table.size(), table.capacity(), table::occupied, table::randomSlot, count, seed);
+    }
+
+    /**
+     * As {@link #pick(KeyTable, long, long)} over any collection addressed by positions
+     * 0..capacity-1 (a set's intset indexes or table slots): {@code occupied} tells the positions
+     * in use, {@code randomPosition} maps a seed to one of them.
+     */
+    public static int[] pick(int size, int capacity, IntPredicate occupied, LongToIntFunction randomPosition,
+        long count, long seed) {
       SplittableRandom random = new SplittableRandom(seed);
-      int size = table.size();
       if (count < 0 || count == 1) {
         long n = count < 0 ? -count : 1;
         if (n > Integer.MAX_VALUE - 16) {
@@ -340,14 +351,14 @@ public final class HashCommands {
         }
         int[] out = new int[(int) n];
         for (int i = 0; i < out.length; i++) {
-          out[i] = table.randomSlot(random.nextLong());
+          out[i] = randomPosition.applyAsInt(random.nextLong());
         }
         return out;
       }
       int[] all = new int[size];
       int k = 0;
-      for (int s = 0; s < table.capacity(); s++) {
-        if (table.occupied(s)) {
+      for (int s = 0; s < capacity; s++) {
+        if (occupied.test(s)) {
           all[k++] = s;
         }
       }

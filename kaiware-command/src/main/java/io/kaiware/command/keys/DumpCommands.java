@@ -17,7 +17,7 @@ import java.util.zip.CRC32C;
 /**
  * DUMP and RESTORE in Kaiware's own payload format (docs/commands/dump-format.md):
  * <pre>
- *   type (1 byte: 0 = string, 1 = hash, 2 = zset, 16 = ranking, 17 = window counter) | body (see ValueCodec)
+ *   type (1 byte: 0 = string, 1 = hash, 2 = zset, 4 = set, 16 = ranking, 17 = window counter) | body (see ValueCodec)
  *   | format version (2 bytes, little-endian, currently 1) | CRC-32C of all preceding bytes (4 bytes, little-endian)
  * </pre>
  * Like Redis's payload it ends with a version and a checksum that RESTORE verifies before anything
