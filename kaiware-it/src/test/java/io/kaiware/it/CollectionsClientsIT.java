@@ -48,7 +48,7 @@ import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.resps.Tuple;
 
 /**
- * Hashes and sorted sets through unmodified clients over a real socket: Jedis 8 (RESP2 and RESP3)
+ * Hashes, sorted sets, lists, sets and SORT through unmodified clients over a real socket: Jedis 8 (RESP2 and RESP3)
  * and Lettuce 7 (default settings, which negotiate RESP3 with HELLO 3, and forced RESP2). Every
  * assertion is on the value the client decoded, so these tests fail when a client cannot parse a
  * reply: RESP3 doubles ({@code ,inf}), maps (HGETALL), nested [member, score] pairs (WITHSCORES,
@@ -80,6 +80,48 @@ class CollectionsClientsIT {
   }
 
   // ---------------------------------------------------------------- Jedis
+
+  @ParameterizedTest
+  @EnumSource(RedisProtocol.class)
+  void jedisListsSetsAndSort(RedisProtocol protocol) {
+    try (Jedis jedis = jedis(protocol)) {
+      assertThat(jedis.rpush("l", "a", "b", "c")).isEqualTo(3);
+      assertThat(jedis.lpush("l", "z")).isEqualTo(4);
+      assertThat(jedis.lrange("l", 0, -1)).containsExactly("z", "a", "b", "c");
+      assertThat(jedis.lpop("l", 2)).containsExactly("z", "a");
+      assertThat(jedis.rpop("missing")).isNull();
+      assertThat(jedis.lpop("missing", 2)).isNull();
+      assertThat(jedis.lmove("l", "l2", redis.clients.jedis.args.ListDirection.LEFT, redis.clients.jedis.args.ListDirection.RIGHT))
+          .isEqualTo("b");
+      assertThat(jedis.lpos("l2", "b")).isZero();
+      redis.clients.jedis.util.KeyValue<String, List<String>> popped =
+          jedis.lmpop(redis.clients.jedis.args.ListDirection.RIGHT, 5, "nope", "l");
+      assertThat(popped.getKey()).isEqualTo("l");
+      assertThat(popped.getValue()).containsExactly("c");
+      assertThat(jedis.exists("l")).isFalse(); // emptied: deleted
+
+      assertThat(jedis.sadd("s", "3", "1", "2")).isEqualTo(3);
+      assertThat(jedis.objectEncoding("s")).isEqualTo("intset");
+      assertThat(jedis.smembers("s")).containsExactlyInAnyOrder("1", "2", "3");
+      assertThat(jedis.sadd("t", "2", "x")).isEqualTo(2);
+      assertThat(jedis.sinter("s", "t")).containsExactly("2");
+      assertThat(jedis.sunion("s", "t")).containsExactlyInAnyOrder("1", "2", "3", "x");
+      assertThat(jedis.smismember("s", "1", "9")).containsExactly(true, false);
+      assertThat(jedis.spop("s", 3)).containsExactlyInAnyOrder("1", "2", "3");
+      assertThat(jedis.exists("s")).isFalse();
+
+      jedis.rpush("nums", "10", "2", "33");
+      jedis.set("w_10", "3");
+      jedis.set("w_2", "1");
+      jedis.set("w_33", "2");
+      assertThat(jedis.sort("nums")).containsExactly("2", "10", "33");
+      assertThat(jedis.sort("nums", new redis.clients.jedis.params.SortingParams().by("w_*").get("#", "w_*")))
+          .containsExactly("2", "1", "33", "2", "10", "3");
+      assertThat(jedis.sort("nums", new redis.clients.jedis.params.SortingParams().alpha().desc(), "sorted")).isEqualTo(3);
+      assertThat(jedis.lrange("sorted", 0, -1)).containsExactly("33", "2", "10");
+      assertThatThrownBy(() -> jedis.sadd("nums", "x")).isInstanceOf(JedisDataException.class).hasMessage(WRONGTYPE);
+    }
+  }
 
   @ParameterizedTest
   @EnumSource(RedisProtocol.class)
@@ -334,6 +376,37 @@ class CollectionsClientsIT {
       assertThatThrownBy(() -> sync.hgetall("s")).isInstanceOf(RedisCommandExecutionException.class).hasMessage(WRONGTYPE);
       assertThatThrownBy(() -> sync.hincrbyfloat("s", "f", 1)).isInstanceOf(RedisCommandExecutionException.class)
           .hasMessage(WRONGTYPE);
+    });
+  }
+
+  @ParameterizedTest(name = "resp2={0}")
+  @ValueSource(booleans = {false, true})
+  void lettuceListsAndSets(boolean resp2) {
+    withLettuce(resp2, sync -> {
+      assertThat(sync.rpush("l", "a", "b", "c", "b")).isEqualTo(4L);
+      assertThat(sync.lrem("l", 0, "b")).isEqualTo(2L);
+      assertThat(sync.linsert("l", true, "c", "x")).isEqualTo(3L);
+      assertThat(sync.lrange("l", 0, -1)).containsExactly("a", "x", "c");
+      assertThat(sync.lindex("l", -1)).isEqualTo("c");
+      assertThat(sync.llen("l")).isEqualTo(3L);
+      assertThat(sync.lpop("l", 5)).containsExactly("a", "x", "c");
+      assertThat(sync.exists("l")).isZero();
+
+      assertThat(sync.sadd("s", "a", "b", "c")).isEqualTo(3L);
+      assertThat(sync.smembers("s")).containsExactlyInAnyOrder("a", "b", "c");
+      assertThat(sync.sismember("s", "a")).isTrue();
+      assertThat(sync.srandmember("s", -10)).hasSize(10).allSatisfy(m -> assertThat(m).isIn("a", "b", "c"));
+      assertThat(sync.smove("s", "d", "a")).isTrue();
+      assertThat(sync.sdiffstore("e", "s", "d")).isEqualTo(2L);
+      assertThat(sync.sintercard("s", "e")).isEqualTo(2L);
+      Set<String> scanned = new HashSet<>();
+      ScanIterator.sscan(sync, "e").forEachRemaining(scanned::add);
+      assertThat(scanned).containsExactlyInAnyOrder("b", "c");
+      assertThat(sync.sort("e", io.lettuce.core.SortArgs.Builder.alpha().desc())).containsExactly("c", "b");
+
+      sync.set("str", "v");
+      assertThatThrownBy(() -> sync.lpush("str", "x")).isInstanceOf(RedisCommandExecutionException.class).hasMessage(WRONGTYPE);
+      assertThatThrownBy(() -> sync.smembers("str")).isInstanceOf(RedisCommandExecutionException.class).hasMessage(WRONGTYPE);
     });
   }
 
