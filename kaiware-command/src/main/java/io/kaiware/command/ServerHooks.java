@@ -47,6 +47,17 @@ public interface ServerHooks {
     return 0;
   }
 
+  /**
+   * DEBUG RELOAD and DEBUG LOADAOF: passes the whole dataset — keys alive at {@code cutTimeMs} —
+   * through the persistence format (the Raft snapshot codec) and loads it back in place of the
+   * keyspace, as Redis saves and reloads its RDB or AOF. Engine thread.
+   *
+   * @throws UnsupportedOperationException where there is no codec (unit-test hooks)
+   */
+  default void reloadDataset(io.kaiware.engine.Keyspace keyspace, long cutTimeMs) throws java.io.IOException {
+    throw new UnsupportedOperationException("no persistence codec here");
+  }
+
   /** The Raft group this server belongs to, or {@code null} when it is not replicated. */
   default io.kaiware.command.replication.ReplicationView replication() {
     return null;

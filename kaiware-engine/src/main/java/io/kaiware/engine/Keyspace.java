@@ -46,9 +46,17 @@ public final class Keyspace {
    * {@code Long.MAX_VALUE} (the default) lets lookups reclaim at whatever time they run.
    */
   public void reclaimHorizonMs(long horizonMs) {
+    reclaimHorizonMs = horizonMs;
     for (Database db : databases) {
       db.reclaimHorizonMs(horizonMs);
     }
+  }
+
+  private long reclaimHorizonMs = Long.MAX_VALUE;
+
+  /** The reclaim horizon last set (see {@link #reclaimHorizonMs(long)}). */
+  public long reclaimHorizonMs() {
+    return reclaimHorizonMs;
   }
 
   /** SWAPDB: exchanges the contents of two databases, dirtying the watches Redis 7.0 would. */

@@ -50,6 +50,8 @@ class DurabilityIT {
           assertThat(jedis.set("k", "v")).isEqualTo("OK");
           assertThat(jedis.info("replication")).contains("role:master").doesNotContain("raft_role");
           assertThatThrownBy(jedis::save).hasMessageContaining("non-durable-cache");
+          assertThat(jedis.configGet("appendonly")).containsEntry("appendonly", "no");
+          assertThat(jedis.info("persistence")).contains("aof_enabled:0");
         }
       }
     } finally {
@@ -77,6 +79,30 @@ class DurabilityIT {
       assertThatThrownBy(() -> jedis.sendCommand(() -> "BGSAVE".getBytes(), "NOW")).hasMessage("ERR syntax error");
       jedis.sendCommand(() -> "MULTI".getBytes());
       assertThatThrownBy(jedis::save).hasMessageContaining("Command not allowed inside a transaction");
+    } finally {
+      KaiwareProcess.deleteTree(dir);
+    }
+  }
+
+  /** DEBUG RELOAD and LOADAOF pass every type through the snapshot codec and back: same digest. */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void debugReloadKeepsTheDataset() throws Exception {
+    Path dir = Files.createTempDirectory("kaiware-reload-");
+    try (KaiwareProcess kaiware = KaiwareProcess.start(Map.of("dir", dir.toString()));
+        Jedis jedis = new Jedis("127.0.0.1", kaiware.port())) {
+      jedis.setex("s", 1000, "v");
+      jedis.hset("h", Map.of("f1", "v1", "f2", "v2"));
+      jedis.zadd("z", 1.5, "m");
+      jedis.rpush("l", "a", "b", "a");
+      jedis.sadd("set", "1", "2", "x");
+      Object digest = jedis.sendCommand(() -> "DEBUG".getBytes(), "DIGEST");
+      for (String sub : new String[] {"RELOAD", "LOADAOF"}) {
+        assertThat(jedis.sendCommand(() -> "DEBUG".getBytes(), sub)).isEqualTo("OK".getBytes());
+        assertThat(jedis.sendCommand(() -> "DEBUG".getBytes(), "DIGEST")).isEqualTo(digest);
+      }
+      assertThat(jedis.ttl("s")).isBetween(990L, 1000L);
+      assertThat(jedis.lrange("l", 0, -1)).containsExactly("a", "b", "a");
     } finally {
       KaiwareProcess.deleteTree(dir);
     }

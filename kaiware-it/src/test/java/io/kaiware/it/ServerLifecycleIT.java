@@ -46,7 +46,11 @@ class ServerLifecycleIT {
     ConfigFile.load(file, config);
     KaiwareServer server = KaiwareServer.start(config, file.toString());
     try (Jedis jedis = new Jedis("127.0.0.1", server.port())) {
-      assertThat(jedis.configGet("appendonly")).containsEntry("appendonly", "no");
+      // The durable default logs and fsyncs every write: Redis's appendonly yes, appendfsync always.
+      assertThat(jedis.configGet("append*")).containsEntry("appendonly", "yes").containsEntry("appendfsync", "always");
+      assertThat(jedis.configSet("appendonly", "yes")).isEqualTo("OK");
+      assertThatThrownBy(() -> jedis.configSet("appendonly", "no")).hasMessageContaining("Kaiware does not support changing 'appendonly'");
+      assertThat(jedis.info("persistence")).contains("aof_enabled:1");
       assertThat(jedis.configGet("proto-max-bulk-len")).containsEntry("proto-max-bulk-len", "536870912");
       assertThat(jedis.configSet("hz", "20")).isEqualTo("OK");
       assertThat(jedis.configGet("h?")).containsEntry("hz", "20");

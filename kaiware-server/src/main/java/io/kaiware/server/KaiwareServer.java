@@ -62,6 +62,9 @@ public final class KaiwareServer implements AutoCloseable {
 
   private KaiwareServer(ServerConfig config, String configFile) {
     this.config = config;
+    for (String ignored : config.reportDurability(!config.getBool("non-durable-cache"))) {
+      log.warn(ignored);
+    }
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory ioFactory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     int ioThreads = config.getInt("io-threads");

@@ -49,6 +49,14 @@ final class ServerState implements ServerHooks {
     this.engineLoop = engineLoop;
   }
 
+  @Override
+  public void reloadDataset(io.kaiware.engine.Keyspace keyspace, long cutTimeMs) throws java.io.IOException {
+    io.kaiware.raft.SnapshotCodec.Cut cut = io.kaiware.raft.SnapshotCodec.cut(keyspace, 0, 0, cutTimeMs);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    io.kaiware.raft.SnapshotCodec.write(cut, out);
+    io.kaiware.raft.SnapshotCodec.read(out.toByteArray(), keyspace);
+  }
+
   void replication(Replication replication) {
     this.replication = replication;
   }

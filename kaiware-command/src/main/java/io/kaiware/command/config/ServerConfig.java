@@ -78,8 +78,7 @@ public final class ServerConfig {
         "Raft election timeout, lower bound (the upper bound is twice it): how soon followers notice a dead leader.");
     // --- Redis parameters tools read; answered, not acted on
     c.compat("save", "", "Kaiware persists through its own log (see docs); RDB save points are not used.");
-    c.compat("appendonly", "no", "No AOF; see docs.");
-    c.compat("appendfsync", "everysec", "No AOF; see docs.");
+    c.reportDurability(true);
     c.memory("maxmemory", 0, 0, Long.MAX_VALUE, true,
         "Refuse commands that may grow memory (-OOM) while the heap in use is above this many bytes; 0: no limit.");
     c.enumeration("maxmemory-policy", "noeviction", List.of("noeviction"), true,
@@ -156,6 +155,29 @@ public final class ServerConfig {
     }
   }
 
+  /**
+   * appendonly and appendfsync say how the server keeps writes: a durable server (the default, a
+   * Raft member) appends every write to its log and fsyncs it before the reply — Redis's
+   * {@code appendonly yes} with {@code appendfsync always}; a non-durable cache keeps nothing. They
+   * are read-only facts: CONFIG SET accepts only the value in effect.
+   */
+  public List<String> reportDurability(boolean durable) {
+    String doc = durable ? "Every write is in the Raft log, fsynced before the reply; start with non-durable-cache yes to keep nothing."
+        : "non-durable-cache: nothing is kept; start without it for a durable log.";
+    compat("appendonly", durable ? "yes" : "no", doc);
+    compat("appendfsync", durable ? "always" : "everysec", doc);
+    List<String> ignored = new java.util.ArrayList<>();
+    derivedAtStartup.forEach((name, value) -> {
+      if (!params.get(name).value().equals(value)) {
+        ignored.add(name + " " + value + " ignored: " + doc);
+      }
+    });
+    return ignored;
+  }
+
+  /** appendonly/appendfsync as a configuration file gave them: they follow non-durable-cache instead. */
+  private final Map<String, String> derivedAtStartup = new LinkedHashMap<>();
+
   private void compat(String name, String def, String doc) {
     add(name, Kind.STRING, def, true, 0, 0, List.of(), doc, true);
   }
@@ -202,6 +224,10 @@ public final class ServerConfig {
     ConfigParam p = params.get(name.toLowerCase(Locale.ROOT));
     if (p == null) {
       throw new IllegalArgumentException("unknown configuration key '" + name + "'");
+    }
+    if (p.name().equals("appendonly") || p.name().equals("appendfsync")) {
+      derivedAtStartup.put(p.name(), value.trim()); // decided by non-durable-cache: see reportDurability
+      return;
     }
     checkCompat(p, value);
     setWithAlias(p, p.canonical(value));

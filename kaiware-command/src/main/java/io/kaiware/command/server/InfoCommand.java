@@ -161,7 +161,7 @@ public final class InfoCommand {
     field(sb, "rdb_bgsave_in_progress", 0);
     field(sb, "rdb_last_save_time", ServerCommands.lastSaveTimeMs(ctx) / 1000);
     field(sb, "rdb_last_bgsave_status", "ok");
-    field(sb, "aof_enabled", 0);
+    field(sb, "aof_enabled", "yes".equals(ctx.server().config().get("appendonly")) ? 1 : 0);
     field(sb, "aof_rewrite_in_progress", 0);
     field(sb, "aof_last_bgrewrite_status", "ok");
     field(sb, "aof_last_write_status", "ok");

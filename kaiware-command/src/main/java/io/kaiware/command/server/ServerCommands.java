@@ -291,10 +291,22 @@ public final class ServerCommands {
           "SET-ACTIVE-EXPIRE <0|1>", "    Setting it to 0 disables expiring keys in background when they are not accessed.",
           "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed.",
           "CHANGE-REPL-ID", "    Accepted for compatibility; Kaiware's replication id is its run id.",
+          "RELOAD", "    Pass the dataset through the persistence format (the Raft snapshot codec) and load it back.",
+          "LOADAOF", "    The same as RELOAD: Kaiware's log and snapshots are one format.",
           "DIGEST", "    Output a hex signature representing the current DB content.",
           "DIGEST-VALUE <key> [<key> ...]", "    Output a hex signature of the values of all the specified keys.",
           "LEAK-DRILL <count>|RESET", "    Leak <count> objects on purpose, to rehearse finding a leak with /debug/heap?diff",
           "    (only with -D" + LeakDrill.ENABLE_PROPERTY + "=true).");
+    } else if ((ctx.argIs(1, "RELOAD") || ctx.argIs(1, "LOADAOF")) && ctx.argc() == 2) {
+      // Keys alive at the log time (the reclaim horizon) go through the codec: a key only this
+      // reader's clock sees expired is still alive for the entries to come.
+      long cutTimeMs = Math.min(ctx.nowMs(), ctx.keyspace().reclaimHorizonMs());
+      try {
+        ctx.server().reloadDataset(ctx.keyspace(), cutTimeMs);
+        ctx.reply().ok();
+      } catch (UnsupportedOperationException | java.io.IOException e) {
+        ctx.reply().error("ERR Error trying to reload the dataset: " + e.getMessage());
+      }
     } else if (ctx.argIs(1, "DIGEST") && ctx.argc() == 2) {
       ctx.reply().simpleString(ctx.keyspace().digest(ctx.nowMs()));
     } else if (ctx.argIs(1, "DIGEST-VALUE") && ctx.argc() >= 2) {
