@@ -14,6 +14,7 @@ import io.kaiware.command.TypedKeys;
 import io.kaiware.command.hash.HashCommands;
 import io.kaiware.engine.KeyTable;
 import io.kaiware.engine.Scores;
+import io.kaiware.engine.SetValue;
 import io.kaiware.engine.SortedSet;
 import io.kaiware.engine.SortedSet.LexBound;
 import io.kaiware.engine.SortedSet.LexRange;
@@ -765,9 +766,7 @@ public final class ZSetCommands {
     Arrays.fill(weights, 1.0);
     int j = numkeysIdx + 1;
     for (int i = 0; i < n; i++, j++) {
-      int slot = store ? TypedKeys.findForWrite(ctx, ctx.arg(j), SortedSet.class)
-          : TypedKeys.findForRead(ctx, ctx.arg(j), SortedSet.class);
-      sources[i] = slot < 0 ? null : zsetAt(ctx, slot);
+      sources[i] = setOperationSource(ctx, ctx.arg(j), store);
     }
     Aggregate aggregate = Aggregate.SUM;
     boolean withScores = false;
@@ -891,6 +890,39 @@ public final class ZSetCommands {
       result.forEach(nodes::add);
       replyElements(ctx.reply(), nodes, withScores);
     }
+  }
+
+  /**
+   * An input of ZUNION/ZINTER/ZDIFF(STORE) and ZINTERCARD: a sorted set, or — as in Redis — a plain
+   * set, read as a sorted set whose every member scores 1 (a copy: the set's own representation
+   * has no scores). Null when missing; WRONGTYPE for anything else.
+   */
+  private static SortedSet setOperationSource(CommandContext ctx, byte[] key, boolean store) {
+    int slot = ctx.db().lookup(key, ctx.nowMs());
+    if (slot < 0) {
+      if (!store) {
+        ctx.keyspace().recordMiss();
+      }
+      return null;
+    }
+    Object value = ctx.db().table().valueAt(slot);
+    if (!(value instanceof SortedSet) && !(value instanceof SetValue)) {
+      throw new CommandError(TypedKeys.WRONGTYPE);
+    }
+    if (!store) {
+      ctx.keyspace().recordHit();
+    }
+    if (value instanceof SortedSet zset) {
+      return zset;
+    }
+    SetValue set = (SetValue) value;
+    SortedSet scored = new SortedSet();
+    for (int p = 0; p < set.capacity(); p++) {
+      if (set.occupied(p)) {
+        scored.put(set.memberAt(p), 1.0);
+      }
+    }
+    return scored;
   }
 
   private static int size(SortedSet s) {

@@ -49,6 +49,24 @@ class ZSetCommandsTest {
   }
 
   @Test
+  void setOperationsReadAPlainSetAsScoresOfOne() {
+    // tests/unit/type/zset.tcl "ZUNIONSTORE with a regular set and weights" and its ZINTER/ZDIFF twins.
+    r.exec("SADD", "seta", "a", "b", "c");
+    r.exec("ZADD", "zsetb", "1", "b", "2", "c", "3", "d");
+    assertThat(r.exec("ZUNIONSTORE", "zsetc", "2", "seta", "zsetb", "WEIGHTS", "2", "3")).isEqualTo(4L);
+    assertThat(r.exec("ZRANGE", "zsetc", "0", "-1", "WITHSCORES")).isEqualTo(List.of("a", "2", "b", "5", "c", "8", "d", "9"));
+    assertThat(r.exec("ZINTERSTORE", "zsetc", "2", "seta", "zsetb", "WEIGHTS", "2", "3")).isEqualTo(2L);
+    assertThat(r.exec("ZRANGE", "zsetc", "0", "-1", "WITHSCORES")).isEqualTo(List.of("b", "5", "c", "8"));
+    assertThat(r.exec("ZDIFFSTORE", "zsetc", "2", "seta", "zsetb")).isEqualTo(1L);
+    assertThat(r.exec("ZRANGE", "zsetc", "0", "-1", "WITHSCORES")).isEqualTo(List.of("a", "1"));
+    assertThat(r.exec("ZINTERCARD", "2", "seta", "zsetb")).isEqualTo(2L);
+    assertThat(r.exec("SCARD", "seta")).isEqualTo(3L); // the set itself is untouched
+    assertThat(r.exec("TYPE", "seta")).isEqualTo("set");
+    r.exec("RPUSH", "list", "a");
+    assertThat(r.exec("ZUNION", "2", "seta", "list")).isEqualTo(WRONGTYPE);
+  }
+
+  @Test
   void negativeZeroTiesWithZero() {
     // Found by ZSetModelPropertyTest: 2*0 + -1*0 is 0 and -1*0 is -0; Redis compares scores with C's
     // < and ==, so the two tie and the member decides the order.
