@@ -84,6 +84,9 @@ public record CommandSpec(
       categories.add("@dangerous");
     }
     categories.add(has(CommandFlag.FAST) ? "@fast" : "@slow");
+    if (has(CommandFlag.BLOCKING)) {
+      categories.add("@blocking");
+    }
     return categories;
   }
 

@@ -59,6 +59,19 @@ public interface ServerHooks {
   }
 
   /** The Raft group this server belongs to, or {@code null} when it is not replicated. */
+  /** Clients parked on a blocking pop (INFO's blocked_clients). Engine thread. */
+  default int blockedClientCount() {
+    return 0;
+  }
+
+  /**
+   * CLIENT UNBLOCK: answers client {@code clientId}, if it is parked on a blocking pop, with its
+   * timeout reply or ({@code error}) the UNBLOCKED error; whether it was parked. Engine thread.
+   */
+  default boolean unblock(long clientId, boolean error) {
+    return false;
+  }
+
   default io.kaiware.command.replication.ReplicationView replication() {
     return null;
   }

@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * In both shapes a connection whose replies the client does not read stops being read (the channel's
  * writability drives auto-read), so a slow reader cannot grow the server's memory without bound. On
  * a replicated server the connection also stops reading while its {@link ConnectionPipeline} holds
- * too many requests the log has not committed yet.
+ * too many requests the log has not committed yet. In non-durable cache mode requests go through a
+ * {@link DirectQueue}, which holds them back behind a blocking pop that parked the connection
+ * ({@link BlockedClients}).
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
 
@@ -58,6 +60,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   private boolean closing;
   /** On a replicated server: this connection's ordered queue of requests (engine loop). */
   private ConnectionPipeline pipeline;
+  /** In non-durable cache mode: this connection's direct queue, parking on blocking pops (engine loop). */
+  private DirectQueue direct;
   private Replication replication;
   /** The pipeline holds too many unanswered requests (set on the engine loop, read on the event loop). */
   private volatile boolean pipelineFull;
@@ -85,6 +89,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
       });
     }
+    if (pipeline == null) {
+      direct = new DirectQueue(server, session, ch);
+    }
     if (!server.register(session, ch)) {
       ByteBuf out = ctx.alloc().buffer(64);
       new RespWriter(out, 2).error("ERR max number of clients reached");
@@ -106,6 +113,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         p.release();
       } else {
         engineLoop.execute(p::release);
+      }
+    }
+    if (direct != null) {
+      DirectQueue d = direct;
+      if (inline) {
+        d.release();
+      } else {
+        engineLoop.execute(d::release);
       }
     }
     release();
@@ -155,7 +170,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
           if (pendingOut == null) {
             pendingOut = ctx.alloc().ioBuffer(256);
           }
-          server.engine().execute(session, request, pendingOut, nowMs);
+          direct.offer(request, pendingOut, nowMs);
           executed++;
           if (session.closeAfterReply()) {
             closing = true;
@@ -266,10 +281,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
       });
       return;
     }
+    DirectQueue d = direct;
     engineLoop.execute(() -> {
       ByteBuf out = ch.alloc().ioBuffer(256);
       if (batch != null) {
-        server.engine().execute(s, batch, out, server.clock().millis());
+        d.offer(batch, out, server.clock().millis());
       }
       if (protocolError != null) {
         new RespWriter(out, s.protocol()).error(protocolError);

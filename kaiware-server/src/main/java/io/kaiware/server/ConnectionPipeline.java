@@ -1,5 +1,6 @@
 package io.kaiware.server;
 
+import io.kaiware.command.Blocking;
 import io.kaiware.command.ClientSession;
 import io.kaiware.command.CommandFlag;
 import io.kaiware.command.CommandSpec;
@@ -48,6 +49,13 @@ import java.util.function.Consumer;
  *       between that check and the apply.</li>
  * </ul>
  *
+ * <h2>Blocking pops</h2>
+ * A blocking pop (BLPOP ...) is a write whose slot, once submitted, holds back every slot behind
+ * it: nothing after it is submitted until its reply is final. When the log answers it with the
+ * timeout reply before its deadline, the slot parks in {@link BlockedClients} instead of
+ * completing, and is submitted again when one of its keys may have data (or completes with the
+ * timeout reply at its deadline). See {@link BlockedClients} for the design.
+ *
  * <h2>Outcomes of a write</h2>
  * Not leader when the write starts: {@code -MOVED 0 leader-host:port} (or {@code -CLUSTERDOWN}); the
  * write was not submitted. A failure after submission — the leader lost leadership or stopped before
@@ -79,6 +87,14 @@ final class ConnectionPipeline {
     boolean done;
     /** The reply of a slot that completed while it was not at the head; null when written directly. */
     byte[] reply;
+    /** A blocking pop: nothing behind it starts before its reply is final. */
+    boolean blocking;
+    /** A blocking pop's wall-clock deadline (0 = forever), -1 before its first reply. */
+    long deadlineMs = -1;
+    /** A blocking pop's reply is suppressed (CLIENT REPLY OFF/SKIP when it was submitted). */
+    boolean suppressed;
+    /** While parked: its entry in {@link BlockedClients}. */
+    BlockedClients.Parked parked;
 
     Slot(byte[][] command, long readMark) {
       this.command = command;
@@ -212,6 +228,16 @@ final class ConnectionPipeline {
     }
     closing = true;
     slots.removeIf(s -> !s.started);
+    for (Slot s : slots) {
+      if (s.parked != null) {
+        // A parked pop answers its timeout reply now: it was never going to be applied here.
+        server.blockedClients().cancel(s.parked);
+        s.parked = null;
+        s.reply = s.suppressed ? null : Blocking.timeoutReply(s.command, session.protocol());
+        s.done = true;
+      }
+    }
+    advance();
     if (slots.isEmpty()) {
       flushNow();
     }
@@ -222,6 +248,9 @@ final class ConnectionPipeline {
     if (ready != null) {
       ready.release();
       ready = null;
+    }
+    for (Slot s : slots) {
+      server.blockedClients().cancel(s.parked);
     }
     slots.clear();
     closing = true;
@@ -279,7 +308,7 @@ final class ConnectionPipeline {
     // Writes behind a pending write go to the batcher now, in order.
     for (Slot s : slots) {
       if (s.started) {
-        if (s.kind != Kind.WRITE) {
+        if (s.kind != Kind.WRITE || (s.blocking && !s.done)) {
           return;
         }
         continue;
@@ -289,8 +318,12 @@ final class ConnectionPipeline {
       }
       s.kind = Kind.WRITE;
       s.started = true;
+      s.blocking = Blocking.isBlocking(s.command);
       if (!refusedForMemory(s)) {
         submit(s, Request.of(session.db(), session.protocol(), s.command), 0);
+      }
+      if (s.blocking) {
+        return;
       }
     }
   }
@@ -336,6 +369,7 @@ final class ConnectionPipeline {
         synchronous[0] = false;
       }
       case WRITE -> {
+        slot.blocking = Blocking.isBlocking(slot.command);
         if (!refusedForMemory(slot)) {
           submit(slot, Request.of(session.db(), session.protocol(), slot.command), 0);
         }
@@ -402,6 +436,11 @@ final class ConnectionPipeline {
    */
   private void submit(Slot slot, Request request, int skipLines) {
     boolean suppressed = session.consumeReplySuppressed();
+    slot.suppressed = suppressed;
+    send(slot, request, skipLines, suppressed);
+  }
+
+  private void send(Slot slot, Request request, int skipLines, boolean suppressed) {
     if (!replication.node().isLeader()) {
       if (proxyReady()) {
         forward(slot, request.commands(), true, suppressed);
@@ -417,6 +456,8 @@ final class ConnectionPipeline {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
             ? error.getCause() : error;
         slot.reply = errorBytes(INDETERMINATE + Replication.describe(cause));
+      } else if (slot.blocking && park(slot, bytes)) {
+        return;
       } else if (!suppressed) {
         // A block's reply starts with MULTI's +OK unless its WATCH guard failed (then it is EXEC's nil).
         slot.reply = skipLines == 0 || bytes.length == 0 || bytes[0] != '+' ? bytes : stripLines(bytes, skipLines);
@@ -457,12 +498,68 @@ final class ConnectionPipeline {
         // Unknown outcome only for a write that may have reached the leader; an unsent one was not applied.
         slot.reply = errorBytes(write && maybeSent ? INDETERMINATE + error
             : "CLUSTERDOWN The cluster is down: " + error);
+      } else if (slot.blocking && park(slot, reply)) {
+        return;
       } else if (!suppressed) {
         slot.reply = reply;
       }
       slot.done = true;
       replication.touched(this);
     }));
+  }
+
+  /**
+   * A blocking pop's reply came back: parks the slot when it is the timeout reply and the deadline
+   * has not passed (the client sees nothing yet); false when the reply is final.
+   */
+  private boolean park(Slot slot, byte[] reply) {
+    if (released || closing || !Blocking.isTimeoutReply(reply)) {
+      return false;
+    }
+    long now = server.clock().millis();
+    if (slot.deadlineMs < 0) {
+      long timeout = Blocking.timeoutMsOf(slot.command);
+      if (timeout < 0) {
+        return false;
+      }
+      slot.deadlineMs = timeout == 0 ? 0 : now + timeout;
+    }
+    if (slot.deadlineMs != 0 && now >= slot.deadlineMs) {
+      return false;
+    }
+    BlockedClients clients = server.blockedClients();
+    long seq = slot.parked == null ? clients.nextSeq() : slot.parked.seq;
+    int db = session.db();
+    int protocol = session.protocol();
+    slot.parked = new BlockedClients.Parked(seq, db, slot.command, protocol, slot.deadlineMs, session.id(),
+        () -> retry(slot, Request.of(db, protocol, slot.command)), answer -> unpark(slot, answer));
+    clients.park(slot.parked);
+    return true;
+  }
+
+  /** Submits a parked pop again; an answer that is known at once (not leader) is written now. */
+  private void retry(Slot slot, Request request) {
+    if (released) {
+      return;
+    }
+    send(slot, request, 0, slot.suppressed);
+    if (slot.done) {
+      slot.parked = null;
+      advance();
+      flushNow();
+    }
+  }
+
+  /** Completes a parked slot with {@code reply} (its timeout, or CLIENT UNBLOCK's answer). */
+  private void unpark(Slot slot, byte[] reply) {
+    slot.parked = null;
+    if (released) {
+      return;
+    }
+    slot.reply = slot.suppressed ? null : reply;
+    slot.done = true;
+    advance();
+    flushNow();
   }
 
   private boolean touched;
@@ -479,6 +576,8 @@ final class ConnectionPipeline {
   /** Engine loop: after a drain of completions, writes what became ready. */
   void resume() {
     touched = false;
+    // Writes completed: wake waiters now, so their re-runs enter the log before this reply leaves.
+    server.blockedClients().poke();
     if (!released) {
       advance();
       flushNow();

@@ -35,6 +35,8 @@ final class ServerState implements ServerHooks {
   private volatile int boundPort;
   /** The Raft group, or null in non-durable cache mode. */
   private volatile Replication replication;
+  /** Clients parked on a blocking pop (engine loop). */
+  private final BlockedClients blockedClients = new BlockedClients(this);
 
   ServerState(ServerConfig config, String configFile, InstantSource clock, String transport, Runnable shutdownAction) {
     this.config = config;
@@ -73,6 +75,20 @@ final class ServerState implements ServerHooks {
 
   Engine engine() {
     return engine;
+  }
+
+  BlockedClients blockedClients() {
+    return blockedClients;
+  }
+
+  @Override
+  public int blockedClientCount() {
+    return blockedClients.count();
+  }
+
+  @Override
+  public boolean unblock(long clientId, boolean error) {
+    return blockedClients.unblock(clientId, error);
   }
 
   EventLoop engineLoop() {

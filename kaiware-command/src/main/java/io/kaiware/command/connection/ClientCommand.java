@@ -47,6 +47,10 @@ public final class ClientCommand {
         .subcommand(command("kill").arity(-3).flags(ADMIN, NOSCRIPT, LOADING, STALE).since("2.4.0")
             .complexity("O(N) where N is the number of client connections")
             .summary("Terminates open connections.").handler(ClientCommand::kill))
+        .subcommand(command("unblock").arity(-3).flags(ADMIN, NOSCRIPT, LOADING, STALE).since("5.0.0")
+            .complexity("O(log N) where N is the number of client connections")
+            .summary("Unblocks a client blocked by a blocking command from a different connection.")
+            .handler(ClientCommand::unblock))
         .subcommand(command("no-evict").arity(3).flags(ADMIN, NOSCRIPT, LOADING, STALE).since("7.0.0")
             .summary("Sets the client eviction mode of the connection.").handler(ctx -> ctx.session().setNoEvict(onOff(ctx))))
         .subcommand(command("no-touch").arity(3).flags(NOSCRIPT, LOADING, STALE).since("7.2.0")
@@ -64,10 +68,28 @@ public final class ClientCommand {
                 "INFO", "    Return information about the current client connection.",
                 "KILL <ip:port>", "    Kill connection made from <ip:port>.",
                 "KILL <option> <value> [<option> <value> [...]]", "    Kill connections. Options: ID, ADDR, LADDR, USER, SKIPME, TYPE.",
+                "UNBLOCK <clientid> [TIMEOUT|ERROR]", "    Unblock the specified blocked client.",
                 "NO-EVICT (ON|OFF)", "    Protect the current client connection from eviction.",
                 "NO-TOUCH (ON|OFF)", "    Do not touch LRU/LFU stats of accessed keys.",
                 "REPLY (ON|OFF|SKIP)", "    Control the replies sent to the current connection.")))
         .build();
+  }
+
+  /** CLIENT UNBLOCK client-id [TIMEOUT|ERROR]: 1 when the client was parked on a blocking pop. */
+  private static void unblock(CommandContext ctx) {
+    if (ctx.argc() > 4) {
+      throw new CommandError(CommandError.SYNTAX);
+    }
+    boolean error = false;
+    if (ctx.argc() == 4) {
+      if (ctx.argIs(3, "ERROR")) {
+        error = true;
+      } else if (!ctx.argIs(3, "TIMEOUT")) {
+        throw new CommandError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+      }
+    }
+    long id = ctx.longArg(2);
+    ctx.reply().integer(ctx.server().unblock(id, error) ? 1 : 0);
   }
 
   /** Redis allows printable ASCII other than space in client and library names. */

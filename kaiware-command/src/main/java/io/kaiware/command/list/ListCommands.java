@@ -1,11 +1,14 @@
 package io.kaiware.command.list;
 
+import static io.kaiware.command.CommandFlag.BLOCKING;
 import static io.kaiware.command.CommandFlag.DENYOOM;
 import static io.kaiware.command.CommandFlag.FAST;
+import static io.kaiware.command.CommandFlag.NOSCRIPT;
 import static io.kaiware.command.CommandFlag.READONLY;
 import static io.kaiware.command.CommandFlag.WRITE;
 import static io.kaiware.command.CommandSpec.command;
 
+import io.kaiware.command.Blocking;
 import io.kaiware.command.CommandContext;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
@@ -20,8 +23,9 @@ import java.util.List;
 /**
  * The list family (Redis's t_list.c), replies and error texts as Redis 7.0 in RESP2 and RESP3,
  * including its order of checks (which commands parse their numbers before looking the key up,
- * which after). The blocking variants (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP) are not offered.
- * An emptied list deletes its key.
+ * which after). An emptied list deletes its key. The blocking variants (BLPOP, BRPOP, BLMOVE,
+ * BRPOPLPUSH, BLMPOP) run here as Redis runs them inside MULTI: pop if a key has data, else the
+ * timeout reply; the server parks the client and retries ({@link Blocking}).
  */
 public final class ListCommands {
   private ListCommands() {}
@@ -89,7 +93,25 @@ public final class ListCommands {
         command("lmpop").arity(-4).flags(WRITE).group("list").since("7.0.0")
             .complexity("O(N+M) where N is the number of provided keys and M is the number of elements returned.")
             .summary("Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.")
-            .handler(ListCommands::lmpop).build());
+            .handler(ctx -> lmpop(ctx, 1, false)).build(),
+        command("blpop").arity(-3).flags(WRITE, NOSCRIPT, BLOCKING).keys(1, -2, 1).group("list").since("2.0.0")
+            .complexity("O(N) where N is the number of provided keys.")
+            .summary("Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.")
+            .handler(ctx -> bpop(ctx, true)).build(),
+        command("brpop").arity(-3).flags(WRITE, NOSCRIPT, BLOCKING).keys(1, -2, 1).group("list").since("2.0.0")
+            .complexity("O(N) where N is the number of provided keys.")
+            .summary("Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.")
+            .handler(ctx -> bpop(ctx, false)).build(),
+        command("blmove").arity(6).flags(WRITE, DENYOOM, NOSCRIPT, BLOCKING).keys(1, 2, 1).group("list").since("6.2.0")
+            .summary("Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.")
+            .handler(ListCommands::blmove).build(),
+        command("brpoplpush").arity(4).flags(WRITE, DENYOOM, NOSCRIPT, BLOCKING).keys(1, 2, 1).group("list").since("2.2.0")
+            .summary("Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.")
+            .handler(ListCommands::brpoplpush).build(),
+        command("blmpop").arity(-5).flags(WRITE, BLOCKING).group("list").since("7.0.0")
+            .complexity("O(N+M) where N is the number of provided keys and M is the number of elements returned.")
+            .summary("Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.")
+            .handler(ctx -> lmpop(ctx, 2, true)).build());
   }
 
   // ---------------------------------------------------------------- helpers
@@ -468,14 +490,53 @@ public final class ListCommands {
     ctx.reply().bulk(element);
   }
 
-  /** LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]. */
-  private static void lmpop(CommandContext ctx) {
+  /**
+   * BLPOP, BRPOP key [key ...] timeout: the timeout first, then the keys in order; the first
+   * non-empty list answers [key, element], a key of another type WRONGTYPE; none: the null array.
+   */
+  private static void bpop(CommandContext ctx, boolean head) {
+    Blocking.timeoutMs(ctx, ctx.argc() - 1);
+    for (int i = 1; i < ctx.argc() - 1; i++) {
+      int slot = TypedKeys.findForWrite(ctx, ctx.arg(i), ListValue.class);
+      if (slot < 0) {
+        continue;
+      }
+      ListValue list = listAt(ctx, slot);
+      RespWriter reply = ctx.reply();
+      reply.arrayHeader(2);
+      reply.bulk(ctx.arg(i));
+      reply.bulk(head ? list.popHead() : list.popTail());
+      TypedKeys.changed(ctx, slot, list.size() == 0);
+      return;
+    }
+    ctx.reply().nullArray();
+  }
+
+  /** BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout: the directions, the timeout, then LMOVE. */
+  private static void blmove(CommandContext ctx) {
+    boolean fromHead = left(ctx, 3);
+    boolean toHead = left(ctx, 4);
+    Blocking.timeoutMs(ctx, 5);
+    move(ctx, fromHead, toHead);
+  }
+
+  /** BRPOPLPUSH source destination timeout. */
+  private static void brpoplpush(CommandContext ctx) {
+    Blocking.timeoutMs(ctx, 3);
+    move(ctx, false, true);
+  }
+
+  /**
+   * LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count], and BLMPOP timeout numkeys ...: numkeys
+   * at {@code numkeysIdx}; BLMPOP checks its timeout after the other arguments, as Redis does.
+   */
+  private static void lmpop(CommandContext ctx, int numkeysIdx, boolean blocking) {
     String numkeysError = "ERR numkeys should be greater than 0";
-    long numkeys = longAtLeast(ctx, 1, 1, numkeysError);
-    if (numkeys >= ctx.argc() - 2) {
+    long numkeys = longAtLeast(ctx, numkeysIdx, 1, numkeysError);
+    if (numkeys >= ctx.argc() - numkeysIdx - 1) {
       throw new CommandError(CommandError.SYNTAX);
     }
-    int whereIdx = (int) numkeys + 2;
+    int whereIdx = (int) numkeys + numkeysIdx + 1;
     boolean head = left(ctx, whereIdx);
     long count = -1;
     for (int j = whereIdx + 1; j < ctx.argc(); j++) {
@@ -490,8 +551,11 @@ public final class ListCommands {
     if (count == -1) {
       count = 1;
     }
+    if (blocking) {
+      Blocking.timeoutMs(ctx, 1);
+    }
     RespWriter reply = ctx.reply();
-    for (int i = 2; i < whereIdx; i++) {
+    for (int i = numkeysIdx + 1; i < whereIdx; i++) {
       int slot = TypedKeys.findForWrite(ctx, ctx.arg(i), ListValue.class);
       if (slot < 0) {
         continue;

@@ -126,7 +126,7 @@ public final class InfoCommand {
     field(sb, "maxclients", ctx.server().config().get("maxclients"));
     field(sb, "client_recent_max_input_buffer", 0);
     field(sb, "client_recent_max_output_buffer", 0);
-    field(sb, "blocked_clients", 0);
+    field(sb, "blocked_clients", ctx.server().blockedClientCount());
     field(sb, "tracking_clients", 0);
     field(sb, "clients_in_timeout_table", 0);
   }

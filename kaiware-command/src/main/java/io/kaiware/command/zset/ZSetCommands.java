@@ -1,11 +1,14 @@
 package io.kaiware.command.zset;
 
+import static io.kaiware.command.CommandFlag.BLOCKING;
 import static io.kaiware.command.CommandFlag.DENYOOM;
 import static io.kaiware.command.CommandFlag.FAST;
+import static io.kaiware.command.CommandFlag.NOSCRIPT;
 import static io.kaiware.command.CommandFlag.READONLY;
 import static io.kaiware.command.CommandFlag.WRITE;
 import static io.kaiware.command.CommandSpec.command;
 
+import io.kaiware.command.Blocking;
 import io.kaiware.command.CommandContext;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
@@ -29,7 +32,9 @@ import java.util.List;
 /**
  * The sorted-set family (Redis's t_zset.c): replies and error texts as Redis 7.0, in RESP2 and
  * RESP3 (scores are doubles in RESP3; WITHSCORES replies are [member, score] pairs in RESP3).
- * Scores print with {@code %.17g} as Redis 7.0 does ({@link Scores}).
+ * Scores print with {@code %.17g} as Redis 7.0 does ({@link Scores}). BZPOPMIN, BZPOPMAX and BZMPOP
+ * run as Redis runs them inside MULTI: pop if a key has members, else the timeout reply; the server
+ * parks the client and retries ({@link Blocking}).
  */
 public final class ZSetCommands {
   private ZSetCommands() {}
@@ -119,7 +124,19 @@ public final class ZSetCommands {
         command("zmpop").arity(-4).flags(WRITE).group("sorted-set").since("7.0.0")
             .complexity("O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.")
             .summary("Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.")
-            .handler(ZSetCommands::zmpop).build(),
+            .handler(ctx -> zmpop(ctx, 1, false)).build(),
+        command("bzpopmin").arity(-3).flags(WRITE, NOSCRIPT, FAST, BLOCKING).keys(1, -2, 1).group("sorted-set").since("5.0.0")
+            .complexity("O(log(N)) with N being the number of elements in the sorted set.")
+            .summary("Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.")
+            .handler(ctx -> bzpop(ctx, false)).build(),
+        command("bzpopmax").arity(-3).flags(WRITE, NOSCRIPT, FAST, BLOCKING).keys(1, -2, 1).group("sorted-set").since("5.0.0")
+            .complexity("O(log(N)) with N being the number of elements in the sorted set.")
+            .summary("Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.")
+            .handler(ctx -> bzpop(ctx, true)).build(),
+        command("bzmpop").arity(-5).flags(WRITE, BLOCKING).group("sorted-set").since("7.0.0")
+            .complexity("O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.")
+            .summary("Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.")
+            .handler(ctx -> zmpop(ctx, 2, true)).build(),
         command("zrandmember").arity(-2).flags(READONLY).keys(1, 1, 1).group("sorted-set").since("6.2.0")
             .complexity("O(N) where N is the number of members returned")
             .summary("Returns one or more random members from a sorted set.").handler(ZSetCommands::zrandmember).build(),
@@ -633,15 +650,39 @@ public final class ZSetCommands {
       ctx.reply().arrayHeader(0);
       return;
     }
-    popFrom(ctx, slot, max, count == -1 ? 1 : count, nested);
+    popFrom(ctx, slot, max, count == -1 ? 1 : count, nested, null);
   }
 
-  /** Pops up to {@code count} elements from the set in {@code slot} and replies with them. */
-  private static void popFrom(CommandContext ctx, int slot, boolean max, long count, boolean nested) {
+  /**
+   * BZPOPMIN, BZPOPMAX key [key ...] timeout: the timeout first, then the keys in order; the first
+   * non-empty set answers [key, member, score]; none: the null array.
+   */
+  private static void bzpop(CommandContext ctx, boolean max) {
+    Blocking.timeoutMs(ctx, ctx.argc() - 1);
+    for (int i = 1; i < ctx.argc() - 1; i++) {
+      int slot = TypedKeys.findForWrite(ctx, ctx.arg(i), SortedSet.class);
+      if (slot >= 0) {
+        popFrom(ctx, slot, max, 1, false, ctx.arg(i));
+        return;
+      }
+    }
+    ctx.reply().nullArray();
+  }
+
+  /**
+   * Pops up to {@code count} elements from the set in {@code slot} and replies with them;
+   * {@code flatKey}, when given, leads the flat reply (BZPOPMIN's [key, member, score]).
+   */
+  private static void popFrom(CommandContext ctx, int slot, boolean max, long count, boolean nested, byte[] flatKey) {
     SortedSet zset = zsetAt(ctx, slot);
     int n = (int) Math.min(count, zset.size());
     RespWriter reply = ctx.reply();
-    reply.arrayHeader(nested ? n : n * 2);
+    if (flatKey != null) {
+      reply.arrayHeader(n * 2 + 1);
+      reply.bulk(flatKey);
+    } else {
+      reply.arrayHeader(nested ? n : n * 2);
+    }
     for (int i = 0; i < n; i++) {
       Node node = max ? zset.last() : zset.first();
       if (nested) {
@@ -654,13 +695,16 @@ public final class ZSetCommands {
     TypedKeys.changed(ctx, slot, zset.size() == 0);
   }
 
-  /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]. */
-  private static void zmpop(CommandContext ctx) {
-    long numkeys = ctx.argIs(1, "0") ? 0 : parseLongOr(ctx, 1, "ERR numkeys should be greater than 0");
+  /**
+   * ZMPOP numkeys key [key ...] MIN|MAX [COUNT count], and BZMPOP timeout numkeys ...: numkeys at
+   * {@code numkeysIdx}; BZMPOP checks its timeout after the other arguments, as Redis does.
+   */
+  private static void zmpop(CommandContext ctx, int numkeysIdx, boolean blocking) {
+    long numkeys = ctx.argIs(numkeysIdx, "0") ? 0 : parseLongOr(ctx, numkeysIdx, "ERR numkeys should be greater than 0");
     if (numkeys < 1) {
       throw new CommandError("ERR numkeys should be greater than 0");
     }
-    long whereIdx = 1 + numkeys + 1;
+    long whereIdx = numkeysIdx + numkeys + 1;
     if (whereIdx >= ctx.argc()) {
       throw new CommandError(CommandError.SYNTAX);
     }
@@ -688,12 +732,15 @@ public final class ZSetCommands {
     if (count == -1) {
       count = 1;
     }
-    for (int i = 2; i < 2 + numkeys; i++) {
+    if (blocking) {
+      Blocking.timeoutMs(ctx, 1);
+    }
+    for (int i = numkeysIdx + 1; i < numkeysIdx + 1 + numkeys; i++) {
       int slot = TypedKeys.findForWrite(ctx, ctx.arg(i), SortedSet.class);
       if (slot >= 0) {
         ctx.reply().arrayHeader(2);
         ctx.reply().bulk(ctx.arg(i));
-        popFrom(ctx, slot, max, count, true);
+        popFrom(ctx, slot, max, count, true, null);
         return;
       }
     }

@@ -353,7 +353,10 @@ class ListCommandsTest {
     assertThat(r.exec("EXEC")).isEqualTo(List.of(List.of("a", "b", "c"), "OK", List.of("a", "b"), WRONGTYPE,
         new Err("ERR wrong number of arguments for 'lpop' command")));
     assertThat(all("mylist")).isEqualTo(List.of("c"));
-    assertThat(r.exec("BLPOP", "mylist", "0")).isEqualTo(new Err("ERR unknown command 'BLPOP', with args beginning with: 'mylist' '0' "));
+    assertThat(r.exec("BLPOP", "mylist", "0")).isEqualTo(List.of("mylist", "c"));
+    List<Object> blpop = (List<Object>) ((List<Object>) r.exec("COMMAND", "INFO", "blpop")).get(0);
+    assertThat(blpop.subList(0, 7)).isEqualTo(List.of("blpop", -3L, List.of("write", "noscript", "blocking"), 1L, -2L, 1L,
+        List.of("@write", "@list", "@slow", "@blocking")));
     List<Object> info = (List<Object>) ((List<Object>) r.exec("COMMAND", "INFO", "lpush")).get(0);
     assertThat(info.subList(0, 7)).isEqualTo(List.of("lpush", -3L, List.of("write", "denyoom", "fast"), 1L, 1L, 1L,
         List.of("@write", "@list", "@fast")));

@@ -1,0 +1,252 @@
+package io.kaiware.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.Transaction;
+import redis.clients.jedis.resps.Tuple;
+import redis.clients.jedis.util.KeyValue;
+
+/**
+ * Blocking pops through real clients: a client parked on BRPOP/BLPOP/BZPOPMIN gets what another
+ * client pushes, a timeout answers nil after it, one push wakes exactly one of two waiters, and
+ * commands pipelined behind a parked pop are answered (and applied) after it. Run against the
+ * default replicated server ({@link BlockingPopsIT}) and in non-durable cache mode
+ * ({@link BlockingPopsCacheIT}).
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+abstract class BlockingPopsTests {
+
+  private ExecutorService pool;
+
+  abstract int port();
+
+  @BeforeEach
+  void setUp() {
+    pool = Executors.newCachedThreadPool();
+    try (Jedis jedis = jedis()) {
+      jedis.flushAll();
+    }
+  }
+
+  @AfterEach
+  void tearDown() {
+    pool.shutdownNow();
+  }
+
+  private Jedis jedis() {
+    return new Jedis("127.0.0.1", port());
+  }
+
+  private Jedis jedis(RedisProtocol protocol) {
+    return new Jedis(new HostAndPort("127.0.0.1", port()), DefaultJedisClientConfig.builder().protocol(protocol).build());
+  }
+
+  /** Waits until INFO reports {@code n} blocked clients. */
+  private void awaitBlocked(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    try (Jedis jedis = jedis()) {
+      while (!jedis.info("clients").contains("blocked_clients:" + n + "\r")) {
+        assertThat(System.nanoTime()).as("blocked_clients:" + n).isLessThan(deadline);
+        Thread.sleep(10);
+      }
+    }
+  }
+
+  @Test
+  void brpopGetsWhatAnotherClientPushes() throws Exception {
+    try (Jedis waiter = jedis(); Jedis pusher = jedis()) {
+      Future<List<String>> popped = pool.submit(() -> waiter.brpop(10, "queue"));
+      awaitBlocked(1);
+      assertThat(popped.isDone()).isFalse();
+      assertThat(pusher.lpush("queue", "job1")).isEqualTo(1L);
+      assertThat(popped.get(5, TimeUnit.SECONDS)).containsExactly("queue", "job1");
+      awaitBlocked(0);
+      assertThat(pusher.exists("queue")).isFalse();
+    }
+  }
+
+  @Test
+  void blpopTimesOutWithNil() {
+    try (Jedis jedis = jedis(RedisProtocol.RESP3); Jedis resp2 = jedis(RedisProtocol.RESP2)) {
+      long start = System.nanoTime();
+      KeyValue<String, String> none = jedis.blpop(0.2, "nokey");
+      long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertThat(none).isNull();
+      assertThat(tookMs).isBetween(200L, 3000L);
+      start = System.nanoTime();
+      assertThat(resp2.blmove("nokey", "dst", redis.clients.jedis.args.ListDirection.LEFT,
+          redis.clients.jedis.args.ListDirection.RIGHT, 0.1)).isNull();
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(100L);
+      assertThat(resp2.info("clients")).contains("blocked_clients:0");
+    }
+  }
+
+  @Test
+  void onePushWakesExactlyOneOfTwoWaiters() throws Exception {
+    try (Jedis a = jedis(); Jedis b = jedis(); Jedis pusher = jedis()) {
+      Future<List<String>> first = pool.submit(() -> a.blpop(20, "q"));
+      awaitBlocked(1);
+      Future<List<String>> second = pool.submit(() -> b.blpop(20, "q"));
+      awaitBlocked(2);
+      pusher.rpush("q", "only");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!first.isDone() && !second.isDone()) {
+        assertThat(System.nanoTime()).isLessThan(deadline);
+        Thread.sleep(5);
+      }
+      Thread.sleep(300);
+      assertThat(first.isDone() ^ second.isDone()).as("exactly one served").isTrue();
+      assertThat(first.isDone()).as("the first to block is served first").isTrue();
+      assertThat(first.get()).containsExactly("q", "only");
+      awaitBlocked(1);
+      assertThat(pusher.exists("q")).isFalse();
+      pusher.rpush("q", "next");
+      assertThat(second.get(5, TimeUnit.SECONDS)).containsExactly("q", "next");
+      awaitBlocked(0);
+    }
+  }
+
+  @Test
+  void commandsPipelinedBehindAParkedPopWaitForIt() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port()); Jedis other = jedis()) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      out.write(("*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$2\r\n10\r\n"
+          + "*3\r\n$3\r\nSET\r\n$5\r\nafter\r\n$1\r\n1\r\n"
+          + "*1\r\n$4\r\nPING\r\n"
+          + "*2\r\n$3\r\nGET\r\n$5\r\nafter\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      awaitBlocked(1);
+      Thread.sleep(200);
+      assertThat(in.available()).as("nothing answered while parked").isZero();
+      assertThat(other.get("after")).as("the SET behind the pop is not applied yet").isNull();
+      other.rpush("q", "v");
+      String expected = "*2\r\n$1\r\nq\r\n$1\r\nv\r\n+OK\r\n+PONG\r\n$1\r\n1\r\n";
+      byte[] reply = in.readNBytes(expected.length());
+      assertThat(new String(reply, StandardCharsets.US_ASCII)).isEqualTo(expected);
+      assertThat(other.get("after")).isEqualTo("1");
+      // A pop that times out releases what is behind it too.
+      out.write(("*3\r\n$5\r\nBRPOP\r\n$1\r\nq\r\n$3\r\n0.1\r\n*1\r\n$4\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      expected = "*-1\r\n+PONG\r\n";
+      assertThat(new String(in.readNBytes(expected.length()), StandardCharsets.US_ASCII)).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void bzpopminThroughJedisAndLettuce() throws Exception {
+    try (Jedis waiter = jedis(RedisProtocol.RESP2); Jedis other = jedis()) {
+      Future<KeyValue<String, Tuple>> popped = pool.submit(() -> waiter.bzpopmin(10, "z1", "z2"));
+      awaitBlocked(1);
+      other.zadd("z2", 2.5, "b");
+      other.zadd("z2", 1.5, "a");
+      KeyValue<String, Tuple> got = popped.get(5, TimeUnit.SECONDS);
+      assertThat(got.getKey()).isEqualTo("z2");
+      assertThat(got.getValue().getElement()).isIn("a", "b");
+      other.del("z2");
+    }
+    RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", port()));
+    try (StatefulRedisConnection<String, String> waiter = client.connect();
+        StatefulRedisConnection<String, String> other = client.connect()) {
+      RedisAsyncCommands<String, String> async = waiter.async();
+      CompletableFuture<io.lettuce.core.KeyValue<String, ScoredValue<String>>> popped = async.bzpopmin(10, "z").toCompletableFuture();
+      awaitBlocked(1);
+      other.sync().zadd("z", 3.0, "m");
+      io.lettuce.core.KeyValue<String, ScoredValue<String>> got = popped.get(5, TimeUnit.SECONDS);
+      assertThat(got.getKey()).isEqualTo("z");
+      assertThat(got.getValue().getValue()).isEqualTo("m");
+      assertThat(got.getValue().getScore()).isEqualTo(3.0);
+      // BZPOPMAX timing out: Lettuce decodes the RESP3 null.
+      assertThat(async.bzpopmax(0.1, "z").get(5, TimeUnit.SECONDS)).isNull();
+    } finally {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
+
+  @Test
+  void insideMultiAPopNeverBlocks() {
+    try (Jedis jedis = jedis()) {
+      Transaction tx = jedis.multi();
+      tx.blpop(0, "nokey");
+      tx.rpush("nokey", "a");
+      tx.brpop(0, "nokey");
+      long start = System.nanoTime();
+      List<Object> replies = tx.exec();
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2000L);
+      assertThat(replies).hasSize(3);
+      assertThat(replies.get(0)).isNull();
+      assertThat(replies.get(1)).isEqualTo(1L);
+      assertThat(replies.get(2)).isEqualTo(List.of("nokey", "a"));
+    }
+  }
+
+  @Test
+  void clientUnblockAnswersTheWaiter() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port()); Jedis other = jedis()) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      out.write("*2\r\n$6\r\nCLIENT\r\n$2\r\nID\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      StringBuilder line = new StringBuilder();
+      for (int c = in.read(); c != '\n'; c = in.read()) {
+        line.append((char) c);
+      }
+      long id = Long.parseLong(line.substring(1).trim());
+      String blpop = "*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n0\r\n";
+      out.write(blpop.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      awaitBlocked(1);
+      assertThat(other.clientUnblock(id, redis.clients.jedis.args.UnblockType.ERROR)).isEqualTo(1L);
+      String expected = "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n";
+      assertThat(new String(in.readNBytes(expected.length()), StandardCharsets.US_ASCII)).isEqualTo(expected);
+      out.write(blpop.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      awaitBlocked(1);
+      assertThat(other.clientUnblock(id)).isEqualTo(1L);
+      assertThat(new String(in.readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("*-1\r\n");
+      awaitBlocked(0);
+      assertThat(other.clientUnblock(id)).as("not blocked").isEqualTo(0L);
+    }
+  }
+
+  @Test
+  void aDisconnectedWaiterIsForgotten() throws Exception {
+    try (Jedis other = jedis()) {
+      Socket socket = new Socket("127.0.0.1", port());
+      socket.getOutputStream().write("*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n0\r\n".getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      awaitBlocked(1);
+      socket.close();
+      awaitBlocked(0);
+      other.rpush("q", "kept");
+      Thread.sleep(100);
+      assertThat(other.lrange("q", 0, -1)).containsExactly("kept");
+    }
+  }
+}
