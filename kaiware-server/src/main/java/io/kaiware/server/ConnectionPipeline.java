@@ -601,8 +601,12 @@ final class ConnectionPipeline {
    * EXEC of a block (the dispatcher checks everything else, queueing included).
    */
   private boolean refusedForMemory(Slot slot) {
+    io.kaiware.command.MemoryLimit limit = server.engine().dispatcher().memoryLimit();
+    if (!limit.enabled()) {
+      return false; // the usual case: no second command-table lookup per write
+    }
     CommandSpec spec = table.lookup(slot.command[0]);
-    String error = spec == null ? null : server.engine().dispatcher().memoryLimit().refusal(spec, session.transaction());
+    String error = spec == null ? null : limit.refusal(spec, session.transaction());
     if (error == null) {
       return false;
     }

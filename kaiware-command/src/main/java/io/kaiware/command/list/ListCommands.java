@@ -180,12 +180,20 @@ public final class ListCommands {
     return new int[] {(int) start, (int) end};
   }
 
-  /** Replies with {@code count} elements from the head (in order) or from the tail (tail first). */
-  private static void replyEnd(RespWriter reply, ListValue list, boolean head, int count) {
+  /**
+   * Pops {@code count} elements from the head (in order) or from the tail (tail first), replying
+   * with them as an array.
+   */
+  private static void popEnd(RespWriter reply, ListValue list, boolean head, int count) {
     reply.arrayHeader(count);
     int size = list.size();
     for (int i = 0; i < count; i++) {
       reply.bulk(list.get(head ? i : size - 1 - i));
+    }
+    if (head) {
+      list.removeHead(count);
+    } else {
+      list.removeTail(count);
     }
   }
 
@@ -244,12 +252,7 @@ public final class ListCommands {
       reply.bulk(head ? list.popHead() : list.popTail());
     } else {
       int n = (int) Math.min(count, list.size());
-      replyEnd(reply, list, head, n);
-      if (head) {
-        list.removeHead(n);
-      } else {
-        list.removeTail(n);
-      }
+      popEnd(reply, list, head, n);
     }
     TypedKeys.changed(ctx, slot, list.size() == 0);
   }
@@ -564,12 +567,7 @@ public final class ListCommands {
       int n = (int) Math.min(count, list.size());
       reply.arrayHeader(2);
       reply.bulk(ctx.arg(i));
-      replyEnd(reply, list, head, n);
-      if (head) {
-        list.removeHead(n);
-      } else {
-        list.removeTail(n);
-      }
+      popEnd(reply, list, head, n);
       TypedKeys.changed(ctx, slot, list.size() == 0);
       return;
     }
