@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Transaction;
 import redis.clients.jedis.args.ExpiryOption;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -123,6 +124,31 @@ class KeyspaceClientsIT {
       long first = jedis.pttl("y");
       Thread.sleep(300);
       assertThat(jedis.pttl("y")).isLessThanOrEqualTo(first - 300);
+    }
+  }
+
+  /** maxmemory on the replicated path: the pipeline refuses before the log, MULTI and EXEC as Redis. */
+  @Test
+  void maxmemoryRefusesGrowingWritesBeforeTheLog() {
+    try (Jedis client = jedis(); Jedis admin = jedis()) {
+      client.set("k", "v");
+      try {
+        admin.configSet("maxmemory", "1");
+        assertThatThrownBy(() -> client.set("x", "1")).hasMessage("OOM command not allowed when used memory > 'maxmemory'.");
+        assertThat(client.get("k")).isEqualTo("v");
+        assertThat(client.del("k")).isEqualTo(1L);
+        admin.configSet("maxmemory", "0");
+        // Each command sent and answered at once (Jedis's Transaction would hold SET back until EXEC).
+        assertThat(client.sendCommand(Protocol.Command.MULTI)).isEqualTo("OK".getBytes());
+        assertThat(client.sendCommand(Protocol.Command.SET, "foo", "bar")).isEqualTo("QUEUED".getBytes());
+        admin.configSet("maxmemory", "1");
+        assertThatThrownBy(() -> client.sendCommand(Protocol.Command.EXEC))
+            .hasMessage("EXECABORT Transaction discarded because of: OOM command not allowed when used memory > 'maxmemory'.");
+      } finally {
+        admin.configSet("maxmemory", "0");
+      }
+      assertThat(client.exists("foo")).isFalse();
+      assertThat(client.set("x", "1")).isEqualTo("OK");
     }
   }
 
