@@ -1,5 +1,6 @@
 package io.kaiware.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -18,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 
 /**
  * A Raft group of member JVMs, each in its own Linux network namespace, so that the network
@@ -220,6 +223,83 @@ final class NetnsCluster implements AutoCloseable {
     return out;
   }
 
+  /** The member among {@code ids} that says it is the ready leader, or null. */
+  String readyLeader(Set<String> ids) {
+    for (String id : ids) {
+      if ("1".equals(raftInfo(id, 1000).get("raft_leader_ready"))) {
+        return id;
+      }
+    }
+    return null;
+  }
+
+  /** The ready leader among {@code ids}, waiting up to {@code timeoutMs}. */
+  String awaitReadyLeader(Set<String> ids, long timeoutMs) throws InterruptedException {
+    String[] leader = new String[1];
+    RaftCluster.await(timeoutMs, "a ready leader among " + ids, () -> (leader[0] = readyLeader(ids)) != null);
+    return leader[0];
+  }
+
+  /** A member's applied index and DEBUG DIGEST, read together. */
+  record State(long appliedIndex, String digest) {}
+
+  /**
+   * Each member's digest at one applied index: RAFT INFO, DEBUG DIGEST and RAFT INFO pipelined on
+   * one connection (the engine runs them in order, so equal indexes around the digest pin it to that
+   * index), all members sampled at once, retried until they agree on the index.
+   */
+  Map<String, State> statesAtOneIndex(long timeoutMs) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    Map<String, State> last = Map.of();
+    while (System.nanoTime() < deadline) {
+      Map<String, State> states = new ConcurrentHashMap<>();
+      List<Thread> samplers = new ArrayList<>();
+      for (String id : members.keySet()) {
+        samplers.add(Thread.ofVirtual().start(() -> {
+          State s = state(id);
+          if (s != null) {
+            states.put(id, s);
+          }
+        }));
+      }
+      for (Thread t : samplers) {
+        t.join(10_000);
+      }
+      last = new HashMap<>(states);
+      if (states.size() == members.size() && states.values().stream().map(State::appliedIndex).distinct().count() == 1) {
+        assertThat(states.values().stream().map(State::digest).distinct()).as("digests at one applied index: %s", states)
+            .hasSize(1);
+        return states;
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("members never reported their digests at one applied index: " + last);
+  }
+
+  private State state(String id) {
+    try (Jedis j = jedis(id, 5000)) {
+      Pipeline p = j.pipelined();
+      Response<Object> before = p.sendCommand(() -> "RAFT".getBytes(StandardCharsets.UTF_8), "INFO".getBytes(StandardCharsets.UTF_8));
+      Response<Object> digest = p.sendCommand(() -> "DEBUG".getBytes(StandardCharsets.UTF_8), "DIGEST".getBytes(StandardCharsets.UTF_8));
+      Response<Object> after = p.sendCommand(() -> "RAFT".getBytes(StandardCharsets.UTF_8), "INFO".getBytes(StandardCharsets.UTF_8));
+      p.sync();
+      long a = appliedIndex(before.get());
+      long b = appliedIndex(after.get());
+      return a == b ? new State(a, new String((byte[]) digest.get(), StandardCharsets.UTF_8)) : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static long appliedIndex(Object raftInfo) {
+    for (String line : new String((byte[]) raftInfo, StandardCharsets.UTF_8).split("\r\n")) {
+      if (line.startsWith("raft_applied_index:")) {
+        return Long.parseLong(line.substring("raft_applied_index:".length()));
+      }
+    }
+    throw new IllegalStateException("no raft_applied_index in RAFT INFO");
+  }
+
   /** Last lines of every member's log, for a failure message (without a cut-off peer's heartbeat timeouts). */
   String logTails(int lines) {
     StringBuilder sb = new StringBuilder();
@@ -242,6 +322,33 @@ final class NetnsCluster implements AutoCloseable {
     if (p != null) {
       p.destroyForcibly();
       p.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Whether member {@code id}'s JVM runs (it may be paused). */
+  boolean isRunning(String id) {
+    Process p = processes.get(id);
+    return p != null && p.isAlive();
+  }
+
+  /**
+   * Freezes member {@code id}'s JVM (SIGSTOP) — a process pause, as a long GC pause or a stalled
+   * VM looks to its peers: it holds its sockets but answers nothing. {@code ip netns exec} execs
+   * the JVM, so the process started is the JVM itself.
+   */
+  void pause(String id) throws IOException, InterruptedException {
+    signal(id, "STOP");
+  }
+
+  /** Lets a paused member run again (SIGCONT). */
+  void resume(String id) throws IOException, InterruptedException {
+    signal(id, "CONT");
+  }
+
+  private void signal(String id, String signal) throws IOException, InterruptedException {
+    Process p = processes.get(id);
+    if (p != null && p.isAlive()) {
+      run(List.of("kill", "-" + signal, Long.toString(p.pid())), true);
     }
   }
 

@@ -207,7 +207,7 @@ class RaftPartitionIT {
     writer.close();
     assertThat(writer.violations).as("writes acknowledged by a member cut off for the whole request").isEmpty();
 
-    Map<String, State> states = statesAtOneIndex(60_000);
+    Map<String, NetnsCluster.State> states = cluster.statesAtOneIndex(60_000);
     System.out.printf("healed: %d acknowledged, errors %s; %s%n", writer.acked.size(), writer.errorKinds, states);
     assertAllPresent(writer.acked);
     for (String id : cluster.members.keySet()) {
@@ -276,20 +276,12 @@ class RaftPartitionIT {
     return counts.toString();
   }
 
-  /** The member among {@code ids} that says it is the ready leader, or null. */
   private String readyLeader(Set<String> ids) {
-    for (String id : ids) {
-      if ("1".equals(cluster.raftInfo(id, 1000).get("raft_leader_ready"))) {
-        return id;
-      }
-    }
-    return null;
+    return cluster.readyLeader(ids);
   }
 
   private String awaitReadyLeader(Set<String> ids, long timeoutMs) throws InterruptedException {
-    String[] leader = new String[1];
-    RaftCluster.await(timeoutMs, "a ready leader among " + ids, () -> (leader[0] = readyLeader(ids)) != null);
-    return leader[0];
+    return cluster.awaitReadyLeader(ids, timeoutMs);
   }
 
   /** Waits until {@code id}'s ROLE is slave of another member that leads. */
@@ -303,66 +295,6 @@ class RaftPartitionIT {
         return false;
       }
     });
-  }
-
-  /** A member's applied index and DEBUG DIGEST, read together. */
-  record State(long appliedIndex, String digest) {}
-
-  /**
-   * Each member's digest at one applied index: RAFT INFO, DEBUG DIGEST and RAFT INFO pipelined on
-   * one connection (the engine runs them in order, so equal indexes around the digest pin it to that
-   * index), all members sampled at once, retried until they agree on the index.
-   */
-  private Map<String, State> statesAtOneIndex(long timeoutMs) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    Map<String, State> last = Map.of();
-    while (System.nanoTime() < deadline) {
-      Map<String, State> states = new ConcurrentHashMap<>();
-      List<Thread> samplers = new ArrayList<>();
-      for (String id : cluster.members.keySet()) {
-        samplers.add(Thread.ofVirtual().start(() -> {
-          State s = state(id);
-          if (s != null) {
-            states.put(id, s);
-          }
-        }));
-      }
-      for (Thread t : samplers) {
-        t.join(10_000);
-      }
-      last = new HashMap<>(states);
-      if (states.size() == cluster.members.size() && states.values().stream().map(State::appliedIndex).distinct().count() == 1) {
-        assertThat(states.values().stream().map(State::digest).distinct()).as("digests at one applied index: %s", states)
-            .hasSize(1);
-        return states;
-      }
-      Thread.sleep(10);
-    }
-    throw new AssertionError("members never reported their digests at one applied index: " + last);
-  }
-
-  private State state(String id) {
-    try (Jedis j = cluster.jedis(id, 5000)) {
-      Pipeline p = j.pipelined();
-      Response<Object> before = p.sendCommand(() -> "RAFT".getBytes(StandardCharsets.UTF_8), "INFO".getBytes(StandardCharsets.UTF_8));
-      Response<Object> digest = p.sendCommand(() -> "DEBUG".getBytes(StandardCharsets.UTF_8), "DIGEST".getBytes(StandardCharsets.UTF_8));
-      Response<Object> after = p.sendCommand(() -> "RAFT".getBytes(StandardCharsets.UTF_8), "INFO".getBytes(StandardCharsets.UTF_8));
-      p.sync();
-      long a = appliedIndex(before.get());
-      long b = appliedIndex(after.get());
-      return a == b ? new State(a, new String((byte[]) digest.get(), StandardCharsets.UTF_8)) : null;
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  private static long appliedIndex(Object raftInfo) {
-    for (String line : new String((byte[]) raftInfo, StandardCharsets.UTF_8).split("\r\n")) {
-      if (line.startsWith("raft_applied_index:")) {
-        return Long.parseLong(line.substring("raft_applied_index:".length()));
-      }
-    }
-    throw new IllegalStateException("no raft_applied_index in RAFT INFO");
   }
 
   private void assertAllPresent(Set<String> acknowledged) throws InterruptedException {
