@@ -23,6 +23,10 @@ import java.util.Set;
  * @param complexity the time complexity for COMMAND DOCS
  * @param handler    the body; {@code null} for a container whose subcommands do the work
  * @param subcommands for containers (CONFIG, CLIENT ...): their subcommands, keyed by lowercase name
+ * @param keySpecs   Redis 7 key specifications, declared where the keys move; empty: derived from
+ *                   the (first, last, step) range
+ * @param getKeys    the command's own key finder (Redis's getkeys_proc), or {@code null}; declaring
+ *                   one makes the command {@code movablekeys}
  */
 public record CommandSpec(
     String name,
@@ -36,10 +40,49 @@ public record CommandSpec(
     String summary,
     String complexity,
     CommandHandler handler,
-    List<CommandSpec> subcommands) {
+    List<CommandSpec> subcommands,
+    List<KeySpec> keySpecs,
+    GetKeys getKeys) {
 
   public boolean has(CommandFlag flag) {
     return flags.contains(flag);
+  }
+
+  /** Redis's movablekeys: the key positions depend on the arguments (numkeys, STORE). */
+  public boolean movableKeys() {
+    return getKeys != null;
+  }
+
+  /** Redis's doesCommandHaveKeys: whether COMMAND GETKEYS may find keys in it. */
+  public boolean hasKeys() {
+    return getKeys != null || firstKey > 0 || !keySpecs.isEmpty();
+  }
+
+  /**
+   * The positions of the keys in {@code argv} (the name at 0; arity already checked), as Redis
+   * 7.0's getKeysFromCommandWithSpecs finds them: the key specs, else {@link #getKeys} when the
+   * specs give up; empty when there are none (COMMAND GETKEYS: "Invalid arguments").
+   */
+  public int[] keyPositions(byte[][] argv) {
+    if (!keySpecs.isEmpty()) {
+      int[] found = KeySpec.find(keySpecs, argv);
+      if (found != null) {
+        return found;
+      }
+      return getKeys == null ? new int[0] : getKeys.positions(argv);
+    }
+    if (getKeys != null) {
+      return getKeys.positions(argv);
+    }
+    if (firstKey == 0) {
+      return new int[0];
+    }
+    int last = lastKey < 0 ? argv.length + lastKey : lastKey;
+    List<Integer> keys = new ArrayList<>();
+    for (int i = firstKey; i <= last && i < argv.length; i += keyStep) {
+      keys.add(i);
+    }
+    return keys.stream().mapToInt(Integer::intValue).toArray();
   }
 
   public boolean isContainer() {
@@ -108,6 +151,8 @@ public record CommandSpec(
     private String complexity = "O(1)";
     private CommandHandler handler;
     private final List<CommandSpec> subcommands = new ArrayList<>();
+    private final List<KeySpec> keySpecs = new ArrayList<>();
+    private GetKeys getKeys;
 
     private Builder(String name) {
       this.name = name;
@@ -127,6 +172,18 @@ public record CommandSpec(
       this.firstKey = first;
       this.lastKey = last;
       this.keyStep = step;
+      return this;
+    }
+
+    /** Redis 7 key specifications, in Redis's order (see {@link KeySpec}). */
+    public Builder keySpecs(KeySpec... specs) {
+      Collections.addAll(keySpecs, specs);
+      return this;
+    }
+
+    /** The command's own key finder: the keys move with the arguments (see {@link GetKeys}). */
+    public Builder getKeys(GetKeys getKeys) {
+      this.getKeys = getKeys;
       return this;
     }
 
@@ -161,7 +218,7 @@ public record CommandSpec(
       CommandSpec spec = sub.build();
       subcommands.add(new CommandSpec(name + "|" + spec.name(), spec.arity(), spec.flags(), spec.firstKey(),
           spec.lastKey(), spec.keyStep(), group, spec.since(), spec.summary(), spec.complexity(), spec.handler(),
-          List.of()));
+          List.of(), spec.keySpecs(), spec.getKeys()));
       return this;
     }
 
@@ -174,7 +231,7 @@ public record CommandSpec(
       }
       return new CommandSpec(name, arity, Collections.unmodifiableSet(EnumSet.copyOf(flags.isEmpty()
           ? EnumSet.noneOf(CommandFlag.class) : flags)), firstKey, lastKey, keyStep, group, since, summary, complexity,
-          handler, List.copyOf(subcommands));
+          handler, List.copyOf(subcommands), List.copyOf(keySpecs), getKeys);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.kaiware.command;
 
 import io.kaiware.command.config.ServerConfig;
 import io.kaiware.engine.HashValue;
+import io.kaiware.engine.SetValue;
 import io.kaiware.engine.SortedSet;
 
 /**
@@ -11,6 +12,13 @@ import io.kaiware.engine.SortedSet;
  * set these knobs see Redis's answers. Conversions are one way, as in Redis: a hash or sorted set
  * leaves "listpack" when an entry too long is written or the size passes the limit, and never comes
  * back, except a *STORE result or a RESTOREd value, which is compact exactly when it fits.
+ *
+ * <p>Sets differ: their two encodings are two representations ({@link SetValue}), and the limit,
+ * set-max-intset-entries, is passed to every add ({@link #setMaxIntsetEntries()}).
+ *
+ * <p>Like every parameter these are per server, read when a command applies: the members of a Raft
+ * group must be configured alike (the config file; CONFIG SET changes one member), or their
+ * encodings can differ — and with a set's encoding, which member SPOP picks.
  */
 public final class CompactEncodings {
 
@@ -18,15 +26,22 @@ public final class CompactEncodings {
   private int hashMaxValueBytes = 64;
   private int zsetMaxEntries = 128;
   private int zsetMaxValueBytes = 64;
+  private int setMaxIntsetEntries = SetValue.DEFAULT_MAX_INTSET_ENTRIES;
 
   static final String[] PARAMS = {"hash-max-listpack-entries", "hash-max-listpack-value", "zset-max-listpack-entries",
-      "zset-max-listpack-value"};
+      "zset-max-listpack-value", "set-max-intset-entries"};
 
   void configure(ServerConfig config) {
     hashMaxEntries = config.getInt("hash-max-listpack-entries");
     hashMaxValueBytes = config.getInt("hash-max-listpack-value");
     zsetMaxEntries = config.getInt("zset-max-listpack-entries");
     zsetMaxValueBytes = config.getInt("zset-max-listpack-value");
+    setMaxIntsetEntries = (int) Math.min(config.getLong("set-max-intset-entries"), SetValue.INTSET_ENTRIES_CAP);
+  }
+
+  /** set-max-intset-entries (at most Redis's cap of 2^30): the most members an intset holds. */
+  public int setMaxIntsetEntries() {
+    return setMaxIntsetEntries;
   }
 
   /** After HSET/HSETNX/HINCRBY* wrote (or, for HSETNX, offered) {@code field} = {@code value}. */
@@ -43,12 +58,17 @@ public final class CompactEncodings {
     }
   }
 
-  /** A value built whole (a *STORE result, a RESTOREd value): compact exactly when it fits. */
+  /**
+   * A value built whole (a *STORE result, a RESTOREd value): compact exactly when it fits. A set
+   * (RESTORE only: the set *STOREs add member by member, as Redis does) is re-encoded as Redis loads one.
+   */
   public void built(Object value) {
     if (value instanceof HashValue hash) {
       hash.compactIfFits(hashMaxEntries, hashMaxValueBytes);
     } else if (value instanceof SortedSet zset) {
       zset.compactIfFits(zsetMaxEntries, zsetMaxValueBytes);
+    } else if (value instanceof SetValue set) {
+      set.encodeAsLoaded(setMaxIntsetEntries);
     }
   }
 }

@@ -210,7 +210,7 @@ public final class Dispatcher {
   private final MemoryLimit memoryLimit = new MemoryLimit();
   private final CompactEncodings compactEncodings = new CompactEncodings();
 
-  /** The listpack limits OBJECT ENCODING follows for hashes and sorted sets. */
+  /** The listpack limits OBJECT ENCODING follows for hashes and sorted sets, and the sets' intset limit. */
   public CompactEncodings compactEncodings() {
     return compactEncodings;
   }

@@ -8,13 +8,14 @@ import java.util.Arrays;
  *
  * <p><b>intset</b>: while every member is the canonical decimal form of a 64-bit integer (Redis's
  * {@code string2ll}: no sign but '-', no leading zeros, no "-0") and there are at most
- * {@link #MAX_INTSET_ENTRIES} of them, the members are a sorted {@code long[]}: 8 bytes per member,
+ * {@code set-max-intset-entries} of them (passed to {@link #add(byte[], int)}; Redis's default
+ * {@link #DEFAULT_MAX_INTSET_ENTRIES}), the members are a sorted {@code long[]}: 8 bytes per member,
  * binary-search lookups, and iteration in ascending numeric order — the order Redis answers SMEMBERS,
  * SSCAN (one call, cursor 0) and SUNION in for such sets. <b>hashtable</b>: members in a
  * {@link KeyTable} (values unused), which gives SSCAN its reverse-binary cursor and a seeded random
  * choice that depends on the members alone ({@link #randomPosition}). Adding a non-integer member
- * or the 513th integer converts an intset to a hashtable once and for all; removals never convert
- * back (as in Redis). A new set starts as an intset, so a set built by adding members has the
+ * or an integer past the limit converts an intset to a hashtable once and for all; removals never
+ * convert back (as in Redis). A new set starts as an intset, so a set built by adding members has the
  * encoding Redis would give it ({@code setTypeCreate} and {@code createIntsetObject} followed by
  * {@code setTypeAdd}).
  *
@@ -24,8 +25,11 @@ import java.util.Arrays;
  */
 public final class SetValue implements CollectionValue {
 
-  /** Redis's {@code set-max-intset-entries} default; Kaiware does not let it be changed. */
-  public static final int MAX_INTSET_ENTRIES = 512;
+  /** Redis's {@code set-max-intset-entries} default. */
+  public static final int DEFAULT_MAX_INTSET_ENTRIES = 512;
+
+  /** Redis's cap on {@code set-max-intset-entries} whatever it is set to (intset internals: 1G entries). */
+  public static final int INTSET_ENTRIES_CAP = 1 << 30;
 
   /** The sorted members while intset-encoded ({@code table == null}); unused slots past {@code intCount}. */
   private long[] ints = new long[4];
@@ -42,8 +46,17 @@ public final class SetValue implements CollectionValue {
     return table == null;
   }
 
-  /** Adds {@code member} (kept by reference); returns whether it is new. */
+  /** {@link #add(byte[], int)} under Redis's default limit. */
   public boolean add(byte[] member) {
+    return add(member, DEFAULT_MAX_INTSET_ENTRIES);
+  }
+
+  /**
+   * Adds {@code member} (kept by reference); returns whether it is new. An intset that now holds
+   * more than {@code maxIntsetEntries} members (Redis's {@code set-max-intset-entries}, capped at
+   * {@link #INTSET_ENTRIES_CAP}) becomes a hashtable, as {@code setTypeAdd} does.
+   */
+  public boolean add(byte[] member, int maxIntsetEntries) {
     if (table == null) {
       if (isInteger(member)) {
         long v = parseInteger(member);
@@ -58,7 +71,7 @@ public final class SetValue implements CollectionValue {
         System.arraycopy(ints, at, ints, at + 1, intCount - at);
         ints[at] = v;
         intCount++;
-        if (intCount > MAX_INTSET_ENTRIES) {
+        if (intCount > Math.min(maxIntsetEntries, INTSET_ENTRIES_CAP)) {
           convertToHashtable();
         }
         return true;
@@ -105,6 +118,45 @@ public final class SetValue implements CollectionValue {
     }
     int i = Arrays.binarySearch(ints, 0, intCount, parseInteger(member));
     return i >= 0 ? i : -1;
+  }
+
+  /** Converts an intset to a hashtable (no-op for a hashtable): a decoded snapshot keeps its encoding. */
+  public void leaveIntset() {
+    if (table == null) {
+      convertToHashtable();
+    }
+  }
+
+  /**
+   * Re-decides the encoding as Redis does for a set it loads (RESTORE, {@code rdbLoadObject}):
+   * intset exactly when every member is an integer and there are at most {@code maxIntsetEntries}.
+   */
+  public void encodeAsLoaded(int maxIntsetEntries) {
+    int max = Math.min(maxIntsetEntries, INTSET_ENTRIES_CAP);
+    if (table == null) {
+      if (intCount > max) {
+        convertToHashtable();
+      }
+      return;
+    }
+    if (table.size() > max) {
+      return;
+    }
+    long[] values = new long[Math.max(4, table.size())];
+    int n = 0;
+    for (int slot = 0; slot < table.capacity(); slot++) {
+      if (table.occupied(slot)) {
+        byte[] m = table.keyAt(slot);
+        if (!isInteger(m)) {
+          return;
+        }
+        values[n++] = parseInteger(m);
+      }
+    }
+    Arrays.sort(values, 0, n);
+    ints = values;
+    intCount = n;
+    table = null;
   }
 
   private void convertToHashtable() {

@@ -14,7 +14,10 @@ public final class ValueCodec {
   public static final int TYPE_HASH = 1;
   public static final int TYPE_ZSET = 2;
   public static final int TYPE_LIST = 3;
+  /** A set as written before set encodings were kept (still read; the encoding is re-decided). */
   public static final int TYPE_SET = 4;
+  /** A set with its encoding byte (0 = intset, 1 = hashtable), so a snapshot install keeps it. */
+  public static final int TYPE_SET_ENCODED = 5;
   public static final int TYPE_RANKING = 16;
   public static final int TYPE_WINDOW_COUNTER = 17;
 
@@ -179,7 +182,8 @@ public final class ValueCodec {
         out.writeBytes(list.get(i));
       }
     } else if (value instanceof SetValue set) {
-      out.writeByte(TYPE_SET);
+      out.writeByte(TYPE_SET_ENCODED);
+      out.writeByte(set.isIntset() ? 0 : 1);
       out.writeVarint(set.size());
       for (int p = 0; p < set.capacity(); p++) {
         if (set.occupied(p)) {
@@ -238,11 +242,31 @@ public final class ValueCodec {
         }
         case TYPE_SET -> {
           // Members re-added one by one: the encoding is what Redis 7.0 gives a set loaded from
-          // RDB (intset when every member is an integer and there are at most 512).
+          // RDB under the default limit (intset when every member is an integer and there are at
+          // most 512).
           SetValue set = new SetValue();
           int n = in.readLength();
           for (int i = 0; i < n; i++) {
             if (!set.add(in.readBytes())) {
+              return null;
+            }
+          }
+          value = n == 0 ? null : set;
+        }
+        case TYPE_SET_ENCODED -> {
+          // The encoding as it was: SPOP's pick depends on it, so a replica that installs a
+          // snapshot must have the leader's (RESTORE re-decides it with the server's limit).
+          int encoding = in.readByte();
+          if (encoding != 0 && encoding != 1) {
+            return null;
+          }
+          SetValue set = new SetValue();
+          if (encoding == 1) {
+            set.leaveIntset();
+          }
+          int n = in.readLength();
+          for (int i = 0; i < n; i++) {
+            if (!set.add(in.readBytes(), SetValue.INTSET_ENTRIES_CAP) || set.isIntset() != (encoding == 0)) {
               return null;
             }
           }

@@ -58,7 +58,7 @@ class SetValueTest {
         if (random.nextInt(3) > 0) {
           boolean added = model.add(m);
           assertThat(set.add(b(m))).isEqualTo(added);
-          if (added && (!SetValue.isInteger(b(m)) || model.size() > SetValue.MAX_INTSET_ENTRIES)) {
+          if (added && (!SetValue.isInteger(b(m)) || model.size() > SetValue.DEFAULT_MAX_INTSET_ENTRIES)) {
             intset = false;
           }
         } else {
@@ -94,14 +94,64 @@ class SetValueTest {
         byte[] body = out.toArray(0);
         SetValue back = (SetValue) ValueCodec.decode(body, 0, body.length);
         assertThat(members(back)).isEqualTo(model);
-        assertThat(back.isIntset()).isEqualTo(intsetFor(model));
+        assertThat(back.isIntset()).as("a snapshot keeps the encoding").isEqualTo(set.isIntset());
+        assertThat(back.memberAt(back.randomPosition(round))).as("SPOP's pick after a snapshot install")
+            .isEqualTo(set.memberAt(pos));
+        back.encodeAsLoaded(SetValue.DEFAULT_MAX_INTSET_ENTRIES);
+        assertThat(back.isIntset()).as("as Redis loads it").isEqualTo(intsetFor(model));
+        assertThat(members(back)).isEqualTo(model);
         assertThat(set.estimateBytes()).isPositive();
       }
     }
   }
 
   private static boolean intsetFor(Set<String> members) {
-    return members.size() <= SetValue.MAX_INTSET_ENTRIES && members.stream().allMatch(m -> SetValue.isInteger(b(m)));
+    return members.size() <= SetValue.DEFAULT_MAX_INTSET_ENTRIES && members.stream().allMatch(m -> SetValue.isInteger(b(m)));
+  }
+
+  @Test
+  void followsTheIntsetLimitItIsGiven() {
+    SetValue set = new SetValue();
+    for (int i = 0; i < 4; i++) {
+      assertThat(set.add(b(Integer.toString(i)), 4)).isTrue();
+    }
+    assertThat(set.encoding()).isEqualTo("intset");
+    set.add(b("4"), 4);
+    assertThat(set.encoding()).as("the 5th member under a limit of 4").isEqualTo("hashtable");
+    set.remove(b("4"));
+    set.add(b("9"), 1000);
+    assertThat(set.encoding()).as("never back by adding").isEqualTo("hashtable");
+    set.remove(b("9"));
+    set.encodeAsLoaded(4);
+    assertThat(set.encoding()).as("loaded: 4 integers fit").isEqualTo("intset");
+    assertThat(members(set)).containsExactlyInAnyOrder("0", "1", "2", "3");
+    set.encodeAsLoaded(3);
+    assertThat(set.encoding()).isEqualTo("hashtable");
+
+    SetValue zero = new SetValue();
+    zero.add(b("1"), 0);
+    assertThat(zero.encoding()).as("limit 0: Redis creates an intset, then converts at once").isEqualTo("hashtable");
+  }
+
+  @Test
+  void decodesTheOldSetTagByRedisLoadRules() {
+    ValueCodec.Out old = new ValueCodec.Out();
+    old.writeByte(ValueCodec.TYPE_SET);
+    old.writeVarint(2);
+    old.writeBytes(b("2"));
+    old.writeBytes(b("1"));
+    byte[] d = old.toArray(0);
+    SetValue set = (SetValue) ValueCodec.decode(d, 0, d.length);
+    assertThat(set.encoding()).isEqualTo("intset");
+    assertThat(members(set)).containsExactlyInAnyOrder("1", "2");
+
+    ValueCodec.Out bad = new ValueCodec.Out();
+    bad.writeByte(ValueCodec.TYPE_SET_ENCODED);
+    bad.writeByte(0); // intset, with a member that is not an integer
+    bad.writeVarint(1);
+    bad.writeBytes(b("a"));
+    byte[] e = bad.toArray(0);
+    assertThat(ValueCodec.decode(e, 0, e.length)).isNull();
   }
 
   @Test

@@ -85,15 +85,17 @@ public final class ServerConfig {
         "Only noeviction: Kaiware refuses writes above maxmemory and never evicts keys.");
     c.compat("daemonize", "no", "Run in the foreground; use your service manager.");
     c.compat("cluster-enabled", "no", "");
-    // Redis's encoding knobs. Kaiware keeps one representation per type; OBJECT ENCODING reports
-    // the encoding Redis would have under these limits (hash and zset: listpack or not), so tools and
-    // tests that set them see Redis's answers. The ziplist names are Redis's aliases.
+    // Redis's encoding knobs. Kaiware keeps one representation per hash and zset; OBJECT ENCODING
+    // reports the encoding Redis would have under these limits (listpack or not), so tools and tests
+    // that set them see Redis's answers. Sets have Redis's two encodings for real. Per server: the
+    // members of a Raft group must agree on them (CompactEncodings). The ziplist names are Redis's aliases.
     String encodingDoc = "OBJECT ENCODING reports Redis's encoding under this limit; Kaiware's representation does not change.";
     c.integer("hash-max-listpack-entries", 128, 0, Integer.MAX_VALUE, true, encodingDoc);
     c.integer("hash-max-listpack-value", 64, 0, Integer.MAX_VALUE, true, encodingDoc);
     c.integer("zset-max-listpack-entries", 128, 0, Integer.MAX_VALUE, true, encodingDoc);
     c.integer("zset-max-listpack-value", 64, 0, Integer.MAX_VALUE, true, encodingDoc);
-    c.compat("set-max-intset-entries", "512", "Sets follow Redis's default (intset up to 512 integer members); not changeable yet.");
+    c.integer("set-max-intset-entries", 512, 0, Long.MAX_VALUE, true,
+        "A set of integers stays intset up to this many members (at most 2^30, as Redis); sets are kept in that encoding.");
     c.integer("list-max-listpack-size", -2, Integer.MIN_VALUE, Integer.MAX_VALUE, true,
         "Accepted for compatibility: lists have one encoding here (Redis 7.0 reports quicklist for every list).");
     c.integer("list-compress-depth", 0, 0, Integer.MAX_VALUE, true,

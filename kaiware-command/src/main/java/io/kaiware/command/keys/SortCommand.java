@@ -8,6 +8,8 @@ import static io.kaiware.command.CommandSpec.command;
 import io.kaiware.command.CommandContext;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
+import io.kaiware.command.GetKeys;
+import io.kaiware.command.KeySpec;
 import io.kaiware.command.TypedKeys;
 import io.kaiware.engine.HashValue;
 import io.kaiware.engine.KeyTable;
@@ -33,14 +35,25 @@ import java.util.List;
 public final class SortCommand {
   private SortCommand() {}
 
+  /** Redis's notes on SORT's key specs (COMMAND INFO). */
+  private static final String BY_GET_NOTES = "For the optional BY/GET keyword. It is marked 'unknown' because the key names "
+      + "derive from the content of the key we sort";
+  private static final String STORE_NOTES = "For the optional STORE keyword. It is marked 'unknown' because the keyword can "
+      + "appear anywhere in the argument array";
+
   public static List<CommandSpec> specs() {
     String complexity = "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of "
         + "returned elements. When the elements are not sorted, complexity is O(N).";
     return List.of(
         command("sort").arity(-2).flags(WRITE, DENYOOM).keys(1, 1, 1).group("generic").since("1.0.0").complexity(complexity)
+            .keySpecs(KeySpec.range(1, 0, 1, "RO", "access"), KeySpec.unknown(BY_GET_NOTES, "RO", "access"),
+                KeySpec.unknown(STORE_NOTES, "OW", "update"))
+            .getKeys(GetKeys.SORT)
             .summary("Sorts the elements in a list, a set, or a sorted set, optionally storing the result.")
             .handler(ctx -> sort(ctx, false)).build(),
         command("sort_ro").arity(-2).flags(READONLY).keys(1, 1, 1).group("generic").since("7.0.0").complexity(complexity)
+            .keySpecs(KeySpec.range(1, 0, 1, "RO", "access"), KeySpec.unknown(BY_GET_NOTES, "RO", "access"))
+            .getKeys(GetKeys.SORT_RO)
             .summary("Returns the sorted elements of a list, a set, or a sorted set.").handler(ctx -> sort(ctx, true)).build());
   }
 

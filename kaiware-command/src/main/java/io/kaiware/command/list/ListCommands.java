@@ -12,6 +12,8 @@ import io.kaiware.command.Blocking;
 import io.kaiware.command.CommandContext;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
+import io.kaiware.command.GetKeys;
+import io.kaiware.command.KeySpec;
 import io.kaiware.command.Numbers;
 import io.kaiware.command.TypedKeys;
 import io.kaiware.engine.KeyTable;
@@ -91,6 +93,8 @@ public final class ListCommands {
             .summary("Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.")
             .handler(ctx -> move(ctx, false, true)).build(),
         command("lmpop").arity(-4).flags(WRITE).group("list").since("7.0.0")
+            .keySpecs(KeySpec.keyNum(1, 0, 1, 1, "RW", "access", "delete"))
+            .getKeys(GetKeys.numKeys(0, 1, 2, 1))
             .complexity("O(N+M) where N is the number of provided keys and M is the number of elements returned.")
             .summary("Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.")
             .handler(ctx -> lmpop(ctx, 1, false)).build(),
@@ -109,6 +113,8 @@ public final class ListCommands {
             .summary("Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.")
             .handler(ListCommands::brpoplpush).build(),
         command("blmpop").arity(-5).flags(WRITE, BLOCKING).group("list").since("7.0.0")
+            .keySpecs(KeySpec.keyNum(2, 0, 1, 1, "RW", "access", "delete"))
+            .getKeys(GetKeys.numKeys(0, 2, 3, 1))
             .complexity("O(N+M) where N is the number of provided keys and M is the number of elements returned.")
             .summary("Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.")
             .handler(ctx -> lmpop(ctx, 2, true)).build());

@@ -10,6 +10,7 @@ import io.kaiware.command.CommandFlag;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.command.CommandTable;
 import io.kaiware.command.Help;
+import io.kaiware.command.KeySpec;
 import io.kaiware.engine.GlobMatcher;
 import io.kaiware.resp.RespWriter;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ final class CommandCommand {
         .subcommand(command("list").arity(-2).flags(LOADING, STALE).since("7.0.0")
             .complexity("O(N) where N is the total number of Redis commands")
             .summary("Returns a list of command names.").handler(CommandCommand::list))
-        .subcommand(command("getkeys").arity(-3).flags(LOADING, STALE).since("2.8.13")
+        .subcommand(command("getkeys").arity(-4).flags(LOADING, STALE).since("2.8.13")
             .complexity("O(N) where N is the number of arguments to the command")
             .summary("Extracts the key names from an arbitrary command.").handler(CommandCommand::getKeys))
         .subcommand(command("help").arity(2).flags(LOADING, STALE).since("5.0.0")
@@ -86,9 +87,12 @@ final class CommandCommand {
     out.arrayHeader(10);
     out.bulk(spec.name());
     out.integer(spec.arity());
-    out.setHeader(spec.flags().size());
+    out.setHeader(spec.flags().size() + (spec.movableKeys() ? 1 : 0));
     for (CommandFlag flag : spec.flags()) {
       out.simpleString(flag.redisName());
+    }
+    if (spec.movableKeys()) {
+      out.simpleString("movablekeys"); // Redis's last flag, derived from the declaration
     }
     out.integer(spec.firstKey());
     out.integer(spec.lastKey());
@@ -97,7 +101,10 @@ final class CommandCommand {
     out.setHeader(categories.size());
     categories.forEach(out::simpleString);
     out.arrayHeader(0); // tips
-    if (spec.firstKey() > 0) {
+    if (!spec.keySpecs().isEmpty()) {
+      out.arrayHeader(spec.keySpecs().size());
+      spec.keySpecs().forEach(keySpec -> writeKeySpec(out, keySpec));
+    } else if (spec.firstKey() > 0) {
       out.arrayHeader(1);
       writeKeySpec(out, spec);
     } else {
@@ -133,6 +140,64 @@ final class CommandCommand {
     out.integer(spec.keyStep());
     out.bulk("limit");
     out.integer(0);
+  }
+
+  /** A declared key specification, as Redis 7.0 prints it. */
+  private static void writeKeySpec(RespWriter out, KeySpec spec) {
+    out.mapHeader(spec.notes() == null ? 3 : 4);
+    if (spec.notes() != null) {
+      out.bulk("notes");
+      out.bulk(spec.notes());
+    }
+    out.bulk("flags");
+    out.setHeader(spec.flags().size());
+    spec.flags().forEach(out::simpleString);
+    out.bulk("begin_search");
+    out.mapHeader(2);
+    out.bulk("type");
+    if (spec.beginIndex() == 0) {
+      out.bulk("unknown");
+      out.bulk("spec");
+      out.mapHeader(0);
+    } else {
+      out.bulk("index");
+      out.bulk("spec");
+      out.mapHeader(1);
+      out.bulk("index");
+      out.integer(spec.beginIndex());
+    }
+    out.bulk("find_keys");
+    out.mapHeader(2);
+    out.bulk("type");
+    switch (spec.find()) {
+      case KeySpec.Range r -> {
+        out.bulk("range");
+        out.bulk("spec");
+        out.mapHeader(3);
+        out.bulk("lastkey");
+        out.integer(r.lastKey());
+        out.bulk("keystep");
+        out.integer(r.keyStep());
+        out.bulk("limit");
+        out.integer(r.limit());
+      }
+      case KeySpec.KeyNum k -> {
+        out.bulk("keynum");
+        out.bulk("spec");
+        out.mapHeader(3);
+        out.bulk("keynumidx");
+        out.integer(k.keyNumIdx());
+        out.bulk("firstkey");
+        out.integer(k.firstKey());
+        out.bulk("keystep");
+        out.integer(k.keyStep());
+      }
+      case KeySpec.Unknown u -> {
+        out.bulk("unknown");
+        out.bulk("spec");
+        out.mapHeader(0);
+      }
+    }
   }
 
   private static void docs(CommandContext ctx) {
@@ -206,27 +271,37 @@ final class CommandCommand {
     names.forEach(ctx.reply()::bulk);
   }
 
+  /** Redis 7.0's getKeysSubcommandImpl: its checks in its order, then the declared key finder. */
   private static void getKeys(CommandContext ctx) {
     CommandSpec spec = ctx.commands().lookup(ctx.arg(2));
+    if (spec != null && spec.isContainer() && ctx.argc() > 3) {
+      spec = CommandTable.subcommand(spec, ctx.arg(3)); // Redis's lookupCommand: "memory usage k"
+    }
     int argc = ctx.argc() - 2;
     if (spec == null) {
       ctx.reply().error("ERR Invalid command specified");
+      return;
+    }
+    if (!spec.hasKeys()) {
+      ctx.reply().error("ERR The command has no key arguments");
       return;
     }
     if (!spec.arityAccepts(argc)) {
       ctx.reply().error("ERR Invalid number of arguments specified for command");
       return;
     }
-    if (spec.firstKey() == 0) {
-      ctx.reply().error("ERR The command has no key arguments");
+    byte[][] argv = new byte[argc][];
+    for (int i = 0; i < argc; i++) {
+      argv[i] = ctx.arg(i + 2);
+    }
+    int[] keys = spec.keyPositions(argv);
+    if (keys.length == 0) {
+      ctx.reply().error("ERR Invalid arguments specified for command");
       return;
     }
-    int last = spec.lastKey() < 0 ? argc + spec.lastKey() : spec.lastKey();
-    List<byte[]> keys = new ArrayList<>();
-    for (int i = spec.firstKey(); i <= last && i < argc; i += spec.keyStep()) {
-      keys.add(ctx.arg(i + 2));
+    ctx.reply().arrayHeader(keys.length);
+    for (int position : keys) {
+      ctx.reply().bulk(argv[position]);
     }
-    ctx.reply().arrayHeader(keys.size());
-    keys.forEach(ctx.reply()::bulk);
   }
 }

@@ -10,6 +10,8 @@ import io.kaiware.command.CommandContext;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.command.ElementScan;
+import io.kaiware.command.GetKeys;
+import io.kaiware.command.KeySpec;
 import io.kaiware.command.Numbers;
 import io.kaiware.command.TypedKeys;
 import io.kaiware.command.hash.HashCommands.RandomElements;
@@ -76,6 +78,8 @@ public final class SetCommands {
             .complexity("O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.")
             .summary("Intersect multiple sets").handler(ctx -> sinter(ctx, 1, null, false, 0)).build(),
         command("sintercard").arity(-3).flags(READONLY).group("set").since("7.0.0")
+            .keySpecs(KeySpec.keyNum(1, 0, 1, 1, "RO", "access"))
+            .getKeys(GetKeys.numKeys(0, 1, 2, 1))
             .complexity("O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.")
             .summary("Intersect multiple sets and return the cardinality of the result").handler(SetCommands::sintercard).build(),
         command("sinterstore").arity(-3).flags(WRITE, DENYOOM).keys(1, -1, 1).group("set").since("1.0.0")
@@ -99,6 +103,11 @@ public final class SetCommands {
         command("sscan").arity(-3).flags(READONLY).keys(1, 1, 1).group("set").since("2.8.0")
             .complexity("O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..")
             .summary("Incrementally iterate Set elements").handler(SetCommands::sscan).build());
+  }
+
+  /** set-max-intset-entries, for every add: when an intset becomes a hashtable. */
+  private static int maxIntset(CommandContext ctx) {
+    return ctx.dispatcher().compactEncodings().setMaxIntsetEntries();
   }
 
   /** The set in {@code slot}. */
@@ -139,9 +148,10 @@ public final class SetCommands {
       slot = ctx.db().table().put(ctx.arg(1), new SetValue(), KeyTable.NO_EXPIRY);
     }
     SetValue set = setAt(ctx, slot);
+    int maxIntset = maxIntset(ctx);
     long added = 0;
     for (int i = 2; i < ctx.argc(); i++) {
-      if (set.add(ctx.arg(i))) {
+      if (set.add(ctx.arg(i), maxIntset)) {
         added++;
       }
     }
@@ -207,7 +217,7 @@ public final class SetCommands {
     if (dstSlot < 0) {
       dstSlot = db.table().put(dstKey, new SetValue(), KeyTable.NO_EXPIRY);
     }
-    if (setAt(ctx, dstSlot).add(member)) {
+    if (setAt(ctx, dstSlot).add(member, maxIntset(ctx))) {
       db.table().touch(dstSlot);
     }
     ctx.reply().integer(1);
@@ -271,7 +281,7 @@ public final class SetCommands {
     int size = set.size();
     if (count >= size) {
       // Case 1: the whole set, answered as Redis does (through a union into a fresh set), then gone.
-      replyMembers(ctx.reply(), union(List.of(set)));
+      replyMembers(ctx.reply(), union(List.of(set), maxIntset(ctx)));
       ctx.db().table().removeAt(slot);
       return;
     }
@@ -293,7 +303,7 @@ public final class SetCommands {
       SetValue kept = new SetValue();
       for (long i = 0; i < remaining; i++) {
         byte[] member = set.memberAt(set.randomPosition(random.nextLong()));
-        kept.add(member);
+        kept.add(member, maxIntset(ctx));
         set.remove(member);
       }
       for (int p = 0; p < set.capacity(); p++) {
@@ -398,8 +408,9 @@ public final class SetCommands {
       }
     } else {
       SetValue result = new SetValue();
+      int maxIntset = maxIntset(ctx);
       for (byte[] m : members) {
-        result.add(m);
+        result.add(m, maxIntset);
       }
       store(ctx, dstKey, result);
     }
@@ -431,7 +442,7 @@ public final class SetCommands {
   }
 
   /** A fresh set holding every member of {@code sets} (nulls are empty sets). */
-  private static SetValue union(List<SetValue> sets) {
+  private static SetValue union(List<SetValue> sets, int maxIntset) {
     SetValue result = new SetValue();
     for (SetValue s : sets) {
       if (s == null) {
@@ -439,7 +450,7 @@ public final class SetCommands {
       }
       for (int p = 0; p < s.capacity(); p++) {
         if (s.occupied(p)) {
-          result.add(s.memberAt(p));
+          result.add(s.memberAt(p), maxIntset);
         }
       }
     }
@@ -459,11 +470,11 @@ public final class SetCommands {
     }
     SetValue result;
     if (!diff) {
-      result = union(sets);
+      result = union(sets, maxIntset(ctx));
     } else if (sameSet || sets.get(0) == null) {
       result = new SetValue(); // the first set minus itself, or a missing first set: empty
     } else {
-      result = difference(sets);
+      result = difference(sets, maxIntset(ctx));
     }
     if (dstKey == null) {
       replyMembers(ctx.reply(), result);
@@ -477,7 +488,7 @@ public final class SetCommands {
    * these sizes: the choice shows in the result's encoding (algorithm 2 adds every member of the
    * first set before removing, which can leave a hashtable where algorithm 1 builds an intset).
    */
-  private static SetValue difference(List<SetValue> sets) {
+  private static SetValue difference(List<SetValue> sets, int maxIntset) {
     SetValue head = sets.get(0);
     long algoOneWork = 0;
     long algoTwoWork = 0;
@@ -500,7 +511,7 @@ public final class SetCommands {
           elsewhere = sets.get(j) != null && sets.get(j).contains(member);
         }
         if (!elsewhere) {
-          result.add(member);
+          result.add(member, maxIntset);
         }
       }
       return result;
@@ -513,7 +524,7 @@ public final class SetCommands {
       for (int p = 0; p < s.capacity(); p++) {
         if (s.occupied(p)) {
           if (j == 0) {
-            result.add(s.memberAt(p));
+            result.add(s.memberAt(p), maxIntset);
           } else {
             result.remove(s.memberAt(p));
           }

@@ -13,6 +13,8 @@ import io.kaiware.command.CommandContext;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.command.ElementScan;
+import io.kaiware.command.GetKeys;
+import io.kaiware.command.KeySpec;
 import io.kaiware.command.TypedKeys;
 import io.kaiware.command.hash.HashCommands;
 import io.kaiware.engine.KeyTable;
@@ -122,6 +124,8 @@ public final class ZSetCommands {
             .summary("Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.")
             .handler(ctx -> zpop(ctx, true)).build(),
         command("zmpop").arity(-4).flags(WRITE).group("sorted-set").since("7.0.0")
+            .keySpecs(KeySpec.keyNum(1, 0, 1, 1, "RW", "access", "delete"))
+            .getKeys(GetKeys.numKeys(0, 1, 2, 1))
             .complexity("O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.")
             .summary("Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.")
             .handler(ctx -> zmpop(ctx, 1, false)).build(),
@@ -134,6 +138,8 @@ public final class ZSetCommands {
             .summary("Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.")
             .handler(ctx -> bzpop(ctx, true)).build(),
         command("bzmpop").arity(-5).flags(WRITE, BLOCKING).group("sorted-set").since("7.0.0")
+            .keySpecs(KeySpec.keyNum(2, 0, 1, 1, "RW", "access", "delete"))
+            .getKeys(GetKeys.numKeys(0, 2, 3, 1))
             .complexity("O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.")
             .summary("Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.")
             .handler(ctx -> zmpop(ctx, 2, true)).build(),
@@ -141,25 +147,39 @@ public final class ZSetCommands {
             .complexity("O(N) where N is the number of members returned")
             .summary("Returns one or more random members from a sorted set.").handler(ZSetCommands::zrandmember).build(),
         command("zunion").arity(-3).flags(READONLY).group("sorted-set").since("6.2.0")
+            .keySpecs(KeySpec.keyNum(1, 0, 1, 1, "RO", "access"))
+            .getKeys(GetKeys.numKeys(0, 1, 2, 1))
             .complexity("O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.")
             .summary("Returns the union of multiple sorted sets.").handler(ctx -> setOp(ctx, SetOp.UNION, false, false)).build(),
         command("zunionstore").arity(-4).flags(WRITE, DENYOOM).keys(1, 1, 1).group("sorted-set").since("2.0.0")
+            .keySpecs(KeySpec.range(1, 0, 1, "OW", "update"), KeySpec.keyNum(2, 0, 1, 1, "RO", "access"))
+            .getKeys(GetKeys.numKeys(1, 2, 3, 1))
             .complexity("O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.")
             .summary("Stores the union of multiple sorted sets in a key.").handler(ctx -> setOp(ctx, SetOp.UNION, true, false)).build(),
         command("zinter").arity(-3).flags(READONLY).group("sorted-set").since("6.2.0")
+            .keySpecs(KeySpec.keyNum(1, 0, 1, 1, "RO", "access"))
+            .getKeys(GetKeys.numKeys(0, 1, 2, 1))
             .complexity("O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.")
             .summary("Returns the intersect of multiple sorted sets.").handler(ctx -> setOp(ctx, SetOp.INTER, false, false)).build(),
         command("zinterstore").arity(-4).flags(WRITE, DENYOOM).keys(1, 1, 1).group("sorted-set").since("2.0.0")
+            .keySpecs(KeySpec.range(1, 0, 1, "OW", "update"), KeySpec.keyNum(2, 0, 1, 1, "RO", "access"))
+            .getKeys(GetKeys.numKeys(1, 2, 3, 1))
             .complexity("O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.")
             .summary("Stores the intersect of multiple sorted sets in a key.").handler(ctx -> setOp(ctx, SetOp.INTER, true, false)).build(),
         command("zintercard").arity(-3).flags(READONLY).group("sorted-set").since("7.0.0")
+            .keySpecs(KeySpec.keyNum(1, 0, 1, 1, "RO", "access"))
+            .getKeys(GetKeys.numKeys(0, 1, 2, 1))
             .complexity("O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.")
             .summary("Returns the number of members of the intersect of multiple sorted sets.")
             .handler(ctx -> setOp(ctx, SetOp.INTER, false, true)).build(),
         command("zdiff").arity(-3).flags(READONLY).group("sorted-set").since("6.2.0")
+            .keySpecs(KeySpec.keyNum(1, 0, 1, 1, "RO", "access"))
+            .getKeys(GetKeys.numKeys(0, 1, 2, 1))
             .complexity("O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.")
             .summary("Returns the difference between multiple sorted sets.").handler(ctx -> setOp(ctx, SetOp.DIFF, false, false)).build(),
         command("zdiffstore").arity(-4).flags(WRITE, DENYOOM).keys(1, 1, 1).group("sorted-set").since("6.2.0")
+            .keySpecs(KeySpec.range(1, 0, 1, "OW", "update"), KeySpec.keyNum(2, 0, 1, 1, "RO", "access"))
+            .getKeys(GetKeys.numKeys(1, 2, 3, 1))
             .complexity("O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.")
             .summary("Stores the difference of multiple sorted sets in a key.").handler(ctx -> setOp(ctx, SetOp.DIFF, true, false)).build(),
         command("zscan").arity(-3).flags(READONLY).keys(1, 1, 1).group("sorted-set").since("2.8.0")

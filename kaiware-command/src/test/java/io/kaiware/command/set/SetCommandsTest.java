@@ -89,6 +89,56 @@ class SetCommandsTest {
     assertThat(r.exec("CONFIG", "GET", "set-max-intset-entries")).isEqualTo(List.of("set-max-intset-entries", "512"));
   }
 
+  /** Replies checked against redis-server 7.0.15 by hand. */
+  @Test
+  void setMaxIntsetEntriesIsSettableAndDecidesWhenAnIntsetConverts() {
+    assertThat(r.exec("CONFIG", "SET", "set-max-intset-entries", "4")).isEqualTo("OK");
+    assertThat(r.exec("SADD", "s", "1", "2", "3", "4")).isEqualTo(4L);
+    assertThat(r.exec("OBJECT", "ENCODING", "s")).isEqualTo("intset");
+    r.exec("SADD", "s", "5");
+    assertThat(r.exec("OBJECT", "ENCODING", "s")).isEqualTo("hashtable");
+    r.exec("SREM", "s", "5", "4");
+    r.exec("CONFIG", "SET", "set-max-intset-entries", "100");
+    assertThat(r.exec("OBJECT", "ENCODING", "s")).as("a limit raised later converts nothing back").isEqualTo("hashtable");
+    r.exec("SADD", "s", "7");
+    assertThat(r.exec("OBJECT", "ENCODING", "s")).isEqualTo("hashtable");
+    sadd("large", 0, 100);
+    assertThat(r.exec("OBJECT", "ENCODING", "large")).isEqualTo("intset");
+    assertThat(list("SMEMBERS", "large").get(99)).as("an intset of 100 answers in ascending order").isEqualTo("99");
+
+    // The *STORE commands build a fresh set member by member under the limit.
+    r.exec("CONFIG", "SET", "set-max-intset-entries", "3");
+    r.exec("SADD", "a", "1", "2", "3", "4", "5");
+    r.exec("SADD", "b", "3", "4", "5", "6");
+    assertThat(r.exec("SINTERSTORE", "d", "a", "b")).isEqualTo(3L);
+    assertThat(r.exec("OBJECT", "ENCODING", "d")).isEqualTo("intset");
+    assertThat(r.exec("SUNIONSTORE", "u", "a", "b")).isEqualTo(6L);
+    assertThat(r.exec("OBJECT", "ENCODING", "u")).isEqualTo("hashtable");
+    assertThat(r.exec("SDIFFSTORE", "df", "a", "b")).isEqualTo(2L);
+    assertThat(r.exec("OBJECT", "ENCODING", "df")).isEqualTo("intset");
+    r.exec("SMOVE", "a", "m", "1");
+    assertThat(r.exec("OBJECT", "ENCODING", "m")).isEqualTo("intset");
+    // RESTORE decides as Redis loads a set: intset when it fits the limit in force.
+    String payload = (String) r.exec("DUMP", "u");
+    r.exec("CONFIG", "SET", "set-max-intset-entries", "6");
+    r.exec("RESTORE", "u-back", "0", payload);
+    assertThat(r.exec("OBJECT", "ENCODING", "u-back")).isEqualTo("intset");
+    r.exec("CONFIG", "SET", "set-max-intset-entries", "5");
+    r.exec("RESTORE", "u-back", "0", payload, "REPLACE");
+    assertThat(r.exec("OBJECT", "ENCODING", "u-back")).isEqualTo("hashtable");
+
+    // 0: Redis creates an intset for an integer, then converts it at once.
+    r.exec("CONFIG", "SET", "set-max-intset-entries", "0");
+    r.exec("SADD", "z", "5");
+    assertThat(r.exec("OBJECT", "ENCODING", "z")).isEqualTo("hashtable");
+    assertThat(r.exec("CONFIG", "SET", "set-max-intset-entries", "-1")).isEqualTo(new Err(
+        "ERR CONFIG SET failed (possibly related to argument 'set-max-intset-entries') - argument must be between 0 and 9223372036854775807 inclusive"));
+    assertThat(r.exec("CONFIG", "SET", "set-max-intset-entries", "99999999999999")).isEqualTo("OK");
+    assertThat(r.exec("CONFIG", "GET", "set-max-intset-entries")).isEqualTo(List.of("set-max-intset-entries", "99999999999999"));
+    sadd("huge", 0, 2000);
+    assertThat(r.exec("OBJECT", "ENCODING", "huge")).isEqualTo("intset");
+  }
+
   @Test
   void wrongTypeEverywhere() {
     r.exec("SET", "str", "v");
