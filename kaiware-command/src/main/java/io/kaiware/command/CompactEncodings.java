@@ -17,8 +17,9 @@ import io.kaiware.engine.SortedSet;
  * set-max-intset-entries, is passed to every add ({@link #setMaxIntsetEntries()}).
  *
  * <p>Like every parameter these are per server, read when a command applies: the members of a Raft
- * group must be configured alike (the config file; CONFIG SET changes one member), or their
- * encodings can differ — and with a set's encoding, which member SPOP picks.
+ * group should be configured alike (the config file; CONFIG SET changes one member), or their
+ * encodings can differ. Only the encodings: no write's effect depends on them (SPOP picks the same
+ * member from an intset and a hashtable of the same members, {@link SetValue#randomPosition}).
  */
 public final class CompactEncodings {
 

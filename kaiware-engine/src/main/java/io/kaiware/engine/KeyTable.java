@@ -441,10 +441,10 @@ public final class KeyTable {
   }
 
   /** Entries a virtual bucket holds before {@link #uniformSlotByContent} under-samples them. */
-  private static final int VIRTUAL_BUCKET_LOAD = 4;
+  static final int VIRTUAL_BUCKET_LOAD = 4;
 
   /** Draws {@link #uniformSlotByContent} makes before it settles for {@link #slotAtOrAfter}. */
-  private static final int MAX_UNIFORM_DRAWS = 1 << 16;
+  static final int MAX_UNIFORM_DRAWS = 1 << 16;
 
   /**
    * A uniformly random occupied slot, deterministic in {@code seed} and chosen by the table's

@@ -36,6 +36,14 @@ public final class SetValue implements CollectionValue {
   private int intCount;
   /** The members once hashtable-encoded, else {@code null}. */
   private KeyTable table;
+  /**
+   * An intset's members in the order {@link KeyTable#uniformSlotByContent} sees a table's entries —
+   * (bit-reversed {@link KeyTable#hash} of the decimal form, unsigned; then the decimal bytes) — as
+   * intset indexes, and their reversed hashes alongside; built by the first random pick after a
+   * change, kept up to date by removals (SPOP pops many). Null when not built.
+   */
+  private int[] contentOrder;
+  private int[] contentReversedHashes;
 
   public int size() {
     return table == null ? intCount : table.size();
@@ -71,6 +79,7 @@ public final class SetValue implements CollectionValue {
         System.arraycopy(ints, at, ints, at + 1, intCount - at);
         ints[at] = v;
         intCount++;
+        contentOrder = null;
         if (intCount > Math.min(maxIntsetEntries, INTSET_ENTRIES_CAP)) {
           convertToHashtable();
         }
@@ -94,6 +103,7 @@ public final class SetValue implements CollectionValue {
       }
       System.arraycopy(ints, i + 1, ints, i, intCount - i - 1);
       intCount--;
+      forgetInContentOrder(i);
       if (ints.length > 16 && intCount < ints.length / 4) {
         ints = Arrays.copyOf(ints, ints.length / 2);
       }
@@ -157,6 +167,7 @@ public final class SetValue implements CollectionValue {
     ints = values;
     intCount = n;
     table = null;
+    contentOrder = null;
   }
 
   private void convertToHashtable() {
@@ -167,6 +178,7 @@ public final class SetValue implements CollectionValue {
     table = t;
     ints = null;
     intCount = 0;
+    contentOrder = null;
   }
 
   /** Positions run from 0 to {@code capacity() - 1}; see the class comment. */
@@ -187,13 +199,100 @@ public final class SetValue implements CollectionValue {
    * A uniformly random occupied position, or -1 when empty, that depends on {@code seed} and the
    * members only — never on the layout (capacity, insertion order), which differs between a set and
    * its copy rebuilt from a snapshot or a DUMP: SPOP re-executes on every replica and must pop the
-   * same member everywhere. For a hashtable {@link KeyTable#uniformSlotByContent}.
+   * same member everywhere. Nor on the encoding: replicas configured with different
+   * set-max-intset-entries may hold one set in two encodings, so an intset answers exactly the
+   * member a hashtable of the same members would ({@link KeyTable#uniformSlotByContent}).
    */
   public int randomPosition(long seed) {
-    if (table == null) {
-      return intCount == 0 ? -1 : (int) Long.remainderUnsigned(KeyTable.mix64(seed), intCount);
+    if (table != null) {
+      return table.uniformSlotByContent(seed);
     }
-    return table.uniformSlotByContent(seed);
+    if (intCount == 0) {
+      return -1;
+    }
+    if (contentOrder == null) {
+      buildContentOrder();
+    }
+    // KeyTable.uniformSlotByContent's draws, over the members sorted by reversed hash: a virtual
+    // bucket is a run of that order.
+    int g = Math.min(30, 33 - Integer.numberOfLeadingZeros(intCount));
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    for (int draw = 0; draw < KeyTable.MAX_UNIFORM_DRAWS; draw++) {
+      int virtual = random.nextInt(1 << g);
+      int index = random.nextInt(KeyTable.VIRTUAL_BUCKET_LOAD);
+      int from = firstAtOrAfter(virtual << (32 - g));
+      int to = virtual + 1 == 1 << g ? intCount : firstAtOrAfter((virtual + 1) << (32 - g));
+      int m = to - from;
+      if (index >= m) {
+        continue;
+      }
+      return contentOrder[from + (m <= KeyTable.VIRTUAL_BUCKET_LOAD ? index : random.nextInt(m))];
+    }
+    int at = firstAtOrAfter(random.nextInt()); // KeyTable.slotAtOrAfter: cyclic
+    return contentOrder[at == intCount ? 0 : at];
+  }
+
+  /** The first index of {@link #contentOrder} whose reversed hash is at or after {@code point} (unsigned). */
+  private int firstAtOrAfter(int point) {
+    int lo = 0;
+    int hi = intCount;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (Integer.compareUnsigned(contentReversedHashes[mid], point) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  private void buildContentOrder() {
+    int n = intCount;
+    long[] packed = new long[n];
+    for (int i = 0; i < n; i++) {
+      int reversed = Integer.reverse(KeyTable.hash(format(ints[i])));
+      // Flipping the sign bit makes the signed order of the packed longs the unsigned order of the hashes.
+      packed[i] = ((long) (reversed ^ Integer.MIN_VALUE) << 32) | i;
+    }
+    Arrays.sort(packed);
+    int[] order = new int[n];
+    int[] hashes = new int[n];
+    for (int j = 0; j < n; j++) {
+      order[j] = (int) packed[j];
+      hashes[j] = (int) (packed[j] >>> 32) ^ Integer.MIN_VALUE;
+    }
+    // Equal hashes (rare): by the members' decimal bytes, as KeyTable orders equal hashes by key.
+    for (int j = 1; j < n; j++) {
+      int k = j;
+      while (k > 0 && hashes[k - 1] == hashes[k]
+          && Arrays.compare(format(ints[order[k - 1]]), format(ints[order[k]])) > 0) {
+        int t = order[k];
+        order[k] = order[k - 1];
+        order[k - 1] = t;
+        k--;
+      }
+    }
+    contentOrder = order;
+    contentReversedHashes = hashes;
+  }
+
+  /** Intset index {@code removed} is gone: drop it from the content order and renumber the indexes after it. */
+  private void forgetInContentOrder(int removed) {
+    if (contentOrder == null) {
+      return;
+    }
+    int n = intCount; // already decremented
+    int w = 0;
+    for (int j = 0; j <= n; j++) {
+      int index = contentOrder[j];
+      if (index == removed) {
+        continue;
+      }
+      contentOrder[w] = index > removed ? index - 1 : index;
+      contentReversedHashes[w] = contentReversedHashes[j];
+      w++;
+    }
   }
 
   /** The member table of a hashtable-encoded set (SSCAN's cursor), or {@code null} for an intset. */
