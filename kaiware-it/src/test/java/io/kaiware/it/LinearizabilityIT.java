@@ -34,7 +34,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * A Jepsen-style test: concurrent clients read, write and swap ({@code SET key value GET}) a set of
  * registers on a three-member group while a nemesis cuts members off the network, kills them with
  * SIGKILL and restarts them, freezes them with SIGSTOP (a process pause longer than an election
- * timeout), and transfers leadership. Every operation's invocation, completion and outcome is
+ * timeout), transfers leadership, and removes a follower from the group and adds it back as a new,
+ * empty node. Every operation's invocation, completion and outcome is
  * recorded; at the end the faults are healed, every register is read once more, and the history is
  * checked for linearizability ({@link RegisterChecker}), and the members for equal digests.
  *
@@ -270,6 +271,7 @@ class LinearizabilityIT {
     private final Set<String> isolated = new TreeSet<>();
     private final Set<String> paused = new TreeSet<>();
     private final Set<String> killed = new TreeSet<>();
+    private final Set<String> removed = new TreeSet<>();
 
     Nemesis(Random random) {
       this.random = random;
@@ -282,7 +284,7 @@ class LinearizabilityIT {
         sleep(1_000 + random.nextInt(2_000));
         String target = target();
         long at = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        switch (random.nextInt(4)) {
+        switch (random.nextInt(5)) {
           case 0 -> {
             cluster.isolate(target);
             isolated.add(target);
@@ -310,6 +312,27 @@ class LinearizabilityIT {
             cluster.resume(target);
             paused.remove(target);
           }
+          case 3 -> {
+            // Membership: a follower leaves the group (RAFT REMOVE), its process and data go, and
+            // it joins again as a new, empty node (RAFT ADD) that the leader catches up.
+            String leader = cluster.readyLeader(cluster.members.keySet());
+            if (leader == null) {
+              log.add(at + "ms remove: no leader");
+              continue;
+            }
+            List<String> followers = new ArrayList<>(cluster.members.keySet());
+            followers.remove(leader);
+            String member = followers.get(random.nextInt(followers.size()));
+            String reply = raft(leader, "REMOVE", member);
+            log.add(at + "ms remove " + member + " on " + leader + ": " + reply);
+            if (!"OK".equals(reply) && !removedAfterAll(member)) {
+              continue; // refused, or its outcome never settled: still a member
+            }
+            cluster.kill(member);
+            removed.add(member);
+            sleep(1_000 + random.nextInt(2_000));
+            rejoin(member);
+          }
           default -> {
             String leader = cluster.readyLeader(cluster.members.keySet());
             if (leader == null) {
@@ -319,17 +342,65 @@ class LinearizabilityIT {
             List<String> others = new ArrayList<>(cluster.members.keySet());
             others.remove(leader);
             String to = others.get(random.nextInt(others.size()));
-            String reply;
-            try (Jedis j = cluster.jedis(leader, 10_000)) {
-              Object r = j.sendCommand(() -> "RAFT".getBytes(StandardCharsets.UTF_8), "TRANSFER", to);
-              reply = r instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(r);
-            } catch (RuntimeException e) {
-              reply = e.getMessage();
-            }
-            log.add(at + "ms transfer " + leader + " -> " + to + ": " + reply);
+            log.add(at + "ms transfer " + leader + " -> " + to + ": " + raft(leader, "TRANSFER", to));
           }
         }
       }
+    }
+
+    /** A RAFT subcommand on {@code member}: its reply, or the error's text. */
+    private String raft(String member, String... args) {
+      try (Jedis j = cluster.jedis(member, 30_000)) {
+        Object r = j.sendCommand(() -> "RAFT".getBytes(StandardCharsets.UTF_8), args);
+        return r instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(r);
+      } catch (RuntimeException e) {
+        return e.getMessage();
+      }
+    }
+
+    /**
+     * After a RAFT REMOVE that did not answer +OK (the server says when its outcome is open): whether
+     * the member is out of the configuration once a leader is ready again (waits up to 30 s).
+     */
+    private boolean removedAfterAll(String member) throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() < deadline) {
+        String leader = cluster.readyLeader(cluster.members.keySet());
+        if (leader != null) {
+          String info = raft(leader, "INFO");
+          if (info.contains("raft_leader_ready:1")) {
+            boolean stillMember = info.contains("id=" + member + ",");
+            log.add("  " + member + (stillMember ? " still a member" : " removed after all") + " (RAFT INFO on " + leader + ")");
+            return !stillMember;
+          }
+        }
+        sleep(200);
+      }
+      log.add("  no ready leader to ask whether " + member + " is a member");
+      return false;
+    }
+
+    /** Starts a removed member as a new node and adds it on whichever member leads, until that succeeds (60 s). */
+    private void rejoin(String member) throws Exception {
+      cluster.startJoining(member);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (true) {
+        String leader = cluster.awaitReadyLeader(others(member), 30_000);
+        String reply = raft(leader, "ADD", member, cluster.raftAddress(member));
+        log.add("add " + member + " on " + leader + ": " + reply);
+        if ("OK".equals(reply)) {
+          removed.remove(member);
+          return;
+        }
+        assertThat(System.nanoTime()).as("%s added again within 60 s: %s", member, reply).isLessThan(deadline);
+        sleep(500);
+      }
+    }
+
+    private Set<String> others(String member) {
+      Set<String> ids = new TreeSet<>(cluster.members.keySet());
+      ids.remove(member);
+      return ids;
     }
 
     /** The leader half of the time (the interesting victim), else a random member. */
@@ -351,6 +422,9 @@ class LinearizabilityIT {
       }
       for (String id : killed) {
         cluster.start(id);
+      }
+      for (String id : new ArrayList<>(removed)) {
+        rejoin(id);
       }
       isolated.clear();
       paused.clear();

@@ -34,7 +34,8 @@ import redis.clients.jedis.Response;
  * </pre>
  *
  * Raft traffic crosses the bridge; the test JVM reaches each member's client port over its own
- * point-to-point link, which a partition leaves up. {@link #isolate} sets the member's bridge port
+ * point-to-point link, which a partition leaves up, and so do the other members (routed through
+ * the root namespace: a follower proxies to the leader's client address). {@link #isolate} sets the member's bridge port
  * down (its peers can neither reach it nor be reached), {@link #heal} sets it up again. Members
  * bind only their client-link address, so the address they advertise (ROLE, -MOVED, CLUSTER
  * NODES) is one the test JVM can reach.
@@ -148,6 +149,12 @@ final class NetnsCluster implements AutoCloseable {
       ip("link", "set", rootEnd, "up");
       ip("-n", ns, "addr", "add", m.clientHost() + "/24", "dev", "kwd" + tag + i);
       ip("-n", ns, "link", "set", "kwd" + tag + i, "up");
+      // Members reach each other's client addresses (follower-proxy, RAFT commands) through the
+      // root namespace: a route to the other client links, and forwarding on this link's root end
+      // only (the host's ip_forward is left alone).
+      String wholeNet = clientNet.substring(0, clientNet.lastIndexOf('.')) + ".0.0/16";
+      ip("-n", ns, "route", "add", wholeNet, "via", clientNet + ".1");
+      Files.writeString(Path.of("/proc/sys/net/ipv4/conf", rootEnd, "forwarding"), "1");
     }
   }
 
@@ -160,6 +167,25 @@ final class NetnsCluster implements AutoCloseable {
 
   /** Starts member {@code id} as its own JVM inside its namespace; output goes to {@code <dataRoot>/<id>.log}. */
   void start(String id) throws IOException {
+    launch(id, peers, List.of());
+  }
+
+  /**
+   * Starts member {@code id} afresh, its data deleted, as a node that joins the running group
+   * ({@code --raft-join yes}, only itself in {@code --peers}): {@code RAFT ADD} on the leader admits it.
+   */
+  void startJoining(String id) throws IOException {
+    KaiwareProcess.deleteTree(dataRoot.resolve(id));
+    Member m = members.get(id);
+    launch(id, id + "=" + m.peerHost() + ":" + RAFT_PORT, List.of("--raft-join", "yes"));
+  }
+
+  /** Member {@code id}'s Raft address, as {@code RAFT ADD} takes it. */
+  String raftAddress(String id) {
+    return members.get(id).peerHost() + ":" + RAFT_PORT;
+  }
+
+  private void launch(String id, String peers, List<String> extraArgs) throws IOException {
     Member m = members.get(id);
     Path log = dataRoot.resolve(id + ".log");
     List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", m.namespace()));
@@ -170,6 +196,7 @@ final class NetnsCluster implements AutoCloseable {
         "--protected-mode", "no",
         "--dir", dataRoot.resolve(id).toString(), "--loglevel", "warning"));
     command.addAll(serverArgs);
+    command.addAll(extraArgs);
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     processes.put(id, p);
   }

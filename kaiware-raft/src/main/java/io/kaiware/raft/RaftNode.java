@@ -467,7 +467,40 @@ public final class RaftNode implements AutoCloseable {
     final Map<String, String> listeners = new java.util.LinkedHashMap<>();
   }
 
+  /**
+   * Submits a new configuration. A failure once this node, leading, has taken the change may not
+   * be final: the configuration entry can be in the log already, and a later leader commits it
+   * (seen in LinearizabilityIT: RAFT REMOVE answered "not the leader" while the member was gone).
+   * Such failures are reported as {@link #MAYBE_APPLIED}; refusals before (not the leader, a change
+   * already in progress) stay what they are.
+   */
   private CompletableFuture<Void> changeMembers(java.util.function.Consumer<Members> change) {
+    boolean leadingAtSubmit = isLeader();
+    return submitMembers(change).exceptionallyCompose(e -> {
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (leadingAtSubmit && mayStillCommit(cause)) {
+        return CompletableFuture.failedFuture(new ReplicationException(MAYBE_APPLIED + cause.getMessage()
+            + " (check RAFT INFO)", cause));
+      }
+      return CompletableFuture.failedFuture(cause);
+    });
+  }
+
+  /** Prefix of a configuration change's error when its outcome is unknown. */
+  public static final String MAYBE_APPLIED = "the configuration change may or may not have been applied: ";
+
+  /** Whether a failure of a configuration change submitted by the leader leaves its outcome open. */
+  private static boolean mayStillCommit(Throwable cause) {
+    if (cause instanceof io.kaiware.raft.NotLeaderException) {
+      return true; // lost leadership after taking the change
+    }
+    Throwable ratis = cause instanceof ReplicationException && cause.getCause() != null ? cause.getCause() : cause;
+    return ratis instanceof org.apache.ratis.protocol.exceptions.LeaderSteppingDownException
+        || ratis instanceof org.apache.ratis.protocol.exceptions.AlreadyClosedException
+        || ratis instanceof org.apache.ratis.protocol.exceptions.TimeoutIOException;
+  }
+
+  private CompletableFuture<Void> submitMembers(java.util.function.Consumer<Members> change) {
     Members m = new Members();
     try {
       var conf = server.getDivision(groupId).getRaftConf();

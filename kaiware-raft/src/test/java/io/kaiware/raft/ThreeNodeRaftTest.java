@@ -225,4 +225,32 @@ class ThreeNodeRaftTest {
       assertThat(write(newLeader, "SET", "e", "5")).isEqualTo("+OK\r\n");
     }
   }
+
+  /**
+   * A configuration change the leader took, then lost leadership before committing: its entry may
+   * still commit under the next leader, so the failure must say the outcome is unknown, not that
+   * the change failed (a client would otherwise believe a removed member is still one).
+   */
+  @Test
+  @Timeout(60)
+  void aMembershipChangeCutShortByALostLeadershipIsReportedAsMaybeApplied(@TempDir Path dir) throws Exception {
+    // Long election timeouts: the leader keeps leading for seconds after its followers stop, long
+    // enough to take the change.
+    try (TestGroup g = new TestGroup(dir, 3, null, b -> b.electionTimeout(Duration.ofSeconds(4), Duration.ofSeconds(6)))) {
+      g.startAll();
+      RaftNode leader = g.awaitLeader(WAIT);
+      write(leader, "SET", "a", "1");
+      List<String> followers = new ArrayList<>(g.nodes.keySet());
+      followers.remove(leader.id());
+      for (String id : followers) {
+        g.stop(id);
+      }
+      assertThat(leader.isLeader()).as("still leading when the change is submitted").isTrue();
+      CompletableFuture<Void> removal = leader.removePeer(followers.get(0));
+      // No majority: the change cannot commit, and the leader steps down after an election timeout.
+      assertThatThrownBy(() -> removal.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+          .cause().isInstanceOf(ReplicationException.class)
+          .hasMessageStartingWith(RaftNode.MAYBE_APPLIED);
+    }
+  }
 }
