@@ -145,6 +145,26 @@ final class ProcessCluster implements MemberGroup {
     awaitLeaderAddressKnown(id, 60_000);
   }
 
+  /** Freezes member {@code id}'s JVM (SIGSTOP): it keeps its sockets but answers nothing. */
+  void pause(String id) throws Exception {
+    signal(id, "STOP");
+  }
+
+  /** Lets a paused member run again (SIGCONT). */
+  void resume(String id) throws Exception {
+    signal(id, "CONT");
+  }
+
+  private void signal(String id, String signal) throws Exception {
+    Process p = processes.get(id);
+    if (p != null && p.isAlive()) {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + p.pid() + " failed");
+      }
+    }
+  }
+
   @Override
   public String howDown() {
     return "SIGKILLed";

@@ -491,6 +491,27 @@ final class ConnectionPipeline {
     return true;
   }
 
+  /**
+   * A new leader is known: a follower-proxy link to another member is closed now, so the requests
+   * outstanding on it are answered at once (writes INDETERMINATE, reads CLUSTERDOWN) rather than
+   * when that member notices it lost leadership — a frozen one (a stopped process, a stalled VM)
+   * holds them until it runs again. The next request opens a link to the new leader.
+   */
+  void leaderMoved() {
+    if (proxy == null) {
+      return;
+    }
+    String leader = replication.node().leaderId();
+    if (leader == null) {
+      return; // an election: the old leader may win again
+    }
+    String address = leader.equals(replication.node().id()) ? null : replication.node().clientAddressOf(leader);
+    if (!proxy.leaderAddress().equals(address)) {
+      proxy.close();
+      proxy = null;
+    }
+  }
+
   /** Sends a request through the follower proxy; its reply completes {@code slot}. */
   private void forward(Slot slot, List<byte[][]> commands, boolean write, boolean suppressed) {
     proxy.forward(session.db(), session.protocol(), commands, (reply, error, maybeSent) -> replication.completeOnEngine(() -> {

@@ -340,7 +340,12 @@ final class Replication implements ReplicationView {
     }
     wasLeader = leaderNow;
     if (newLeaderId != null) {
-      engineLoop.execute(() -> announceLeader(newLeaderId, 50));
+      engineLoop.execute(() -> {
+        announceLeader(newLeaderId, 50);
+        for (ConnectionPipeline p : pipelines) {
+          p.leaderMoved();
+        }
+      });
     }
   }
 
