@@ -285,33 +285,12 @@ class LinearizabilityIT {
         String target = target();
         long at = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         switch (random.nextInt(5)) {
-          case 0 -> {
-            cluster.isolate(target);
-            isolated.add(target);
-            long ms = 2_000 + random.nextInt(4_000);
-            log.add(at + "ms isolate " + target + " " + ms + "ms");
-            sleep(ms);
-            cluster.heal(target);
-            isolated.remove(target);
-          }
-          case 1 -> {
-            cluster.kill(target);
-            killed.add(target);
-            long ms = 1_000 + random.nextInt(3_000);
-            log.add(at + "ms kill -9 " + target + ", restart after " + ms + "ms");
-            sleep(ms);
-            cluster.start(target);
-            killed.remove(target);
-          }
-          case 2 -> {
-            cluster.pause(target);
-            paused.add(target);
-            long ms = 1_000 + random.nextInt(4_000);
-            log.add(at + "ms SIGSTOP " + target + " " + ms + "ms");
-            sleep(ms);
-            cluster.resume(target);
-            paused.remove(target);
-          }
+          case 0 -> timed(at, "isolate", target, 2_000 + random.nextInt(4_000), isolated,
+              () -> cluster.isolate(target), () -> cluster.heal(target));
+          case 1 -> timed(at, "kill -9 (restarted after)", target, 1_000 + random.nextInt(3_000), killed,
+              () -> cluster.kill(target), () -> cluster.start(target));
+          case 2 -> timed(at, "SIGSTOP", target, 1_000 + random.nextInt(4_000), paused,
+              () -> cluster.pause(target), () -> cluster.resume(target));
           case 3 -> {
             // Membership: a follower leaves the group (RAFT REMOVE), its process and data go, and
             // it joins again as a new, empty node (RAFT ADD) that the leader catches up.
@@ -346,6 +325,17 @@ class LinearizabilityIT {
           }
         }
       }
+    }
+
+    /** A fault on {@code target} for {@code ms}, undone after; {@code faulty} holds it meanwhile (for {@link #healAll}). */
+    private void timed(long at, String what, String target, long ms, Set<String> faulty, Action apply, Action undo)
+        throws Exception {
+      apply.run();
+      faulty.add(target);
+      log.add(at + "ms " + what + " " + target + " " + ms + "ms");
+      sleep(ms);
+      undo.run();
+      faulty.remove(target);
     }
 
     /** A RAFT subcommand on {@code member}: its reply, or the error's text. */
@@ -443,6 +433,12 @@ class LinearizabilityIT {
       paused.clear();
       killed.clear();
     }
+  }
+
+  /** A nemesis step. */
+  @FunctionalInterface
+  private interface Action {
+    void run() throws Exception;
   }
 
   private static void sleep(long ms) throws InterruptedException {
