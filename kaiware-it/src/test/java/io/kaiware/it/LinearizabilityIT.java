@@ -58,11 +58,22 @@ class LinearizabilityIT {
   private static final int OPS_PER_KEY = 120;
   private static final int CLIENT_TIMEOUT_MS = 1_500;
 
+  /**
+   * The nemesis's faults: 0 isolate, 1 SIGKILL, 2 SIGSTOP, 3 remove and re-add, 4 transfer;
+   * {@code -Dkaiware.linearizability.faults=3} for membership changes only.
+   */
+  private static final int[] FAULTS = java.util.Arrays.stream(
+      System.getProperty("kaiware.linearizability.faults", "0,1,2,3,4").split(",")).mapToInt(Integer::parseInt).toArray();
+
   private NetnsCluster cluster;
+  private boolean passed;
 
   @AfterEach
   void tearDown() {
     if (cluster != null) {
+      if (!passed) {
+        keepLogs();
+      }
       cluster.close();
     }
   }
@@ -123,6 +134,23 @@ class LinearizabilityIT {
         .filter(o -> o.kind != Kind.READ && o.status() == History.Status.OK).count();
     assertThat(acknowledged).as("acknowledged writes: the group must make progress between faults").isGreaterThan(100);
     cluster.statesAtOneIndex(60_000);
+    passed = true;
+  }
+
+  /** A failed run's member logs, kept under target/linearizability-logs/ (the cluster's dir goes with it). */
+  private void keepLogs() {
+    try {
+      Path to = Path.of("target", "linearizability-logs", Long.toString(System.currentTimeMillis()));
+      Files.createDirectories(to);
+      try (var logs = Files.list(cluster.dataRoot)) {
+        for (Path log : logs.filter(f -> f.toString().endsWith(".log")).toList()) {
+          Files.copy(log, to.resolve(log.getFileName()));
+        }
+      }
+      System.out.println("linearizability: member logs kept in " + to.toAbsolutePath());
+    } catch (java.io.IOException e) {
+      System.out.println("linearizability: could not keep the member logs: " + e);
+    }
   }
 
   /** Reads every key once more, through the leader, after the faults healed: each read must see the last write. */
@@ -284,7 +312,7 @@ class LinearizabilityIT {
         sleep(1_000 + random.nextInt(2_000));
         String target = target();
         long at = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        switch (random.nextInt(5)) {
+        switch (FAULTS[random.nextInt(FAULTS.length)]) {
           case 0 -> timed(at, "isolate", target, 2_000 + random.nextInt(4_000), isolated,
               () -> cluster.isolate(target), () -> cluster.heal(target));
           case 1 -> timed(at, "kill -9 (restarted after)", target, 1_000 + random.nextInt(3_000), killed,
