@@ -59,15 +59,11 @@ class LinearizabilityIT {
   private static final int CLIENT_TIMEOUT_MS = 1_500;
 
   /**
-   * The nemesis's faults: 0 isolate, 1 SIGKILL, 2 SIGSTOP, 3 remove and re-add, 4 transfer. 3 is
-   * not in the default set yet: mixed with the others, a member re-added empty sometimes receives
-   * entries of a configuration that still holds it, campaigns once that configuration is replaced,
-   * and is shut down by Ratis (its peers answer the vote with shouldShutdown); the process lingers
-   * with a closed division that RAFT ADD cannot revive (docs/benchmarks/raft.md, run 7).
-   * {@code -Dkaiware.linearizability.faults=0,1,2,3,4} runs it anyway; {@code =3} alone passes.
+   * The nemesis's faults: 0 isolate, 1 SIGKILL, 2 SIGSTOP, 3 remove and re-add, 4 transfer;
+   * {@code -Dkaiware.linearizability.faults=3} for membership changes only.
    */
   private static final int[] FAULTS = java.util.Arrays.stream(
-      System.getProperty("kaiware.linearizability.faults", "0,1,2,4").split(",")).mapToInt(Integer::parseInt).toArray();
+      System.getProperty("kaiware.linearizability.faults", "0,1,2,3,4").split(",")).mapToInt(Integer::parseInt).toArray();
 
   private NetnsCluster cluster;
   private boolean passed;
@@ -414,6 +410,11 @@ class LinearizabilityIT {
       long nextAddNanos = 0;
       String reply = "not asked";
       while (true) {
+        if (!cluster.isRunning(member)) {
+          // Shut down by the group (it campaigned with a stale configuration) and exited: again, empty.
+          log.add("  " + member + " exited; started again empty");
+          cluster.startJoining(member);
+        }
         String leader = cluster.awaitReadyLeader(others(member), 60_000);
         String info = raft(leader, "INFO");
         if (info.contains("id=" + member + ",") && info.matches("(?s).*id=" + member + ",[^\\r\\n]*voting=1.*")) {

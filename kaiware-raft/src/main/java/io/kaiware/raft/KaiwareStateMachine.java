@@ -195,6 +195,13 @@ public final class KaiwareStateMachine extends BaseStateMachine {
     this.stats = stats;
   }
 
+  private volatile Runnable closeListener = () -> {};
+
+  /** Registers what runs once this state machine is closed, whoever closed its Raft division. */
+  public void onClose(Runnable listener) {
+    this.closeListener = listener;
+  }
+
   /** Registers the callback of leader changes (one listener; the server's). */
   public void onLeaderChange(java.util.function.Consumer<String> listener) {
     this.leaderListener = listener;
@@ -606,9 +613,17 @@ public final class KaiwareStateMachine extends BaseStateMachine {
 
   @Override
   public void close() throws IOException {
-    finishSnapshotInFlight();
-    snapshotWriter.shutdown();
-    super.close();
+    try {
+      finishSnapshotInFlight();
+      snapshotWriter.shutdown();
+      super.close();
+    } finally {
+      try {
+        closeListener.run();
+      } catch (RuntimeException e) {
+        log.warn("close listener failed", e);
+      }
+    }
   }
 
   /** Waits for a snapshot being written in the background (before a snapshot install, or on close). */

@@ -782,6 +782,27 @@ public final class RaftNode implements AutoCloseable {
     return config;
   }
 
+  /**
+   * Registers what runs when Ratis shuts this member's division down without {@link #close} being
+   * called. Mostly the group has told it that it is not a member: removed by RAFT REMOVE, or a wiped
+   * node re-added while the configuration without it was still committing, which campaigned with
+   * that stale configuration (its peers answer the vote with Ratis's shouldShutdown). Ratis also
+   * closes the division when its state machine updater fails. Either way the member serves nothing
+   * and cannot be added back while it runs: the server stops, as an etcd member removed from its
+   * cluster does. Ratis thread.
+   */
+  public void onShutDownByGroup(Runnable listener) {
+    stateMachine.onClose(() -> {
+      if (!closed) {
+        log.error("{}: Ratis shut this member's Raft division down: it is not in the group's configuration (removed, "
+            + "or re-added while a configuration without it was committing), or its state machine failed (an error "
+            + "above says so). Stopping. To bring it back as a member: start it with an empty --dir and --raft-join "
+            + "yes, then RAFT ADD it on the leader.", config.nodeId());
+        listener.run();
+      }
+    });
+  }
+
   /** Stops the node: pending writes fail; Ratis closes its log (and may snapshot on the way out). */
   @Override
   public void close() {

@@ -253,4 +253,35 @@ class ThreeNodeRaftTest {
           .hasMessageStartingWith(RaftNode.MAYBE_APPLIED);
     }
   }
+
+  /**
+   * A follower removed from the group is shut down by it (its peers answer its vote requests with
+   * shouldShutdown once it stops hearing from the leader): the node says so, so that the server can
+   * stop instead of lingering with a dead Raft division. A node closed on purpose does not.
+   */
+  @Test
+  @Timeout(60)
+  void aRemovedFollowerIsShutDownByTheGroupAndSaysSo(@TempDir Path dir) throws Exception {
+    try (TestGroup g = new TestGroup(dir, 3, null, b -> {})) {
+      g.startAll();
+      RaftNode leader = g.awaitLeader(WAIT);
+      write(leader, "SET", "a", "1");
+      List<String> followers = new ArrayList<>(g.nodes.keySet());
+      followers.remove(leader.id());
+      RaftNode removed = g.nodes.get(followers.get(0));
+      RaftNode kept = g.nodes.get(followers.get(1));
+      CompletableFuture<String> shutDown = new CompletableFuture<>();
+      removed.onShutDownByGroup(() -> shutDown.complete(removed.id()));
+      CompletableFuture<String> keptShutDown = new CompletableFuture<>();
+      kept.onShutDownByGroup(() -> keptShutDown.complete(kept.id()));
+
+      leader.removePeer(removed.id()).get(20, TimeUnit.SECONDS);
+      assertThat(shutDown.get(30, TimeUnit.SECONDS)).isEqualTo(removed.id());
+      assertThat(write(leader, "SET", "b", "2")).isEqualTo("+OK\r\n");
+
+      g.stop(kept.id()); // closed on purpose: not a shutdown by the group
+      Thread.sleep(500);
+      assertThat(keptShutDown).isNotDone();
+    }
+  }
 }
