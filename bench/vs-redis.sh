@@ -2,6 +2,7 @@
 # Kaiware and Debian's redis-server side by side on loopback, measured with redis-benchmark.
 #
 #   bench/vs-redis.sh                      # ping,set,get,incr,mset; -n 200000 -c 50; -P 1 and -P 16
+#   ROUNDS=5 bench/vs-redis.sh             # medians of 5 alternating rounds (default 3)
 #   TESTS=ping,set,get,incr,mset REQUESTS=200000 CLIENTS=50 PIPELINES="1 16" bench/vs-redis.sh
 #   MIXED_DURATION=0 bench/vs-redis.sh     # skip the mixed 90/10 GET/SET run over 1M keys (kaiware bench)
 #   MODE=durable bench/vs-redis.sh         # like with like, durable: Kaiware's default (a one-member Raft
@@ -52,21 +53,41 @@ echo "load:    $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "command: redis-benchmark -t $TESTS -n $REQUESTS -c $CLIENTS -P <P> ${KEYSPACE:+-r $KEYSPACE }--csv"
 echo
 
-run() { # port pipeline -> csv lines: "TEST","rps","avg","min","p50","p95","p99","max"
+warm() { # port pipeline
   # A warm-up pass first, so the JIT has compiled the hot paths before the measured one. A quarter-
   # size pass was not enough: the same server measured 549k then 821k SET/s at P16 in consecutive
   # runs (2026-12-06), so both servers now get WARMUP_REQUESTS (default 3x REQUESTS) first.
   # (redis-benchmark retries forever when a server goes away: every run is bounded by timeout.)
   timeout 600 redis-benchmark -p "$1" -t "$TESTS" -n "$WARMUP_REQUESTS" -c "$CLIENTS" -P "$2" ${KEYSPACE:+-r "$KEYSPACE"} -q >/dev/null 2>&1
-  timeout 600 redis-benchmark -p "$1" -t "$TESTS" -n "$REQUESTS" -c "$CLIENTS" -P "$2" ${KEYSPACE:+-r "$KEYSPACE"} --csv 2>/dev/null | tail -n +2
 }
 
+measure() { # port pipeline -> csv lines: TEST,rps,avg,min,p50,p95,p99,max
+  timeout 600 redis-benchmark -p "$1" -t "$TESTS" -n "$REQUESTS" -c "$CLIENTS" -P "$2" ${KEYSPACE:+-r "$KEYSPACE"} --csv 2>/dev/null | tail -n +2 | tr -d '"'
+}
+
+# ROUNDS measured passes per server, alternating Redis and Kaiware, so that a burst of noise on this
+# shared machine hits both; the table gives each figure's median over the rounds (one run varied
+# by +-10-30% here). ROUNDS=1 is the old single pass.
+ROUNDS="${ROUNDS:-3}"
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+echo "rounds:  $ROUNDS (alternating; each figure below is the median over the rounds)"
 printf '%-12s %3s %14s %14s %7s   %10s %10s %7s\n' test P "redis rps" "kaiware rps" ratio "redis p99" "kw p99" ratio
 for p in $PIPELINES; do
-  run "$REDIS_PORT" "$p" > "$WORK/redis.csv"
-  run "$KAIWARE_PORT" "$p" > "$WORK/kaiware.csv"
-  paste -d, "$WORK/redis.csv" "$WORK/kaiware.csv" | tr -d '"' | \
-    awk -F, -v p="$p" '{ printf "%-12s %3s %14.0f %14.0f %6.2fx   %8.3fms %8.3fms %6.2fx\n", $1, p, $2, $10, $10/$2, $7, $15, ($7 > 0 ? $15/$7 : 0) }'
+  warm "$REDIS_PORT" "$p"
+  warm "$KAIWARE_PORT" "$p"
+  for r in $(seq "$ROUNDS"); do
+    measure "$REDIS_PORT" "$p" > "$WORK/redis.$r.csv"
+    measure "$KAIWARE_PORT" "$p" > "$WORK/kaiware.$r.csv"
+  done
+  while IFS=, read -r test _; do
+    rr="$(cat "$WORK"/redis.*.csv | awk -F, -v t="$test" '$1 == t { print $2 }' | median)"
+    kr="$(cat "$WORK"/kaiware.*.csv | awk -F, -v t="$test" '$1 == t { print $2 }' | median)"
+    rp="$(cat "$WORK"/redis.*.csv | awk -F, -v t="$test" '$1 == t { print $7 }' | median)"
+    kp="$(cat "$WORK"/kaiware.*.csv | awk -F, -v t="$test" '$1 == t { print $7 }' | median)"
+    awk -v t="$test" -v p="$p" -v rr="$rr" -v kr="$kr" -v rp="$rp" -v kp="$kp" \
+      'BEGIN { printf "%-12s %3s %14.0f %14.0f %6.2fx   %8.3fms %8.3fms %6.2fx\n", t, p, rr, kr, kr / rr, rp, kp, (rp > 0 ? kp / rp : 0) }'
+  done < "$WORK/redis.1.csv"
+  rm -f "$WORK"/redis.*.csv "$WORK"/kaiware.*.csv
 done
 
 if [ "$MIXED_DURATION" != 0 ]; then
