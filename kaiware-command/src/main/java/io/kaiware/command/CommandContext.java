@@ -88,6 +88,24 @@ public final class CommandContext {
     return value;
   }
 
+  /** Argument {@code index} as a long, or a {@link CommandError} saying {@code error}. */
+  public long longArg(int index, String error) {
+    long value = Numbers.parseLong(args[index]);
+    if (value == Numbers.NOT_A_LONG && !Numbers.isMinLong(args[index])) {
+      throw new CommandError(error);
+    }
+    return value;
+  }
+
+  /** Argument {@code index} as a long of at least {@code min}, else {@code error} (Redis's getRangeLongFromObjectOrReply). */
+  public long longArgAtLeast(int index, long min, String error) {
+    long value = longArg(index, error);
+    if (value < min) {
+      throw new CommandError(error);
+    }
+    return value;
+  }
+
   public ClientSession session() {
     return session;
   }

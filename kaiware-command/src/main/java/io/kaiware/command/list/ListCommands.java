@@ -11,6 +11,7 @@ import static io.kaiware.command.CommandSpec.command;
 import io.kaiware.command.Blocking;
 import io.kaiware.command.CommandContext;
 import io.kaiware.command.CommandError;
+import io.kaiware.command.MultiPop;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.command.GetKeys;
 import io.kaiware.command.KeySpec;
@@ -126,24 +127,6 @@ public final class ListCommands {
     return TypedKeys.valueAt(ctx, slot);
   }
 
-  /** Argument {@code index} as a long; {@code error} when it is not one (getLongFromObjectOrReply with a message). */
-  private static long longArg(CommandContext ctx, int index, String error) {
-    long value = Numbers.parseLong(ctx.arg(index));
-    if (value == Numbers.NOT_A_LONG && !Numbers.isMinLong(ctx.arg(index))) {
-      throw new CommandError(error);
-    }
-    return value;
-  }
-
-  /** A long in [min, Long.MAX_VALUE], else {@code error} (getRangeLongFromObjectOrReply with a message). */
-  private static long longAtLeast(CommandContext ctx, int index, long min, String error) {
-    long value = longArg(ctx, index, error);
-    if (value < min) {
-      throw new CommandError(error);
-    }
-    return value;
-  }
-
   /** LEFT or RIGHT (case-insensitive): true for LEFT; a syntax error otherwise. */
   private static boolean left(CommandContext ctx, int index) {
     if (ctx.argIs(index, "LEFT")) {
@@ -238,7 +221,7 @@ public final class ListCommands {
       throw new CommandError("ERR wrong number of arguments for '" + ctx.spec().name() + "' command");
     }
     boolean hasCount = ctx.argc() == 3;
-    long count = hasCount ? longAtLeast(ctx, 2, 0, NOT_POSITIVE) : 0;
+    long count = hasCount ? ctx.longArgAtLeast(2, 0, NOT_POSITIVE) : 0;
     int slot = TypedKeys.findForWrite(ctx, ctx.arg(1), ListValue.class);
     RespWriter reply = ctx.reply();
     if (slot < 0) {
@@ -400,10 +383,10 @@ public final class ListCommands {
         }
       } else if (more && ctx.argIs(j, "COUNT")) {
         j++;
-        count = longAtLeast(ctx, j, 0, "ERR COUNT can't be negative");
+        count = ctx.longArgAtLeast(j, 0, "ERR COUNT can't be negative");
       } else if (more && ctx.argIs(j, "MAXLEN")) {
         j++;
-        maxlen = longAtLeast(ctx, j, 0, "ERR MAXLEN can't be negative");
+        maxlen = ctx.longArgAtLeast(j, 0, "ERR MAXLEN can't be negative");
       } else {
         throw new CommandError(CommandError.SYNTAX);
       }
@@ -541,25 +524,13 @@ public final class ListCommands {
    */
   private static void lmpop(CommandContext ctx, int numkeysIdx, boolean blocking) {
     String numkeysError = "ERR numkeys should be greater than 0";
-    long numkeys = longAtLeast(ctx, numkeysIdx, 1, numkeysError);
+    long numkeys = ctx.longArgAtLeast(numkeysIdx, 1, numkeysError);
     if (numkeys >= ctx.argc() - numkeysIdx - 1) {
       throw new CommandError(CommandError.SYNTAX);
     }
     int whereIdx = (int) numkeys + numkeysIdx + 1;
     boolean head = left(ctx, whereIdx);
-    long count = -1;
-    for (int j = whereIdx + 1; j < ctx.argc(); j++) {
-      boolean more = j < ctx.argc() - 1;
-      if (count == -1 && more && ctx.argIs(j, "COUNT")) {
-        j++;
-        count = longAtLeast(ctx, j, 1, "ERR count should be greater than 0");
-      } else {
-        throw new CommandError(CommandError.SYNTAX);
-      }
-    }
-    if (count == -1) {
-      count = 1;
-    }
+    long count = MultiPop.count(ctx, whereIdx + 1);
     if (blocking) {
       Blocking.timeoutMs(ctx, 1);
     }

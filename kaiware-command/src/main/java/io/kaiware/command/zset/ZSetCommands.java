@@ -11,6 +11,7 @@ import static io.kaiware.command.CommandSpec.command;
 import io.kaiware.command.Blocking;
 import io.kaiware.command.CommandContext;
 import io.kaiware.command.CommandError;
+import io.kaiware.command.MultiPop;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.command.ElementScan;
 import io.kaiware.command.GetKeys;
@@ -720,10 +721,7 @@ public final class ZSetCommands {
    * {@code numkeysIdx}; BZMPOP checks its timeout after the other arguments, as Redis does.
    */
   private static void zmpop(CommandContext ctx, int numkeysIdx, boolean blocking) {
-    long numkeys = ctx.argIs(numkeysIdx, "0") ? 0 : parseLongOr(ctx, numkeysIdx, "ERR numkeys should be greater than 0");
-    if (numkeys < 1) {
-      throw new CommandError("ERR numkeys should be greater than 0");
-    }
+    long numkeys = ctx.longArgAtLeast(numkeysIdx, 1, "ERR numkeys should be greater than 0");
     long whereIdx = numkeysIdx + numkeys + 1;
     if (whereIdx >= ctx.argc()) {
       throw new CommandError(CommandError.SYNTAX);
@@ -736,22 +734,7 @@ public final class ZSetCommands {
     } else {
       throw new CommandError(CommandError.SYNTAX);
     }
-    long count = -1;
-    for (int j = (int) whereIdx + 1; j < ctx.argc(); j++) {
-      int more = ctx.argc() - 1 - j;
-      if (count == -1 && ctx.argIs(j, "COUNT") && more > 0) {
-        j++;
-        count = parseLongOr(ctx, j, "ERR count should be greater than 0");
-        if (count < 1) {
-          throw new CommandError("ERR count should be greater than 0");
-        }
-      } else {
-        throw new CommandError(CommandError.SYNTAX);
-      }
-    }
-    if (count == -1) {
-      count = 1;
-    }
+    long count = MultiPop.count(ctx, (int) whereIdx + 1);
     if (blocking) {
       Blocking.timeoutMs(ctx, 1);
     }
@@ -767,13 +750,7 @@ public final class ZSetCommands {
     ctx.reply().nullArray();
   }
 
-  private static long parseLongOr(CommandContext ctx, int index, String error) {
-    try {
-      return ctx.longArg(index);
-    } catch (CommandError e) {
-      throw new CommandError(error);
-    }
-  }
+
 
   // ---------------------------------------------------------------- random members
 
@@ -867,7 +844,7 @@ public final class ZSetCommands {
       } else if (cardinalityOnly && remaining >= 2 && ctx.argIs(j, "LIMIT")) {
         j++;
         remaining--;
-        limit = parseLongOr(ctx, j, "ERR LIMIT can't be negative");
+        limit = ctx.longArg(j, "ERR LIMIT can't be negative");
         if (limit < 0) {
           throw new CommandError("ERR LIMIT can't be negative");
         }
