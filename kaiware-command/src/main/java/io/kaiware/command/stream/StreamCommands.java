@@ -1257,15 +1257,7 @@ public final class StreamCommands {
       reply.bulk("pel-count");
       reply.integer(g.pel().size());
       reply.bulk("pending");
-      List<Map.Entry<StreamId, StreamValue.Nack>> pending = limited(g.pel(), count);
-      reply.arrayHeader(pending.size());
-      for (Map.Entry<StreamId, StreamValue.Nack> p : pending) {
-        reply.arrayHeader(4);
-        StreamIds.reply(reply, p.getKey());
-        reply.bulk(p.getValue().consumer().name());
-        reply.integer(p.getValue().deliveryTimeMs);
-        reply.integer(p.getValue().deliveryCount);
-      }
+      replyPending(reply, g.pel(), count, true);
       reply.bulk("consumers");
       reply.arrayHeader(g.consumers().size());
       for (StreamValue.Consumer c : g.consumers().values()) {
@@ -1277,27 +1269,29 @@ public final class StreamCommands {
         reply.bulk("pel-count");
         reply.integer(c.pel().size());
         reply.bulk("pending");
-        List<Map.Entry<StreamId, StreamValue.Nack>> own = limited(c.pel(), count);
-        reply.arrayHeader(own.size());
-        for (Map.Entry<StreamId, StreamValue.Nack> p : own) {
-          reply.arrayHeader(3);
-          StreamIds.reply(reply, p.getKey());
-          reply.integer(p.getValue().deliveryTimeMs);
-          reply.integer(p.getValue().deliveryCount);
-        }
+        replyPending(reply, c.pel(), count, false);
       }
     }
   }
 
-  /** The first {@code count} entries of {@code pel} (0: all). */
-  private static List<Map.Entry<StreamId, StreamValue.Nack>> limited(Map<StreamId, StreamValue.Nack> pel, long count) {
-    List<Map.Entry<StreamId, StreamValue.Nack>> out = new ArrayList<>();
-    for (Map.Entry<StreamId, StreamValue.Nack> e : pel.entrySet()) {
-      if (count != 0 && out.size() >= count) {
+  /**
+   * XINFO STREAM FULL's pending lists: the first {@code count} entries of {@code pel} (0: all), each
+   * [id, consumer (for the group's list), delivery time, delivery count].
+   */
+  private static void replyPending(RespWriter reply, Map<StreamId, StreamValue.Nack> pel, long count, boolean withConsumer) {
+    int n = count == 0 ? pel.size() : (int) Math.min(count, pel.size());
+    reply.arrayHeader(n);
+    for (Map.Entry<StreamId, StreamValue.Nack> p : pel.entrySet()) {
+      if (n-- == 0) {
         break;
       }
-      out.add(e);
+      reply.arrayHeader(withConsumer ? 4 : 3);
+      StreamIds.reply(reply, p.getKey());
+      if (withConsumer) {
+        reply.bulk(p.getValue().consumer().name());
+      }
+      reply.integer(p.getValue().deliveryTimeMs);
+      reply.integer(p.getValue().deliveryCount);
     }
-    return out;
   }
 }

@@ -2,12 +2,14 @@ package io.kaiware.command.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kaiware.command.Blocking;
 import io.kaiware.command.CommandHarness;
 import io.kaiware.command.CommandHarness.Err;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import io.kaiware.engine.StreamValue;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -298,6 +300,47 @@ class StreamCommandsTest {
     assertThat(r.exec("DEBUG", "DIGEST-VALUE", "u")).isEqualTo(r.exec("DEBUG", "DIGEST-VALUE", "s"));
     List<Object> scan = (List<Object>) r.exec("SCAN", "0", "TYPE", "stream");
     assertThat((List<Object>) scan.get(1)).containsExactlyInAnyOrder("s", "t", "u");
+  }
+
+  private static byte[][] argv(String... args) {
+    byte[][] out = new byte[args.length][];
+    for (int i = 0; i < args.length; i++) {
+      out[i] = args[i].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+    return out;
+  }
+
+  @Test
+  void blockingReadsTellTheServerWhatTheyWaitFor() {
+    byte[][] xread = argv("XREAD", "COUNT", "2", "BLOCK", "1500", "STREAMS", "s", "t", "$", "0");
+    assertThat(Blocking.isBlocking(xread)).isTrue();
+    assertThat(Blocking.isBlocking(argv("XREAD", "STREAMS", "s", "$"))).isFalse();
+    assertThat(Blocking.isBlocking(argv("XREADGROUP", "GROUP", "block", "c", "STREAMS", "s", ">"))).isFalse();
+    assertThat(Blocking.timeoutMsOf(xread)).isEqualTo(1500);
+    assertThat(Blocking.keys(xread)).extracting(String::new).containsExactly("s", "t");
+    assertThat(Blocking.valueType(xread)).isEqualTo(StreamValue.class);
+    r.exec("XADD", "s", "5-0", "f", "v");
+    // "$" becomes the last ID at the time the client parks: entries added later are served.
+    byte[][] retry = Blocking.forRetry(xread, r.keyspace(), 0);
+    assertThat(new String(retry[8])).isEqualTo("5-0");
+    assertThat(new String(retry[9])).isEqualTo("0");
+    StreamValue s = (StreamValue) r.keyspace().db(0).table().valueAt(r.keyspace().db(0).table().find("s".getBytes()));
+    assertThat(Blocking.serves(s, StreamValue.class, retry, 0)).isFalse();
+    r.exec("XADD", "s", "6-0", "f", "v");
+    assertThat(Blocking.serves(s, StreamValue.class, retry, 0)).isTrue();
+    byte[][] group = argv("XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">");
+    r.exec("XGROUP", "CREATE", "s", "g", "$");
+    assertThat(Blocking.serves(s, StreamValue.class, group, 0)).isFalse();
+    r.exec("XADD", "s", "7-0", "f", "v");
+    assertThat(Blocking.serves(s, StreamValue.class, group, 0)).isTrue();
+    r.exec("XGROUP", "DESTROY", "s", "g");
+    assertThat(Blocking.serves(s, StreamValue.class, group, 0)).as("a destroyed group: the re-run answers NOGROUP").isTrue();
+    assertThat(new String(Blocking.waitFailure(null, group))).isEqualTo("-UNBLOCKED the stream key no longer exists\r\n");
+    assertThat(Blocking.waitFailure(null, xread)).isNull();
+    // Inside MULTI a blocking read answers at once.
+    r.exec("MULTI");
+    r.exec("XREAD", "BLOCK", "0", "STREAMS", "s", "$");
+    assertThat(r.exec("EXEC")).isEqualTo(java.util.Collections.singletonList(null));
   }
 
   @Test
