@@ -154,6 +154,9 @@ public final class StreamCommands {
 
   /** The index of the timeout after BLOCK in an XREAD or XREADGROUP, or -1 when it does not block. */
   public static int blockTimeoutIndex(byte[][] argv) {
+    if (argv[0].length != 5 && argv[0].length != 10) {
+      return -1; // asked for every command starting with 'x': no String for the others
+    }
     String name = new String(argv[0], StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
     if (!name.equals("xread") && !name.equals("xreadgroup")) {
       return -1;

@@ -343,6 +343,47 @@ class StreamCommandsTest {
     assertThat(r.exec("EXEC")).isEqualTo(java.util.Collections.singletonList(null));
   }
 
+  /**
+   * Replicas agree: two engines run the same random stream program (times from the "log"); one of
+   * them reloads every stream from its DUMP now and then, as a member installing a snapshot does.
+   * Replies and DEBUG DIGEST stay equal, approximate trims included (the nodes survive the codec).
+   */
+  @Test
+  void twoEnginesWithSnapshotInstallsStayEqual() {
+    java.util.Random random = new java.util.Random(7);
+    CommandHarness a = new CommandHarness().now(1_000);
+    CommandHarness b = new CommandHarness().now(1_000);
+    for (CommandHarness h : List.of(a, b)) {
+      h.exec("CONFIG", "SET", "stream-node-max-entries", "7");
+      h.exec("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
+    }
+    for (int step = 0; step < 3000; step++) {
+      long now = 1_000 + step * (long) random.nextInt(3);
+      a.now(now);
+      b.now(now);
+      String[] cmd = switch (random.nextInt(9)) {
+        case 0, 1, 2 -> new String[] {"XADD", "s", "MAXLEN", "~", Integer.toString(20 + random.nextInt(30)), "*", "f", "v" + step};
+        case 3 -> new String[] {"XREADGROUP", "GROUP", "g", "c" + random.nextInt(3), "COUNT", "3", "STREAMS", "s", ">"};
+        case 4 -> new String[] {"XACK", "s", "g", (now - random.nextInt(50)) + "-0"};
+        case 5 -> new String[] {"XAUTOCLAIM", "s", "g", "c" + random.nextInt(3), Integer.toString(random.nextInt(20)), "0", "COUNT", "2"};
+        case 6 -> new String[] {"XDEL", "s", (now - random.nextInt(30)) + "-" + random.nextInt(2)};
+        case 7 -> new String[] {"XTRIM", "s", "MINID", "~", Long.toString(now - 40)};
+        default -> new String[] {"XREADGROUP", "GROUP", "g", "c" + random.nextInt(3), "STREAMS", "s", "0"};
+      };
+      assertThat(b.exec(cmd)).as("step %d: %s", step, String.join(" ", cmd)).isEqualTo(a.exec(cmd));
+      if (step % 97 == 0) {
+        Object dump = b.exec("DUMP", "s");
+        b.exec("DEL", "s");
+        b.exec(new byte[][] {"RESTORE".getBytes(), "s".getBytes(), "0".getBytes(),
+            ((String) dump).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)});
+      }
+      if (step % 50 == 0) {
+        assertThat(b.exec("DEBUG", "DIGEST")).as("step %d", step).isEqualTo(a.exec("DEBUG", "DIGEST"));
+        assertThat(b.exec("XINFO", "STREAM", "s")).isEqualTo(a.exec("XINFO", "STREAM", "s"));
+      }
+    }
+  }
+
   @Test
   void wrongTypeEverywhere() {
     r.exec("SET", "k", "v");
