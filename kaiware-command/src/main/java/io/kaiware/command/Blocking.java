@@ -1,8 +1,11 @@
 package io.kaiware.command;
 
+import io.kaiware.command.stream.StreamCommands;
 import io.kaiware.command.string.LongDoubles;
+import io.kaiware.engine.Keyspace;
 import io.kaiware.engine.ListValue;
 import io.kaiware.engine.SortedSet;
+import io.kaiware.engine.StreamValue;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -11,7 +14,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What the blocking pops (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP) share.
+ * What the blocking pops (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN, BZPOPMAX, BZMPOP) and the
+ * blocking stream reads (XREAD and XREADGROUP with BLOCK) share.
  * Their handlers run with Redis's non-blocking semantics (what Redis does for them inside MULTI):
  * they pop if they can, else answer the timeout reply. Parking the client until a key has data is
  * the server's business; this class tells it where a command's timeout and keys are, which type of
@@ -59,6 +63,9 @@ public final class Blocking {
    */
   public static boolean isBlocking(byte[][] command) {
     byte[] name = command[0];
+    if (name.length >= 5 && (name[0] | 0x20) == 'x') {
+      return StreamCommands.blockTimeoutIndex(command) > 0;
+    }
     if (name.length < 5 || (name[0] | 0x20) != 'b') {
       return false;
     }
@@ -74,6 +81,7 @@ public final class Blocking {
       case "blmove" -> 5;
       case "brpoplpush" -> 3;
       case "blmpop", "bzmpop" -> 1;
+      case "xread", "xreadgroup" -> StreamCommands.blockTimeoutIndex(command);
       default -> command.length - 1;
     };
   }
@@ -85,6 +93,10 @@ public final class Blocking {
       return -1;
     }
     try {
+      if ((command[0][0] | 0x20) == 'x') {
+        long ms = Numbers.parseLong(command[index]); // XREAD's BLOCK: integer milliseconds
+        return ms < 0 ? -1 : Math.min(ms, MAX_TIMEOUT_MS);
+      }
       return timeoutMs(command[index]);
     } catch (CommandError e) {
       return -1;
@@ -93,7 +105,17 @@ public final class Blocking {
 
   /** The value type a blocking pop waits for: {@link ListValue} or {@link SortedSet}. */
   public static Class<?> valueType(byte[][] command) {
-    return name(command).startsWith("bz") ? SortedSet.class : ListValue.class;
+    String name = name(command);
+    return name.startsWith("bz") ? SortedSet.class : name.startsWith("x") ? StreamValue.class : ListValue.class;
+  }
+
+  /**
+   * The command to run again when a parked client wakes: XREAD's {@code $} IDs become the last
+   * IDs the streams had when it parked (as Redis remembers them), so entries added meanwhile are
+   * served; any other command as it is.
+   */
+  public static byte[][] forRetry(byte[][] command, Keyspace keyspace, int db) {
+    return (command[0][0] | 0x20) == 'x' ? StreamCommands.resolveLastIds(command, keyspace.db(db).table()) : command;
   }
 
   /** The keys a blocking pop waits on (the source keys; BLMOVE's destination is not one). */
@@ -101,6 +123,11 @@ public final class Blocking {
     List<byte[]> keys = new ArrayList<>();
     switch (name(command)) {
       case "blmove", "brpoplpush" -> keys.add(command[1]);
+      case "xread", "xreadgroup" -> {
+        for (int i : StreamCommands.XREAD_KEYS.positions(command)) {
+          keys.add(command[i]);
+        }
+      }
       case "blmpop", "bzmpop" -> {
         long n = command.length > 2 ? Numbers.parseLong(command[2]) : 0;
         for (int i = 3; n > 0 && i < command.length && i < 3 + n; i++) {
@@ -121,7 +148,34 @@ public final class Blocking {
     if (!type.isInstance(value)) {
       return false;
     }
+    if (value instanceof StreamValue) {
+      return false; // a stream read waits for entries above its IDs: see the overload with the command
+    }
     return value instanceof ListValue l ? l.size() > 0 : ((SortedSet) value).size() > 0;
+  }
+
+  /**
+   * Whether {@code value}, at the {@code keyIndex}-th key of {@code command}, can serve it now: a
+   * list or sorted set that is not empty, or a stream with an entry above the ID the read waits
+   * after (or whose group is gone, which the re-run answers with NOGROUP).
+   */
+  public static boolean serves(Object value, Class<?> type, byte[][] command, int keyIndex) {
+    if (value instanceof StreamValue stream && type == StreamValue.class) {
+      return StreamCommands.canServe(stream, command, keyIndex);
+    }
+    return serves(value, type);
+  }
+
+  /**
+   * Why a parked client must be answered now with an error although nothing serves it, or null:
+   * an XREADGROUP whose key no longer holds a stream ({@code value} null: gone) gets Redis's
+   * "UNBLOCKED the stream key no longer exists" (its group is gone with it).
+   */
+  public static byte[] waitFailure(Object value, byte[][] command) {
+    if (value instanceof StreamValue || !name(command).equals("xreadgroup")) {
+      return null;
+    }
+    return "-UNBLOCKED the stream key no longer exists\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
   private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

@@ -115,6 +115,7 @@ public record CommandSpec(
       case "set" -> categories.add("@set");
       case "sorted-set" -> categories.add("@sortedset");
       case "list" -> categories.add("@list");
+      case "stream" -> categories.add("@stream");
       case "bitmap" -> categories.add("@bitmap");
       case "scripting" -> categories.add("@scripting");
       case "generic" -> categories.add("@keyspace");

@@ -28,9 +28,11 @@ public final class CompactEncodings {
   private int zsetMaxEntries = 128;
   private int zsetMaxValueBytes = 64;
   private int setMaxIntsetEntries = SetValue.DEFAULT_MAX_INTSET_ENTRIES;
+  private long streamNodeMaxBytes = 4096;
+  private long streamNodeMaxEntries = 100;
 
   static final String[] PARAMS = {"hash-max-listpack-entries", "hash-max-listpack-value", "zset-max-listpack-entries",
-      "zset-max-listpack-value", "set-max-intset-entries"};
+      "zset-max-listpack-value", "set-max-intset-entries", "stream-node-max-bytes", "stream-node-max-entries"};
 
   void configure(ServerConfig config) {
     hashMaxEntries = config.getInt("hash-max-listpack-entries");
@@ -38,6 +40,18 @@ public final class CompactEncodings {
     zsetMaxEntries = config.getInt("zset-max-listpack-entries");
     zsetMaxValueBytes = config.getInt("zset-max-listpack-value");
     setMaxIntsetEntries = (int) Math.min(config.getLong("set-max-intset-entries"), SetValue.INTSET_ENTRIES_CAP);
+    streamNodeMaxBytes = config.getLong("stream-node-max-bytes");
+    streamNodeMaxEntries = config.getLong("stream-node-max-entries");
+  }
+
+  /** stream-node-max-bytes: where a stream node ends (StreamValue.append; 0 = no limit). */
+  public long streamNodeMaxBytes() {
+    return streamNodeMaxBytes;
+  }
+
+  /** stream-node-max-entries: the most entries of a stream node (0 = no limit). */
+  public long streamNodeMaxEntries() {
+    return streamNodeMaxEntries;
   }
 
   /** set-max-intset-entries (at most Redis's cap of 2^30): the most members an intset holds. */

@@ -4,6 +4,7 @@ import io.kaiware.command.connection.ConnectionCommands;
 import io.kaiware.command.hash.HashCommands;
 import io.kaiware.command.keys.KeyCommands;
 import io.kaiware.command.list.ListCommands;
+import io.kaiware.command.stream.StreamCommands;
 import io.kaiware.command.set.SetCommands;
 import io.kaiware.command.observe.ObservabilityCommands;
 import io.kaiware.command.server.ServerCommands;
@@ -31,6 +32,7 @@ public final class StandardCommands {
     specs.addAll(ObservabilityCommands.specs());
     specs.addAll(HashCommands.specs());
     specs.addAll(ListCommands.specs());
+    specs.addAll(StreamCommands.specs());
     specs.addAll(SetCommands.specs());
     specs.addAll(ZSetCommands.specs());
     specs.addAll(RankingCommands.specs());

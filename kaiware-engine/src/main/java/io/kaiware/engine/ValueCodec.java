@@ -18,6 +18,8 @@ public final class ValueCodec {
   public static final int TYPE_SET = 4;
   /** A set with its encoding byte (0 = intset, 1 = hashtable), so a snapshot install keeps it. */
   public static final int TYPE_SET_ENCODED = 5;
+  /** A stream: its nodes as they are (trimming with ~ depends on them), IDs, counters and consumer groups. */
+  public static final int TYPE_STREAM = 6;
   public static final int TYPE_RANKING = 16;
   public static final int TYPE_WINDOW_COUNTER = 17;
 
@@ -190,6 +192,9 @@ public final class ValueCodec {
           out.writeBytes(set.memberAt(p));
         }
       }
+    } else if (value instanceof StreamValue stream) {
+      out.writeByte(TYPE_STREAM);
+      stream.encode(out);
     } else if (value instanceof Ranking ranking) {
       out.writeByte(TYPE_RANKING);
       ranking.encode(out);
@@ -272,6 +277,7 @@ public final class ValueCodec {
           }
           value = n == 0 ? null : set;
         }
+        case TYPE_STREAM -> value = StreamValue.decode(in); // an empty stream is a value of its own
         case TYPE_RANKING -> value = Ranking.decode(in);
         case TYPE_WINDOW_COUNTER -> value = WindowCounter.decode(in);
         default -> value = null;

@@ -73,7 +73,7 @@ public final class SnapshotCodec {
    * ever held strings ({@link KeyTable#mayHoldNonStrings} false) is cut by copying its slot arrays
    * whole — three array copies, no per-key work (for 100,000 keys about 1 ms, against ~10 ms for
    * visiting each entry: every value's type check is a cache miss). Otherwise each entry is visited
-   * and the mutable types (hashes, sets, sorted sets, lists, rankings, window counters) are encoded on the
+   * and the mutable types (hashes, sets, sorted sets, lists, streams, rankings, window counters) are encoded on the
    * engine thread there and then. Until soak run P the whole dataset was serialised on the engine
    * thread: ~120 ms for 100,000 keys.
    */

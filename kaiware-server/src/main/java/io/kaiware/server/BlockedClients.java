@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 
 /**
  * The clients parked on a blocking pop (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN,
- * BZPOPMAX, BZMPOP), and the timer that wakes them.
+ * BZPOPMAX, BZMPOP) or a blocking stream read (XREAD/XREADGROUP BLOCK), and the timer that wakes them.
  *
  * <h2>The design: the engine never blocks, the server parks</h2>
  * Kaiware's engine is a deterministic state machine replayed from the Raft log on every node, so a
@@ -31,7 +31,8 @@ import java.util.function.Consumer;
  * order:
  * <ul>
  *   <li>one whose keys now hold a non-empty value of the type it waits for (a list, or a sorted set
- *       for the BZ* pops), as this node sees them, is unparked and its command is run again — on a
+ *       for the BZ* pops; for XREAD/XREADGROUP a stream with an entry above the ID it reads after, or
+ *       whose group is gone), as this node sees them, is unparked and its command is run again — on a
  *       replicated server a new submission to the log ({@link ConnectionPipeline}), in non-durable
  *       cache mode directly on the engine ({@link DirectQueue}). If another client won the race the
  *       re-run answers the timeout reply again and the client is parked again, keeping its place in
@@ -43,7 +44,10 @@ import java.util.function.Consumer;
  * ready; here the wake-up comes at the latest within one tick, which keeps the write path free of any knowledge
  * of waiters (a poke after writes usually serves it before the writer's next command: in
  * non-durable cache mode always, chained waiters included; on the replicated path the re-run is
- * submitted before the writer's reply is flushed). Inside MULTI a blocking pop never parks: its reply is the EXEC array's element.
+ * submitted before the writer's reply is flushed). An XREAD parked on {@code $} is re-run with the
+ * last IDs its streams had when it parked ({@link Blocking#forRetry}), as Redis remembers them; on
+ * the replicated path an XREAD with BLOCK goes through the log like a write, so that the same
+ * parking applies (its execution changes nothing). Inside MULTI a blocking pop never parks: its reply is the EXEC array's element.
  *
  * <p>Engine-thread confined.
  */
@@ -70,11 +74,13 @@ final class BlockedClients {
     final Consumer<byte[]> answer;
     final byte[] timeoutReply;
     final long clientId;
+    final byte[][] command;
 
     Parked(long seq, int db, byte[][] command, int protocol, long deadlineMs, long clientId, Runnable retry,
         Consumer<byte[]> answer) {
       this.seq = seq;
       this.db = db;
+      this.command = command;
       this.keys = Blocking.keys(command);
       this.type = Blocking.valueType(command);
       this.deadlineMs = deadlineMs;
@@ -183,14 +189,36 @@ final class BlockedClients {
       if (parked.get(p.seq) != p) {
         continue; // cancelled by an earlier callback of this tick
       }
+      byte[] failure;
       if (ready(keyspace, p, now)) {
         parked.remove(p.seq);
         p.retry.run();
+      } else if ((failure = failure(keyspace, p, now)) != null) {
+        parked.remove(p.seq);
+        p.answer.accept(failure);
       } else if (p.deadlineMs != 0 && now >= p.deadlineMs) {
         parked.remove(p.seq);
         p.answer.accept(p.timeoutReply);
       }
     }
+  }
+
+  /** The error {@code p} must get now (an XREADGROUP whose stream is gone: {@link Blocking#waitFailure}), or null. */
+  private static byte[] failure(Keyspace keyspace, Parked p, long now) {
+    if (p.type != io.kaiware.engine.StreamValue.class || p.db < 0 || p.db >= keyspace.databaseCount()) {
+      return null;
+    }
+    KeyTable table = keyspace.db(p.db).table();
+    for (byte[] key : p.keys) {
+      int slot = table.find(key);
+      long expireAt = slot < 0 ? KeyTable.NO_EXPIRY : table.expireAtMs(slot);
+      boolean live = slot >= 0 && (expireAt == KeyTable.NO_EXPIRY || expireAt > now);
+      byte[] failure = Blocking.waitFailure(live ? table.valueAt(slot) : null, p.command);
+      if (failure != null) {
+        return failure;
+      }
+    }
+    return null;
   }
 
   /** Whether one of {@code p}'s keys holds, unexpired, a non-empty value of the type it waits for. */
@@ -199,7 +227,8 @@ final class BlockedClients {
       return false;
     }
     KeyTable table = keyspace.db(p.db).table();
-    for (byte[] key : p.keys) {
+    for (int k = 0; k < p.keys.size(); k++) {
+      byte[] key = p.keys.get(k);
       int slot = table.find(key);
       if (slot < 0) {
         continue;
@@ -208,7 +237,7 @@ final class BlockedClients {
       if (expireAt != KeyTable.NO_EXPIRY && expireAt <= now) {
         continue;
       }
-      if (Blocking.serves(table.valueAt(slot), p.type)) {
+      if (Blocking.serves(table.valueAt(slot), p.type, p.command, k)) {
         return true;
       }
     }

@@ -93,6 +93,8 @@ final class ConnectionPipeline {
     long deadlineMs = -1;
     /** A blocking pop's reply is suppressed (CLIENT REPLY OFF/SKIP when it was submitted). */
     boolean suppressed;
+    /** The command its retries run ({@link Blocking#forRetry}), set when it first parks. */
+    byte[][] retryCommand;
     /** While parked: its entry in {@link BlockedClients}. */
     BlockedClients.Parked parked;
 
@@ -552,8 +554,12 @@ final class ConnectionPipeline {
     long seq = slot.parked == null ? clients.nextSeq() : slot.parked.seq;
     int db = session.db();
     int protocol = session.protocol();
-    slot.parked = new BlockedClients.Parked(seq, db, slot.command, protocol, slot.deadlineMs, session.id(),
-        () -> retry(slot, Request.of(db, protocol, slot.command)), answer -> unpark(slot, answer));
+    if (slot.retryCommand == null) {
+      slot.retryCommand = Blocking.forRetry(slot.command, server.engine().keyspace(), db);
+    }
+    byte[][] command = slot.retryCommand;
+    slot.parked = new BlockedClients.Parked(seq, db, command, protocol, slot.deadlineMs, session.id(),
+        () -> retry(slot, Request.of(db, protocol, command)), answer -> unpark(slot, answer));
     clients.park(slot.parked);
     return true;
   }
@@ -725,8 +731,8 @@ final class ConnectionPipeline {
       }
       return Kind.BLOCK;
     }
-    if (spec.has(CommandFlag.WRITE)) {
-      return Kind.WRITE;
+    if (spec.has(CommandFlag.WRITE) || Blocking.isBlocking(command)) {
+      return Kind.WRITE; // XREAD with BLOCK too: through the log, so that it parks like a blocking pop
     }
     if (spec.has(CommandFlag.READONLY) || spec.name().equals("watch")) {
       return Kind.READ;

@@ -103,11 +103,12 @@ final class DirectQueue {
     }
     out.writerIndex(mark);
     BlockedClients clients = server.blockedClients();
-    blocked = request;
+    byte[][] retried = seq < 0 ? Blocking.forRetry(request, server.engine().keyspace(), session.db()) : request;
+    blocked = retried;
     long deadline = deadlineMs;
     long s = seq < 0 ? clients.nextSeq() : seq;
-    parked = new BlockedClients.Parked(s, session.db(), request, session.protocol(), deadline, session.id(),
-        () -> wake(request, deadline, s, null), answer -> wake(request, deadline, s, answer));
+    parked = new BlockedClients.Parked(s, session.db(), retried, session.protocol(), deadline, session.id(),
+        () -> wake(retried, deadline, s, null), answer -> wake(retried, deadline, s, answer));
     clients.park(parked);
   }
 

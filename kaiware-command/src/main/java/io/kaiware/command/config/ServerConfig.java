@@ -96,6 +96,12 @@ public final class ServerConfig {
     c.integer("zset-max-listpack-value", 64, 0, Integer.MAX_VALUE, true, encodingDoc);
     c.integer("set-max-intset-entries", 512, 0, Long.MAX_VALUE, true,
         "A set of integers stays intset up to this many members (at most 2^30, as Redis); sets are kept in that encoding.");
+    c.bool("aof-use-rdb-preamble", true, true,
+        "Accepted for compatibility: the Raft log and snapshots are Kaiware's one format (DEBUG LOADAOF reloads from them).");
+    c.integer("stream-node-max-bytes", 4096, 0, Long.MAX_VALUE, true,
+        "A stream node takes entries until its (estimated) listpack reaches this many bytes (0: no limit); trimming with ~ removes whole nodes.");
+    c.integer("stream-node-max-entries", 100, 0, Long.MAX_VALUE, true,
+        "A stream node takes at most this many entries, deleted ones included (0: no limit); trimming with ~ removes whole nodes.");
     c.integer("list-max-listpack-size", -2, Integer.MIN_VALUE, Integer.MAX_VALUE, true,
         "Accepted for compatibility: lists have one encoding here (Redis 7.0 reports quicklist for every list).");
     c.integer("list-compress-depth", 0, 0, Integer.MAX_VALUE, true,

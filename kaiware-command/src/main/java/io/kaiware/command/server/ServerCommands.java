@@ -67,6 +67,10 @@ public final class ServerCommands {
         command("bgsave").arity(-1).flags(ADMIN, NOSCRIPT).group("server").since("1.0.0")
             .complexity("O(N) where N is the total number of keys in all databases")
             .summary("Asynchronously saves the database(s) to disk (a Raft snapshot).").handler(ServerCommands::bgsave).build(),
+        command("bgrewriteaof").arity(1).flags(ADMIN, NOSCRIPT).group("server").since("1.0.0")
+            .complexity("O(N) where N is the total number of keys in all databases")
+            .summary("Asynchronously rewrites the append-only file to disk (the Raft log is compacted by a snapshot).")
+            .handler(ServerCommands::bgrewriteaof).build(),
         command("shutdown").arity(-1).flags(ADMIN, NOSCRIPT, LOADING, STALE, NO_MULTI).group("server")
             .summary("Synchronously saves the database(s) to disk and shuts down the Redis server.")
             .complexity("O(N) when saving, where N is the total number of keys in all databases")
@@ -125,12 +129,23 @@ public final class ServerCommands {
     if (ctx.argc() > 2 || (ctx.argc() == 2 && !ctx.argIs(1, "SCHEDULE"))) {
       throw new CommandError(CommandError.SYNTAX);
     }
+    startSnapshot(ctx, "BGSAVE");
+    ctx.reply().simpleString("Background saving started");
+  }
+
+  /** BGREWRITEAOF: Kaiware's append-only file is the Raft log, which a snapshot compacts (as BGSAVE). */
+  private static void bgrewriteaof(CommandContext ctx) {
+    startSnapshot(ctx, "BGREWRITEAOF");
+    ctx.reply().simpleString("Background append only file rewriting started");
+  }
+
+  /** Starts a Raft snapshot in the background; a failure is logged under {@code command}. */
+  private static void startSnapshot(CommandContext ctx, String command) {
     persistent(ctx).snapshot().whenComplete((index, error) -> {
       if (error != null) {
-        log.warn("BGSAVE: the snapshot failed: {}", error.toString());
+        log.warn("{}: the snapshot failed: {}", command, error.toString());
       }
     });
-    ctx.reply().simpleString("Background saving started");
   }
 
   /** The time of the latest snapshot on disk, else the start time (LASTSAVE, INFO rdb_last_save_time). */
