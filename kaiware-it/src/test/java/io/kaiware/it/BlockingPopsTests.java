@@ -249,4 +249,51 @@ abstract class BlockingPopsTests {
       assertThat(other.lrange("q", 0, -1)).containsExactly("kept");
     }
   }
+
+  /**
+   * Redis serves a woken waiter inside the push that fed it, so a read after the push's reply finds
+   * the waiter already served — along a chain of waiters too (list.tcl's "Linked LMOVEs"), and a
+   * WATCH of the waiter's destination sees the push (list.tcl's "PUSH resulting from BRPOPLPUSH
+   * affect WATCH"). Each round reads right after the push, from the pusher's own connection.
+   */
+  @Test
+  void aReadAfterThePushSeesTheWokenWaitersServed() throws Exception {
+    try (Jedis a = jedis(); Jedis b = jedis(); Jedis pusher = jedis(); Jedis watcher = jedis()) {
+      for (int round = 0; round < 20; round++) {
+        Future<String> first = pool.submit(() -> a.blmove("list1", "list2", redis.clients.jedis.args.ListDirection.RIGHT,
+            redis.clients.jedis.args.ListDirection.LEFT, 20));
+        awaitBlocked(1);
+        Future<String> second = pool.submit(() -> b.blmove("list2", "list3", redis.clients.jedis.args.ListDirection.LEFT,
+            redis.clients.jedis.args.ListDirection.RIGHT, 20));
+        awaitBlocked(2);
+        pusher.rpush("list1", "foo" + round);
+        assertThat(pusher.lrange("list1", 0, -1)).as("round %d: list1", round).isEmpty();
+        assertThat(pusher.lrange("list2", 0, -1)).as("round %d: list2", round).isEmpty();
+        assertThat(pusher.lrange("list3", 0, -1)).as("round %d: list3", round).containsExactly("foo" + round);
+        assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("foo" + round);
+        assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("foo" + round);
+        pusher.del("list3");
+      }
+
+      // A circle (list.tcl's "Circular BRPOPLPUSH"): the second waiter is woken by the first's re-run.
+      Future<String> there = pool.submit(() -> a.brpoplpush("c1", "c2", 20));
+      awaitBlocked(1);
+      Future<String> back = pool.submit(() -> b.brpoplpush("c2", "c1", 20));
+      awaitBlocked(2);
+      pusher.rpush("c1", "foo");
+      assertThat(pusher.lrange("c1", 0, -1)).as("circle: c1").containsExactly("foo");
+      assertThat(pusher.lrange("c2", 0, -1)).as("circle: c2").isEmpty();
+      assertThat(there.get(5, TimeUnit.SECONDS)).isEqualTo("foo");
+      assertThat(back.get(5, TimeUnit.SECONDS)).isEqualTo("foo");
+
+      Future<String> mover = pool.submit(() -> a.brpoplpush("src", "dst", 20));
+      awaitBlocked(1);
+      watcher.watch("dst");
+      Transaction tx = watcher.multi();
+      tx.get("somekey");
+      pusher.lpush("src", "element");
+      assertThat(tx.exec()).as("EXEC after a push that fed a WATCHed key through a waiter").isNull();
+      assertThat(mover.get(5, TimeUnit.SECONDS)).isEqualTo("element");
+    }
+  }
 }

@@ -44,7 +44,9 @@ import java.util.function.Consumer;
  * ready; here the wake-up comes at the latest within one tick, which keeps the write path free of any knowledge
  * of waiters (a poke after writes usually serves it before the writer's next command: in
  * non-durable cache mode always, chained waiters included; on the replicated path the re-run is
- * submitted before the writer's reply is flushed). An XREAD parked on {@code $} is re-run with the
+ * submitted before the writer's reply is flushed, and a read that arrives after it waits for it
+ * — {@link Replication#wakeRunMark} — so whoever reads after the push's reply finds the waiter
+ * served, as in Redis). An XREAD parked on {@code $} is re-run with the
  * last IDs its streams had when it parked ({@link Blocking#forRetry}), as Redis remembers them; on
  * the replicated path an XREAD with BLOCK goes through the log like a write, so that the same
  * parking applies (its execution changes nothing). Inside MULTI a blocking pop never parks: its reply is the EXEC array's element.

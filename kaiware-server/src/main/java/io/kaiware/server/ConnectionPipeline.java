@@ -82,6 +82,8 @@ final class ConnectionPipeline {
   private static final class Slot {
     final byte[][] command;
     final long readMark;
+    /** {@link Replication#wakeRunMark()} when the request was offered: a read waits for those re-runs. */
+    final long wakeMark;
     Kind kind;
     boolean started;
     boolean done;
@@ -97,10 +99,13 @@ final class ConnectionPipeline {
     byte[][] retryCommand;
     /** While parked: its entry in {@link BlockedClients}. */
     BlockedClients.Parked parked;
+    /** While a re-run of this parked pop is unanswered: its number ({@link Replication#wakeRunSubmitted}), else 0. */
+    long wakeRun;
 
-    Slot(byte[][] command, long readMark) {
+    Slot(byte[][] command, long readMark, long wakeMark) {
       this.command = command;
       this.readMark = readMark;
+      this.wakeMark = wakeMark;
     }
   }
 
@@ -171,12 +176,13 @@ final class ConnectionPipeline {
         runLocal(command, null);
         return;
       }
-      if (kind == Kind.READ && replication.readableNow(session.readOnlyMode(), readMark)) {
+      if (kind == Kind.READ && replication.readableNow(session.readOnlyMode(), readMark)
+          && replication.wakeRunsAnsweredThrough(replication.wakeRunMark())) {
         execute(command);
         return;
       }
     }
-    slots.addLast(new Slot(command, readMark));
+    slots.addLast(new Slot(command, readMark, replication.wakeRunMark()));
     advance();
   }
 
@@ -346,7 +352,7 @@ final class ConnectionPipeline {
           return;
         }
         boolean[] synchronous = {true};
-        replication.read(session.readOnlyMode(), slot.readMark, new Replication.ReadTicket() {
+        replication.read(session.readOnlyMode(), slot.readMark, slot.wakeMark, new Replication.ReadTicket() {
           @Override
           public void run() {
             execute(slot.command);
@@ -391,7 +397,7 @@ final class ConnectionPipeline {
     if (deferred != null) {
       Slot s = slot;
       if (s == null) {
-        s = new Slot(command, 0);
+        s = new Slot(command, 0, 0);
         s.started = true;
         s.kind = Kind.LOCAL;
         slots.addLast(s);
@@ -448,12 +454,14 @@ final class ConnectionPipeline {
         forward(slot, request.commands(), true, suppressed);
         return;
       }
+      wakeRunAnswered(slot);
       slot.reply = errorBytes(replication.redirect().getMessage());
       slot.done = true;
       return;
     }
     CompletableFuture<byte[]> f = replication.node().submit(request);
     f.whenComplete((bytes, error) -> replication.completeOnEngine(() -> {
+      wakeRunAnswered(slot);
       if (error != null) {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
             ? error.getCause() : error;
@@ -517,6 +525,7 @@ final class ConnectionPipeline {
   /** Sends a request through the follower proxy; its reply completes {@code slot}. */
   private void forward(Slot slot, List<byte[][]> commands, boolean write, boolean suppressed) {
     proxy.forward(session.db(), session.protocol(), commands, (reply, error, maybeSent) -> replication.completeOnEngine(() -> {
+      wakeRunAnswered(slot);
       if (error != null) {
         // Unknown outcome only for a write that may have reached the leader; an unsent one was not applied.
         slot.reply = errorBytes(write && maybeSent ? INDETERMINATE + error
@@ -569,11 +578,21 @@ final class ConnectionPipeline {
     if (released) {
       return;
     }
+    slot.wakeRun = replication.wakeRunSubmitted();
     send(slot, request, 0, slot.suppressed);
     if (slot.done) {
       slot.parked = null;
       advance();
       flushNow();
+    }
+  }
+
+  /** A re-run of {@code slot} (if one was unanswered) has its answer: reads waiting for it may go on. */
+  private void wakeRunAnswered(Slot slot) {
+    if (slot.wakeRun != 0) {
+      long run = slot.wakeRun;
+      slot.wakeRun = 0;
+      replication.wakeRunAnswered(run);
     }
   }
 

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,6 +84,28 @@ final class Replication implements ReplicationView {
   /** The term in which a barrier completed on a single-voter group: local reads are safe in it. */
   private long localReadsTerm = -1;
   private volatile boolean wasLeader;
+  /**
+   * Re-runs of woken blocked clients (engine loop): the last number handed out, the ones not yet
+   * answered, and the reads waiting for some of them. Redis serves a woken client inside the
+   * command that fed it — a chain of waiters (BLMOVE a→b, BLMOVE b→c) all at once — so a read that
+   * arrives after that command's reply finds every waiter served. Here a re-run is a log entry of
+   * its own, submitted before the feeding command's reply leaves ({@link ConnectionPipeline#resume}),
+   * and a read waits for the re-runs submitted before it arrived ({@link #wakeRunMark}); when one of
+   * those is answered and its effects woke further waiters (re-runs submitted meanwhile: the
+   * next link of a chain), the read waits for those too. Never longer than their commits.
+   */
+  private long wakeRunsSubmitted;
+  private final java.util.TreeSet<Long> wakeRunsInFlight = new java.util.TreeSet<>();
+  private final ArrayDeque<WakeRunWait> readsAfterWakeRuns = new ArrayDeque<>();
+  /** {@link #wakeRunsSubmitted} when the latest re-run was answered; -1 when no release is scheduled. */
+  private long submittedAtLastAnswer = -1;
+
+  private record WakeRunWait(long mark, ReadRetry read) {}
+
+  @FunctionalInterface
+  private interface ReadRetry {
+    void readWith(long wakeMark);
+  }
 
   private Replication(RaftNode node, EventLoop engineLoop, ServerState server, ReadConsistency readConsistency,
       ServerConfig config) {
@@ -228,7 +251,11 @@ final class Replication implements ReplicationView {
    * immediately, after a barrier, or never (then {@link ReadTicket#fail} with the redirect).
    * Returns true when it ran synchronously.
    */
-  boolean read(boolean connectionReadOnly, long readMark, ReadTicket ticket) {
+  boolean read(boolean connectionReadOnly, long readMark, long wakeMark, ReadTicket ticket) {
+    if (!wakeRunsAnsweredThrough(wakeMark)) {
+      readsAfterWakeRuns.add(new WakeRunWait(wakeMark, mark -> read(connectionReadOnly, readMark, mark, ticket)));
+      return false;
+    }
     if (readableNow(connectionReadOnly, readMark)) {
       ticket.run();
       return true;
@@ -251,6 +278,54 @@ final class Replication implements ReplicationView {
    */
   long readMark() {
     return barriersStarted;
+  }
+
+  /** The wake mark of a request arriving now: the number of blocked clients' re-runs submitted so far. */
+  long wakeRunMark() {
+    return wakeRunsSubmitted;
+  }
+
+  /** Whether every re-run numbered up to {@code wakeMark} has been answered. */
+  boolean wakeRunsAnsweredThrough(long wakeMark) {
+    return wakeRunsInFlight.isEmpty() || wakeRunsInFlight.first() > wakeMark;
+  }
+
+  /** Engine loop: a woken blocked client's command is being submitted again; returns its number. */
+  long wakeRunSubmitted() {
+    long run = ++wakeRunsSubmitted;
+    wakeRunsInFlight.add(run);
+    return run;
+  }
+
+  /**
+   * Engine loop: re-run {@code run} was answered. The reads waiting for it go on once the current
+   * engine-loop task is over — after the pokes that follow a drain of completions, which submit the
+   * re-runs its effects woke: a read whose re-runs are all answered then waits for those as well if
+   * any were submitted since, else runs.
+   */
+  void wakeRunAnswered(long run) {
+    wakeRunsInFlight.remove(run);
+    if (readsAfterWakeRuns.isEmpty()) {
+      return;
+    }
+    if (submittedAtLastAnswer < 0) {
+      engineLoop.execute(this::releaseReadsAfterWakeRuns);
+    }
+    submittedAtLastAnswer = wakeRunsSubmitted;
+  }
+
+  private void releaseReadsAfterWakeRuns() {
+    boolean chained = wakeRunsSubmitted > submittedAtLastAnswer;
+    submittedAtLastAnswer = -1;
+    int waiting = readsAfterWakeRuns.size();
+    for (int i = 0; i < waiting; i++) {
+      WakeRunWait w = readsAfterWakeRuns.pollFirst();
+      if (!wakeRunsAnsweredThrough(w.mark())) {
+        readsAfterWakeRuns.addLast(w);
+      } else {
+        w.read().readWith(chained ? wakeRunsSubmitted : w.mark());
+      }
+    }
   }
 
   /** Whether a read that arrived at {@code readMark} may run on the engine right now, without waiting. */
