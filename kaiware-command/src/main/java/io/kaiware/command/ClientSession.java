@@ -56,6 +56,22 @@ public final class ClientSession {
     return logApplier;
   }
 
+  private boolean rerunOfParkedCommand;
+
+  /**
+   * Marks the commands run from now on as the re-run of a parked blocking command (BLPOP ...
+   * woken by a push): Redis counts a blocked command as one call, so the re-run adds no call to
+   * INFO commandstats — the first run counted it — while its failures still count.
+   */
+  public void rerunOfParkedCommand(boolean rerun) {
+    rerunOfParkedCommand = rerun;
+  }
+
+  /** Whether the command running is the re-run of a parked blocking command. */
+  public boolean rerunOfParkedCommand() {
+    return rerunOfParkedCommand;
+  }
+
   public long id() {
     return id;
   }

@@ -287,7 +287,9 @@ public final class Dispatcher {
       s.failedCalls++;
     }
     long durationNs = System.nanoTime() - startNs;
-    s.calls++;
+    if (!session.rerunOfParkedCommand()) {
+      s.calls++;
+    }
     s.usec += durationNs / 1000;
     if (latencyTracking) {
       s.latency.record(durationNs);

@@ -296,4 +296,44 @@ abstract class BlockingPopsTests {
       assertThat(mover.get(5, TimeUnit.SECONDS)).isEqualTo("element");
     }
   }
+
+  /**
+   * INFO commandstats counts a blocking command once, however it ends, as Redis does: served at
+   * once, served after parking (its re-run adds no call), or answered at its timeout; a failure on
+   * the re-run still counts as a failed call (stream-cgroups.tcl's "XGROUP DESTROY should unblock
+   * XREADGROUP with -NOGROUP").
+   */
+  @Test
+  void aBlockingCommandCountsOneCallHoweverItEnds() throws Exception {
+    try (Jedis waiter = jedis(); Jedis other = jedis()) {
+      other.configResetStat();
+      other.rpush("ready", "x");
+      assertThat(waiter.blpop(5, "ready")).containsExactly("ready", "x"); // served at once
+      Future<List<String>> parked = pool.submit(() -> waiter.blpop(20, "later"));
+      awaitBlocked(1);
+      other.rpush("later", "y");
+      assertThat(parked.get(5, TimeUnit.SECONDS)).containsExactly("later", "y"); // served after parking
+      assertThat(waiter.blpop(0.2, "never")).isNull(); // answered at its timeout
+      assertThat(commandStat(other, "blpop")).startsWith("calls=3,").contains("failed_calls=0");
+
+      other.xgroupCreate("stream", "group", redis.clients.jedis.StreamEntryID.LAST_ENTRY, true);
+      Future<Object> reader = pool.submit(() -> waiter.sendCommand(redis.clients.jedis.Protocol.Command.XREADGROUP,
+          "GROUP", "group", "alice", "BLOCK", "20000", "STREAMS", "stream", ">"));
+      awaitBlocked(1);
+      other.xgroupDestroy("stream", "group");
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> reader.get(5, TimeUnit.SECONDS)))
+          .hasMessageContaining("NOGROUP");
+      assertThat(commandStat(other, "xreadgroup")).startsWith("calls=1,").endsWith("failed_calls=1");
+    }
+  }
+
+  /** The cmdstat_NAME line of INFO commandstats, after the colon. */
+  private static String commandStat(Jedis jedis, String name) {
+    for (String line : jedis.info("commandstats").split("\r\n")) {
+      if (line.startsWith("cmdstat_" + name + ":")) {
+        return line.substring(line.indexOf(':') + 1);
+      }
+    }
+    return "";
+  }
 }

@@ -173,8 +173,11 @@ final class NetnsCluster implements AutoCloseable {
   /**
    * Starts member {@code id} afresh, its data deleted, as a node that joins the running group
    * ({@code --raft-join yes}, only itself in {@code --peers}): {@code RAFT ADD} on the leader admits it.
+   * A process of {@code id} still running (a rejoin cut short, e.g. by the end of a nemesis run) is
+   * killed first: two processes of one member would fight over its ports and its data directory.
    */
-  void startJoining(String id) throws IOException {
+  void startJoining(String id) throws IOException, InterruptedException {
+    kill(id);
     KaiwareProcess.deleteTree(dataRoot.resolve(id));
     Member m = members.get(id);
     launch(id, id + "=" + m.peerHost() + ":" + RAFT_PORT, List.of("--raft-join", "yes"));

@@ -342,6 +342,7 @@ public final class KaiwareStateMachine extends BaseStateMachine {
   private byte[] run(Request r, long now, boolean readOnly) {
     session.reset(true);
     session.setProtocol(r.protocol());
+    session.rerunOfParkedCommand(r.rerun());
     replyBuf.clear();
     writer.target(replyBuf, r.protocol());
     if (r.db() >= keyspace.databaseCount()) {
@@ -370,6 +371,7 @@ public final class KaiwareStateMachine extends BaseStateMachine {
       }
     }
     session.reset(true); // drop a MULTI left open: nothing carries over to the next request
+    session.rerunOfParkedCommand(false);
     byte[] out = new byte[replyBuf.readableBytes()];
     replyBuf.readBytes(out);
     if (replyBuf.capacity() > 1 << 20) {

@@ -15,7 +15,9 @@ import java.util.zip.CRC32C;
  *   varint  requestCount       0 for a tick (an entry that only moves log time forward)
  *   request * requestCount:
  *     varint  db               the database the request starts in
- *     u8      protocol         2 or 3: the RESP version its replies are encoded in
+ *     u8      protocol         2 or 3: the RESP version its replies are encoded in, plus
+ *                              {@link #RERUN_FLAG} (0x10) for the re-run of a parked blocking
+ *                              command (it adds no call to INFO commandstats)
  *     varint  commandCount     1, or the whole MULTI ... EXEC block of one client
  *     command * commandCount:
  *       varint  argc           at least 1
@@ -44,8 +46,18 @@ public final class LogEntryCodec {
 
   private LogEntryCodec() {}
 
-  /** One client's request in a batch: the commands to run for it, in order, in one session. */
-  public record Request(int db, int protocol, List<byte[][]> commands) {
+  /** In a request's protocol byte: the request re-runs a parked blocking command. */
+  static final int RERUN_FLAG = 0x10;
+
+  /**
+   * One client's request in a batch: the commands to run for it, in order, in one session.
+   * {@code rerun}: the re-run of a parked blocking command, woken because a key may have data.
+   */
+  public record Request(int db, int protocol, List<byte[][]> commands, boolean rerun) {
+    public Request(int db, int protocol, List<byte[][]> commands) {
+      this(db, protocol, commands, false);
+    }
+
     public Request {
       if (db < 0) {
         throw new IllegalArgumentException("db < 0: " + db);
@@ -63,6 +75,11 @@ public final class LogEntryCodec {
     /** A request of one command. */
     public static Request of(int db, int protocol, byte[][] command) {
       return new Request(db, protocol, List.<byte[][]>of(command));
+    }
+
+    /** The re-run of a parked blocking command. */
+    public static Request rerunOf(int db, int protocol, byte[][] command) {
+      return new Request(db, protocol, List.<byte[][]>of(command), true);
     }
 
     /** The encoded size of this request, for batch byte limits. */
@@ -102,7 +119,7 @@ public final class LogEntryCodec {
     putVarint(b, requests.size());
     for (Request r : requests) {
       putVarint(b, r.db());
-      b.put((byte) r.protocol());
+      b.put((byte) (r.protocol() | (r.rerun() ? RERUN_FLAG : 0)));
       putVarint(b, r.commands().size());
       for (byte[][] c : r.commands()) {
         putVarint(b, c.length);
@@ -143,9 +160,10 @@ public final class LogEntryCodec {
       if (!b.hasRemaining()) {
         throw new CorruptEntryException("truncated request");
       }
-      int protocol = b.get();
+      int protocolByte = b.get();
+      int protocol = protocolByte & ~RERUN_FLAG;
       if (protocol != 2 && protocol != 3) {
-        throw new CorruptEntryException("bad protocol " + protocol);
+        throw new CorruptEntryException("bad protocol " + protocolByte);
       }
       int commandCount = getCount(b, 2);
       List<byte[][]> commands = new ArrayList<>(commandCount);
@@ -162,7 +180,7 @@ public final class LogEntryCodec {
         }
         commands.add(args);
       }
-      requests.add(new Request(db, protocol, commands));
+      requests.add(new Request(db, protocol, commands, (protocolByte & RERUN_FLAG) != 0));
     }
     if (b.hasRemaining()) {
       throw new CorruptEntryException(b.remaining() + " trailing bytes");

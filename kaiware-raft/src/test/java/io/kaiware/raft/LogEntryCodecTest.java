@@ -40,6 +40,18 @@ class LogEntryCodecTest {
   }
 
   @Test
+  void keepsTheRerunFlagBesideTheProtocol() throws Exception {
+    List<Request> reqs = List.of(
+        Request.rerunOf(3, 3, cmd("BLPOP", "q", "0")),
+        Request.of(3, 3, cmd("BLPOP", "q", "0")),
+        Request.rerunOf(0, 2, cmd("XREAD", "BLOCK", "0", "STREAMS", "s", "$")));
+    Entry e = LogEntryCodec.decode(ByteBuffer.wrap(LogEntryCodec.encode(9, reqs)));
+    assertThat(e.requests()).extracting(Request::rerun).containsExactly(true, false, true);
+    assertThat(e.requests()).extracting(Request::protocol).containsExactly(3, 3, 2);
+    assertThat(e.requests().get(0).commands().get(0)[0]).isEqualTo("BLPOP".getBytes());
+  }
+
+  @Test
   void encodesATickInThirteenBytesPlusCount() throws Exception {
     byte[] bytes = LogEntryCodec.encode(42, List.of());
     assertThat(bytes).hasSize(LogEntryCodec.FIXED_OVERHEAD + 1);

@@ -568,7 +568,7 @@ final class ConnectionPipeline {
     }
     byte[][] command = slot.retryCommand;
     slot.parked = new BlockedClients.Parked(seq, db, command, protocol, slot.deadlineMs, session.id(),
-        () -> retry(slot, Request.of(db, protocol, command)), answer -> unpark(slot, answer));
+        () -> retry(slot, Request.rerunOf(db, protocol, command)), answer -> unpark(slot, answer));
     clients.park(slot.parked);
     return true;
   }

@@ -80,7 +80,12 @@ final class DirectQueue {
       return;
     }
     int mark = out.writerIndex();
-    server.engine().execute(session, request, out, nowMs);
+    session.rerunOfParkedCommand(seq >= 0); // a woken pop's re-run: its call was counted when it parked
+    try {
+      server.engine().execute(session, request, out, nowMs);
+    } finally {
+      session.rerunOfParkedCommand(false);
+    }
     int length = out.writerIndex() - mark;
     if (length > 5) {
       server.blockedClients().poke(); // it popped: a BLMOVE may have fed a waiter
