@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import io.netty.channel.EventLoop;
@@ -95,7 +96,7 @@ final class Replication implements ReplicationView {
    * next link of a chain), the read waits for those too. Never longer than their commits.
    */
   private long wakeRunsSubmitted;
-  private final java.util.TreeSet<Long> wakeRunsInFlight = new java.util.TreeSet<>();
+  private final TreeSet<Long> wakeRunsInFlight = new TreeSet<>();
   private final ArrayDeque<WakeRunWait> readsAfterWakeRuns = new ArrayDeque<>();
   /** {@link #wakeRunsSubmitted} when the latest re-run was answered; -1 when no release is scheduled. */
   private long submittedAtLastAnswer = -1;
