@@ -105,8 +105,8 @@ public final class CommandTable {
     return (b >= 'A' && b <= 'Z') ? b + 32 : b;
   }
 
-  /** {@code lowerName} is already lowercase ASCII. */
-  private static boolean equalsIgnoreCase(byte[] lowerName, byte[] name) {
+  /** Whether {@code name} is {@code lowerName} ignoring ASCII case; {@code lowerName} is already lowercase ASCII. */
+  public static boolean equalsIgnoreCase(byte[] lowerName, byte[] name) {
     if (lowerName.length != name.length) {
       return false;
     }

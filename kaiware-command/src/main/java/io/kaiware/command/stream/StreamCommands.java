@@ -12,6 +12,7 @@ import static io.kaiware.command.CommandSpec.command;
 import io.kaiware.command.CommandContext;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
+import io.kaiware.command.CommandTable;
 import io.kaiware.command.GetKeys;
 import io.kaiware.command.Help;
 import io.kaiware.command.TypedKeys;
@@ -133,49 +134,59 @@ public final class StreamCommands {
 
   /** The position of STREAMS as xreadGetKeys finds it (skipping BLOCK, COUNT, GROUP and NOACK), or -1. */
   static int streamsIndex(byte[][] argv) {
+    return scanReadOptions(argv, false);
+  }
+
+  // ---------------------------------------------------------------- blocking (for Blocking)
+
+  private static final byte[] XREAD = ascii("xread");
+  private static final byte[] XREADGROUP = ascii("xreadgroup");
+  private static final byte[] BLOCK = ascii("block");
+  private static final byte[] COUNT = ascii("count");
+  private static final byte[] GROUP = ascii("group");
+  private static final byte[] NOACK = ascii("noack");
+  private static final byte[] STREAMS = ascii("streams");
+
+  /**
+   * The index of the timeout after BLOCK in an XREAD or XREADGROUP, or -1 when it does not block.
+   * Asked for every command whose name starts with 'x' (Blocking.isBlocking): compares bytes,
+   * allocates nothing.
+   */
+  public static int blockTimeoutIndex(byte[][] argv) {
+    if (!CommandTable.equalsIgnoreCase(XREAD, argv[0]) && !CommandTable.equalsIgnoreCase(XREADGROUP, argv[0])) {
+      return -1;
+    }
+    return scanReadOptions(argv, true);
+  }
+
+  /**
+   * Walks XREAD/XREADGROUP's options the way xreadGetKeys does (BLOCK and COUNT take one argument,
+   * GROUP two, NOACK none) up to STREAMS. Returns the index of STREAMS, or with {@code blockTimeout}
+   * the index of BLOCK's argument; -1 when there is none or an unknown word comes first.
+   */
+  private static int scanReadOptions(byte[][] argv, boolean blockTimeout) {
     for (int i = 1; i < argv.length; i++) {
-      String arg = new String(argv[i], StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
-      switch (arg) {
-        case "block", "count" -> i++;
-        case "group" -> i += 2;
-        case "noack" -> { }
-        case "streams" -> {
-          return i;
+      byte[] arg = argv[i];
+      if (CommandTable.equalsIgnoreCase(BLOCK, arg)) {
+        if (blockTimeout) {
+          return i + 1 < argv.length ? i + 1 : -1;
         }
-        default -> {
-          return -1;
-        }
+        i++;
+      } else if (CommandTable.equalsIgnoreCase(COUNT, arg)) {
+        i++;
+      } else if (CommandTable.equalsIgnoreCase(GROUP, arg)) {
+        i += 2;
+      } else if (CommandTable.equalsIgnoreCase(STREAMS, arg)) {
+        return blockTimeout ? -1 : i;
+      } else if (!CommandTable.equalsIgnoreCase(NOACK, arg)) {
+        return -1;
       }
     }
     return -1;
   }
 
-  // ---------------------------------------------------------------- blocking (for Blocking)
-
-  /** The index of the timeout after BLOCK in an XREAD or XREADGROUP, or -1 when it does not block. */
-  public static int blockTimeoutIndex(byte[][] argv) {
-    if (argv[0].length != 5 && argv[0].length != 10) {
-      return -1; // asked for every command starting with 'x': no String for the others
-    }
-    String name = new String(argv[0], StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
-    if (!name.equals("xread") && !name.equals("xreadgroup")) {
-      return -1;
-    }
-    for (int i = 1; i < argv.length - 1; i++) {
-      String arg = new String(argv[i], StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
-      switch (arg) {
-        case "block" -> {
-          return i + 1;
-        }
-        case "count" -> i++;
-        case "group" -> i += 2;
-        case "noack" -> { }
-        default -> {
-          return -1;
-        }
-      }
-    }
-    return -1;
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
   }
 
   /** XREAD with its {@code $} IDs replaced by the streams' last IDs in {@code table} (0-0 for a missing key). */

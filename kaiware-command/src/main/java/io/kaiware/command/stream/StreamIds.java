@@ -2,6 +2,7 @@ package io.kaiware.command.stream;
 
 import io.kaiware.command.CommandContext;
 import io.kaiware.command.CommandError;
+import io.kaiware.command.Numbers;
 import io.kaiware.engine.StreamId;
 import io.kaiware.resp.RespWriter;
 import java.nio.charset.StandardCharsets;
@@ -61,14 +62,15 @@ final class StreamIds {
     return new Parsed(new StreamId(ms[0], seq[0]), true);
   }
 
-  /** Redis's string2ull: a strict long that is not negative, else what strtoull(s, 10) accepts whole. */
+  /** Redis's string2ull: a strict long ({@link Numbers#parseLong}) that is not negative, else what strtoull(s, 10) accepts whole. */
   static boolean string2ull(String s, long[] out) {
-    if (isStrictLong(s)) {
-      long v = Long.parseLong(s);
-      if (v < 0) {
+    byte[] bytes = s.getBytes(StandardCharsets.ISO_8859_1);
+    long strict = Numbers.parseLong(bytes);
+    if (strict != Numbers.NOT_A_LONG || Numbers.isMinLong(bytes)) {
+      if (strict < 0) {
         return false;
       }
-      out[0] = v;
+      out[0] = strict;
       return true;
     }
     int i = 0;
@@ -100,32 +102,6 @@ final class StreamIds {
 
   private static boolean isSpace(char c) {
     return c == ' ' || (c >= '\t' && c <= '\r');
-  }
-
-  /** Redis's string2ll form: optional '-', no leading zeros, no sign on 0, fits a long. */
-  private static boolean isStrictLong(String s) {
-    int n = s.length();
-    if (n == 0 || n > 20) {
-      return false;
-    }
-    if (n == 1 && s.charAt(0) == '0') {
-      return true;
-    }
-    int i = s.charAt(0) == '-' ? 1 : 0;
-    if (i == n || s.charAt(i) < '1' || s.charAt(i) > '9') {
-      return false;
-    }
-    for (int j = i; j < n; j++) {
-      if (s.charAt(j) < '0' || s.charAt(j) > '9') {
-        return false;
-      }
-    }
-    try {
-      Long.parseLong(s);
-      return true;
-    } catch (NumberFormatException e) {
-      return false;
-    }
   }
 
   /** Argument {@code index} as an ID ({@code -} and {@code +} allowed), or the invalid-ID error. */
