@@ -16,6 +16,16 @@ public final class Keyspace {
   public static final int DEFAULT_DATABASES = 16;
 
   private final Database[] databases;
+  /**
+   * Short strings last written in place (APPEND, SETRANGE, SETBIT), which Redis reports as
+   * {@code raw} although their bytes alone would say {@code int} or {@code embstr}: Redis unshares
+   * such a value into a raw object, and only a new SET or a reload re-encodes it. Kaiware's strings
+   * are plain arrays with no encoding of their own, so the mark lives here, keyed by the array's
+   * identity ({@code byte[]} hashes and compares by identity) and held weakly: a value replaced or
+   * deleted drops out with its array. Not part of the dataset (digest, snapshots, DUMP), exactly as
+   * Redis forgets it on reload.
+   */
+  private final java.util.WeakHashMap<byte[], Boolean> rawStrings = new java.util.WeakHashMap<>();
   private boolean activeExpireEnabled = true;
   private long keyspaceHits;
   private long keyspaceMisses;
@@ -29,6 +39,21 @@ public final class Keyspace {
     for (int i = 0; i < databaseCount; i++) {
       databases[i] = new Database(i);
     }
+  }
+
+  /** Longest string Redis stores as {@code embstr}; longer ones are {@code raw} whatever wrote them. */
+  public static final int EMBSTR_MAX_BYTES = 44;
+
+  /** Marks {@code value}, just stored by an in-place string write, as Redis's {@code raw} encoding. */
+  public void markRawString(byte[] value) {
+    if (value.length <= EMBSTR_MAX_BYTES) {
+      rawStrings.put(value, Boolean.TRUE);
+    }
+  }
+
+  /** Whether {@code value} was stored by an in-place string write (see {@link #markRawString}). */
+  public boolean isRawString(byte[] value) {
+    return value.length > EMBSTR_MAX_BYTES || rawStrings.containsKey(value);
   }
 
   public int databaseCount() {

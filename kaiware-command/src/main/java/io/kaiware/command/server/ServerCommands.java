@@ -371,7 +371,7 @@ public final class ServerCommands {
       }
       Object value = db.table().valueAt(slot);
       ctx.reply().simpleString("Value at:0x" + Integer.toHexString(System.identityHashCode(value)) + " refcount:1 encoding:"
-          + Values.encoding(value) + " serializedlength:" + Values.serializedLength(value) + " lru:0 lru_seconds_idle:0");
+          + Values.encoding(ctx.keyspace(), value) + " serializedlength:" + Values.serializedLength(value) + " lru:0 lru_seconds_idle:0");
     } else {
       ctx.reply().error("ERR unknown subcommand or wrong number of arguments for '" + ctx.argString(1)
           + "'. Try DEBUG HELP.");
@@ -409,7 +409,7 @@ public final class ServerCommands {
     return command("object").arity(-2).group("generic").since("2.2.3").summary("A container for object introspection commands.")
         .subcommand(command("encoding").arity(3).flags(READONLY).keys(2, 2, 1)
             .summary("Returns the internal encoding of a Redis object.").handler(ctx -> withValue(ctx, value ->
-                ctx.reply().bulk(Values.encoding(value)))))
+                ctx.reply().bulk(Values.encoding(ctx.keyspace(), value)))))
         .subcommand(command("refcount").arity(3).flags(READONLY).keys(2, 2, 1)
             .summary("Returns the reference count of a value of a key.").handler(ctx -> withValue(ctx, value ->
                 ctx.reply().integer(1))))

@@ -2,6 +2,7 @@ package io.kaiware.command.server;
 
 import io.kaiware.command.Numbers;
 import io.kaiware.engine.CollectionValue;
+import io.kaiware.engine.Keyspace;
 
 /** What OBJECT ENCODING, DEBUG OBJECT and MEMORY USAGE report about a stored value. */
 final class Values {
@@ -13,13 +14,19 @@ final class Values {
    */
   static final int SLOT_OVERHEAD_BYTES = 32;
 
-  /** Redis's string encodings: "int" for a value that is a 64-bit integer, "embstr" up to 44 bytes, else "raw". */
-  static String encoding(Object value) {
+  /**
+   * Redis's string encodings: "raw" for a value written in place (APPEND, SETRANGE, SETBIT) or
+   * longer than 44 bytes, else "int" for a value that is a 64-bit integer, else "embstr".
+   */
+  static String encoding(Keyspace keyspace, Object value) {
     if (value instanceof byte[] bytes) {
+      if (keyspace.isRawString(bytes)) {
+        return "raw";
+      }
       if (bytes.length <= 20 && (Numbers.parseLong(bytes) != Numbers.NOT_A_LONG || Numbers.isMinLong(bytes))) {
         return "int";
       }
-      return bytes.length <= 44 ? "embstr" : "raw";
+      return "embstr";
     }
     if (value instanceof CollectionValue collection) {
       return collection.encoding();

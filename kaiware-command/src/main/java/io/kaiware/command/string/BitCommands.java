@@ -71,6 +71,9 @@ public final class BitCommands {
       } else {
         ctx.db().putKeepTtl(key, updated, ctx.nowMs());
       }
+      ctx.keyspace().markRawString(updated);
+    } else {
+      ctx.keyspace().markRawString(current); // Redis unshares the value into a raw string either way
     }
     ctx.reply().integer(wasSet ? 1 : 0);
   }

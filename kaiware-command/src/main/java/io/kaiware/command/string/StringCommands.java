@@ -416,6 +416,7 @@ public final class StringCommands {
     System.arraycopy(current, 0, joined, 0, current.length);
     System.arraycopy(suffix, 0, joined, current.length, suffix.length);
     ctx.db().putKeepTtl(key, joined, ctx.nowMs());
+    ctx.keyspace().markRawString(joined);
     ctx.reply().integer(total);
   }
 
@@ -477,6 +478,7 @@ public final class StringCommands {
       byte[] created = new byte[(int) (offset + patch.length)];
       System.arraycopy(patch, 0, created, (int) offset, patch.length);
       ctx.db().put(key, created, KeyTable.NO_EXPIRY);
+      ctx.keyspace().markRawString(created);
       ctx.reply().integer(created.length);
       return;
     }
@@ -489,6 +491,7 @@ public final class StringCommands {
     System.arraycopy(current, 0, updated, 0, current.length);
     System.arraycopy(patch, 0, updated, (int) offset, patch.length);
     ctx.db().putKeepTtl(key, updated, ctx.nowMs());
+    ctx.keyspace().markRawString(updated);
     ctx.reply().integer(updated.length);
   }
 

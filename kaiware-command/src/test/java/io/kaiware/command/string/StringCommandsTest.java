@@ -43,6 +43,38 @@ class StringCommandsTest {
     assertThat(r.exec("GET", "k")).isNull();
   }
 
+  /** string.tcl "SETRANGE against integer-encoded key", and APPEND/SETBIT: written in place means raw. */
+  @Test
+  void inPlaceWritesLeaveARawStringUntilTheNextSet() {
+    r.exec("SET", "mykey", "1234");
+    assertThat(r.exec("OBJECT", "ENCODING", "mykey")).isEqualTo("int");
+    assertThat(r.exec("SETRANGE", "mykey", "0", "2")).isEqualTo(4L);
+    assertThat(r.exec("OBJECT", "ENCODING", "mykey")).isEqualTo("raw");
+    assertThat(r.exec("GET", "mykey")).isEqualTo("2234");
+    r.exec("SET", "mykey", "1234");
+    assertThat(r.exec("SETRANGE", "mykey", "0", "")).isEqualTo(4L); // nothing set: the encoding stays
+    assertThat(r.exec("OBJECT", "ENCODING", "mykey")).isEqualTo("int");
+    assertThat(r.exec("SETRANGE", "fresh", "1", "3")).isEqualTo(2L);
+    assertThat(r.exec("OBJECT", "ENCODING", "fresh")).isEqualTo("raw");
+
+    r.exec("SET", "foo", "1");
+    r.exec("APPEND", "foo", "2");
+    assertThat(r.exec("GET", "foo")).isEqualTo("12");
+    assertThat(r.exec("OBJECT", "ENCODING", "foo")).isEqualTo("raw");
+    r.exec("APPEND", "new", "5"); // APPEND creating the key stores the argument as SET would
+    assertThat(r.exec("OBJECT", "ENCODING", "new")).isEqualTo("int");
+
+    r.exec("SET", "bits", "hello");
+    assertThat(r.exec("OBJECT", "ENCODING", "bits")).isEqualTo("embstr");
+    r.exec("SETBIT", "bits", "0", "0"); // the bit was already 0: Redis unshares the value anyway
+    assertThat(r.exec("OBJECT", "ENCODING", "bits")).isEqualTo("raw");
+
+    r.exec("SET", "foo", "12");
+    assertThat(r.exec("OBJECT", "ENCODING", "foo")).isEqualTo("int");
+    r.exec("SET", "long", "x".repeat(45));
+    assertThat(r.exec("OBJECT", "ENCODING", "long")).isEqualTo("raw");
+  }
+
   @Test
   void setnxGetsetGetdel() {
     assertThat(r.exec("SETNX", "k", "a")).isEqualTo(1L);
