@@ -64,7 +64,7 @@ final class ServerCommand implements Callable<Integer> {
     Thread hook = new Thread(server::close, "kaiware-sigterm");
     Runtime.getRuntime().addShutdownHook(hook);
     server.awaitTermination();
-    return 0;
+    return server.exitStatus();
   }
 
   /** {@code --name value [value ...]} pairs: words up to the next {@code --} belong to one key. */

@@ -355,6 +355,12 @@ final class NetnsCluster implements AutoCloseable {
     }
   }
 
+  /** Whether member {@code id}'s JVM exited by itself (the test did not kill it): the member stopped. */
+  boolean exitedByItself(String id) {
+    Process p = processes.get(id);
+    return p != null && !p.isAlive();
+  }
+
   /** Whether member {@code id}'s JVM runs (it may be paused). */
   boolean isRunning(String id) {
     Process p = processes.get(id);

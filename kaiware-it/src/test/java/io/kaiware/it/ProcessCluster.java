@@ -145,6 +145,26 @@ final class ProcessCluster implements MemberGroup {
     awaitLeaderAddressKnown(id, 60_000);
   }
 
+  /** Starts member {@code id} again with its data, without waiting for anything. */
+  void launchAgain(String id) throws IOException {
+    launch(id);
+  }
+
+  /** Waits up to {@code timeoutMs} for member {@code id}'s process to exit: its exit status, or null if it still runs. */
+  Integer awaitExit(String id, long timeoutMs) throws InterruptedException {
+    Process p = processes.get(id);
+    if (p == null || !p.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+      return null;
+    }
+    processes.remove(id);
+    return p.exitValue();
+  }
+
+  /** The text of member {@code id}'s log. */
+  String log(String id) throws IOException {
+    return Files.readString(dataRoot.resolve(id + ".log"));
+  }
+
   /** Freezes member {@code id}'s JVM (SIGSTOP): it keeps its sockets but answers nothing. */
   void pause(String id) throws Exception {
     signal(id, "STOP");

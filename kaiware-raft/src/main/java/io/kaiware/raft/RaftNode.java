@@ -189,6 +189,15 @@ public final class RaftNode implements AutoCloseable {
     return RaftPeer.newBuilder().setId(id).setAddress(address).setStartupRole(role).build();
   }
 
+  /** How long a node being added may stay silent before Ratis gives up adding it (see {@link #properties}). */
+  static final long STAGING_TIMEOUT_MS = 15_000;
+
+  /** Most log entries one AppendEntries call carries (see {@link #properties}). */
+  static final int APPEND_ENTRIES_MAX = 512;
+
+  /** How close to the commit index a node being added must be before it is given a vote (see {@link #properties}). */
+  static final int STAGING_CATCHUP_GAP = 64;
+
   static RaftProperties properties(RaftNodeConfig c) {
     RaftProperties p = new RaftProperties();
     RaftServerConfigKeys.setStorageDir(p, List.of(c.dataDir().toFile()));
@@ -219,9 +228,34 @@ public final class RaftNode implements AutoCloseable {
     RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, TimeDuration.ZERO);
     RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(c.electionTimeoutMin().toMillis(), TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(c.electionTimeoutMax().toMillis(), TimeUnit.MILLISECONDS));
+    // RAFT ADD: Ratis fails a configuration change when a node being staged has not answered for
+    // the staging timeout, 3 x the maximum election timeout by default (1.8 s here). A node
+    // catching up a snapshot and thousands of entries on a busy machine goes quiet that long (GC,
+    // JIT warm-up, a slow fsync), and the change then fails though the node was progressing. The
+    // bound only matters for a node that died while joining; keep it inside RAFT ADD's 20 s answer.
+    RaftServerConfigKeys.setStagingTimeout(p, TimeDuration.valueOf(
+        Math.max(STAGING_TIMEOUT_MS, 3 * c.electionTimeoutMax().toMillis()), TimeUnit.MILLISECONDS));
+    // Ratis ends the staging once the new node is within the catch-up gap of the commit index (1,000
+    // entries by default), then appends the configuration holding it and sends it requests that
+    // start its election timer. Until the node has appended that configuration, the newest one it
+    // holds leaves it out (it was never in one, or one removed it before), and Ratis closes a node
+    // whose timer fires then (LeaderElection's NOT_IN_CONF). With a gap of 1,000 entries that window
+    // spans several requests and, on a busy machine, an election timeout: RAFT ADD's node was closed
+    // (LinearizabilityIT). A gap below APPEND_ENTRIES_MAX puts the configuration in the first
+    // request that starts the timer.
+    RaftServerConfigKeys.setStagingCatchupGap(p, STAGING_CATCHUP_GAP);
     // Entries are batches: let one carry the batch limit plus headroom.
     long maxEntry = Math.max(c.batch().maxBytes() * 2L, SizeInBytes.valueOf("4MB").getSize());
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(maxEntry + "B"));
+    // ...and at most APPEND_ENTRIES_MAX entries per AppendEntries (Ratis: no count limit). Steady
+    // state sends a few entries per call; this bounds catch-up calls. A restarted member thousands
+    // of entries behind otherwise got one call of 2,000-39,000 entries, which a freshly started JVM
+    // on a busy machine did not finish within the leader's 3 s request timeout: the leader
+    // cancelled it and sent it again, and between the two the member's election timer fired. A
+    // member that had once been removed and re-added holds its removal among those entries, and
+    // Ratis closes a member whose timer fires while its newest configuration leaves it out
+    // (LinearizabilityIT, docs/benchmarks/raft.md).
+    RaftServerConfigKeys.Log.Appender.setBufferElementLimit(p, APPEND_ENTRIES_MAX);
     GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf((maxEntry * 2) + "B"));
     // The log's in-memory cache. Ratis keeps every entry of the open segment and of up to 6 closed
     // segments of 32 MB on the heap; an entry of a few small writes is ~100 B on disk but ~500 B as
@@ -335,12 +369,40 @@ public final class RaftNode implements AutoCloseable {
     }
     byte[] message = LogEntryCodec.encode(0, List.of(Request.of(db, protocol, command)));
     if (consistency == ReadConsistency.STALE) {
-      // Local and immediate: the state this replica has applied (minIndex 0 never waits).
-      return stateMachine.query(Message.valueOf(UnsafeByteOperations.unsafeWrap(message)))
-          .thenApply(m -> single(m.getContent().asReadOnlyByteBuffer()));
+      return queryApplied(message);
     }
-    return send(newRequest(message, RaftClientRequest.readRequestType())).thenApply(RaftNode::single);
+    if (commitIndex() <= commitIndexAtLastReadIndex.get() && !isSingleVoter()) {
+      // Ratis would answer from an earlier round (see commitIndexAtLastReadIndex): prove this node
+      // still leads with an entry of its term appended now; once it is committed and applied, the
+      // applied state holds every write acknowledged before this read arrived.
+      return batcher.tick().thenCompose(ignored -> queryApplied(message));
+    }
+    return send(newRequest(message, RaftClientRequest.readRequestType())).thenApply(reply -> {
+      commitIndexAtLastReadIndex.accumulateAndGet(commitIndex(), Math::max);
+      return single(reply);
+    });
   }
+
+  /** Local and immediate: the state this replica has applied (minIndex 0 never waits). */
+  private CompletableFuture<byte[]> queryApplied(byte[] message) {
+    return stateMachine.query(Message.valueOf(UnsafeByteOperations.unsafeWrap(message)))
+        .thenApply(m -> single(m.getContent().asReadOnlyByteBuffer()));
+  }
+
+  /**
+   * The commit index when a ReadIndex read last completed: at least Ratis's {@code ackedCommitIndex}.
+   *
+   * <p>Ratis 3.3's ReadIndex skips its heartbeat round when the commit index has not moved past the
+   * highest one a previous round confirmed ({@code ReadIndexHeartbeats}: "commitIndex <=
+   * ackedCommitIndex" completes at once). That round may be long past: a leader frozen for seconds
+   * (SIGSTOP, a stalled VM) that wakes up still believing it leads, with no new commit since its
+   * last round, answered a read from before writes another leader had acknowledged meanwhile
+   * (LinearizabilityIT found it: a read returned a value overwritten 8 ms before the read began).
+   * Raft's ReadIndex needs a round of heartbeats after the read arrived. So when the commit index has
+   * not moved past this mark, {@link #read} appends a tick entry instead: its commit by a majority in this
+   * term, after the read arrived, is that proof.
+   */
+  private final AtomicLong commitIndexAtLastReadIndex = new AtomicLong(-1);
 
   private static byte[] single(ByteBuffer replies) {
     try {
@@ -447,10 +509,66 @@ public final class RaftNode implements AutoCloseable {
    * with {@link RaftNodeConfig#joining()}.
    */
   public CompletableFuture<Void> addPeer(String id, String address, boolean asListener) {
+    if (holdsStaleLinkTo(id)) {
+      return handOffForStaleLink(id);
+    }
     return changeMembers(members -> {
       members.voters.remove(id);
       members.listeners.remove(id);
       (asListener ? members.listeners : members.voters).put(id, address);
+    });
+  }
+
+  /**
+   * Whether this leader still runs a log appender to {@code id} although its configuration holds no
+   * such member. Ratis 3.3 can leave one behind when a removal commits across a change of leader
+   * (LinearizabilityIT). Such a link breaks a re-add of that id: Ratis refuses the new
+   * configuration ("Found duplicated element", then bare IllegalStateExceptions), and the link
+   * treats the empty new node as a caught-up follower, which starts its election timer early and
+   * gets it closed (see {@link #onShutDownByGroup}). A new leader builds its appenders from the
+   * configuration, so handing leadership over drops the link.
+   */
+  private boolean holdsStaleLinkTo(String id) {
+    if (!followerMatchIndexes().containsKey(id)) {
+      return false;
+    }
+    try {
+      var conf = server.getDivision(groupId).getRaftConf();
+      RaftPeerId peer = RaftPeerId.valueOf(id);
+      return conf.getPeer(peer, RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER) == null;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Answers a RAFT ADD refused for a stale link (see {@link #holdsStaleLinkTo}) and hands leadership on. */
+  private CompletableFuture<Void> handOffForStaleLink(String id) {
+    Map<String, Long> match = followerMatchIndexes();
+    String successor = null;
+    long best = -1;
+    try {
+      for (RaftPeer p : server.getDivision(groupId).getRaftConf().getAllPeers(RaftPeerRole.FOLLOWER)) {
+        String other = p.getId().toString();
+        long index = match.getOrDefault(other, -1L);
+        if (!other.equals(config.nodeId()) && !other.equals(id) && index > best) {
+          successor = other;
+          best = index;
+        }
+      }
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(new ReplicationException("not started", e));
+    }
+    String why = "this leader still replicates to " + id + ", which its configuration no longer holds (a link Ratis "
+        + "left behind when " + id + " was removed)";
+    if (successor == null) {
+      return CompletableFuture.failedFuture(new ReplicationException(why + "; no other voter to hand leadership to"));
+    }
+    log.warn("{}: RAFT ADD {}: {}; handing leadership to {} to drop it", config.nodeId(), id, why, successor);
+    String to = successor;
+    return transferLeadership(to, Duration.ofSeconds(5)).handle((ok, e) -> {
+      throw new CompletionException(new ReplicationException(why + "; leadership "
+          + (e == null ? "handed to " + to : "could not be handed to " + to + " (" + e.getMessage() + ")")
+          + ": run RAFT ADD again on the leader"));
     });
   }
 
@@ -784,12 +902,15 @@ public final class RaftNode implements AutoCloseable {
 
   /**
    * Registers what runs when Ratis shuts this member's division down without {@link #close} being
-   * called. Mostly the group has told it that it is not a member: removed by RAFT REMOVE, or a wiped
-   * node re-added while the configuration without it was still committing, which campaigned with
-   * that stale configuration (its peers answer the vote with Ratis's shouldShutdown). Ratis also
-   * closes the division when its state machine updater fails. Either way the member serves nothing
-   * and cannot be added back while it runs: the server stops, as an etcd member removed from its
-   * cluster does. Ratis thread.
+   * called. Mostly the member is not in the configuration: removed by RAFT REMOVE, it either
+   * campaigns and its peers answer with Ratis's shouldShutdown, or its election timer fires while
+   * the newest configuration it holds leaves it out (Ratis's LeaderElection result NOT_IN_CONF
+   * closes the server). The second also strikes a voter whose data was wiped while the group still
+   * held it: caught up as an existing follower, it passes through older log entries, among them the
+   * configuration that had once removed it. So never wipe a member that RAFT INFO still lists.
+   * Ratis also closes the division when its state machine updater fails. Either way the member
+   * serves nothing and cannot be added back while it runs: the server stops, as an etcd member
+   * removed from its cluster does. Ratis thread.
    */
   public void onShutDownByGroup(Runnable listener) {
     stateMachine.onClose(() -> {

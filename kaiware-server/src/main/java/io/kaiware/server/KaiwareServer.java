@@ -293,6 +293,22 @@ public final class KaiwareServer implements AutoCloseable {
     terminated.await();
   }
 
+  /**
+   * Exit status of a member that Ratis closed because it found itself outside the group's
+   * configuration. That is final for a member removed with RAFT REMOVE, but not always: a member
+   * whose removal never committed (its leader lost the majority first), or one added or re-added
+   * whose election timer fired before the configuration holding it reached it, is still wanted by
+   * the group. So the process exits non-zero and a supervisor (systemd {@code Restart=on-failure})
+   * starts it again with its data: a member the group no longer holds then idles (Ratis runs no
+   * election timer for a node outside its own configuration), and one it still holds catches up.
+   */
+  public static final int EXIT_SHUT_OUT_BY_GROUP = 3;
+
+  /** What the process should exit with once {@link #awaitTermination} returned. */
+  public int exitStatus() {
+    return state.exitStatus();
+  }
+
   @Override
   public void close() {
     if (!closing.compareAndSet(false, true)) {

@@ -161,7 +161,7 @@ final class Replication implements ReplicationView {
     RaftNode node = RaftNode.start(raftConfig, keyspace, table, server, dispatcher, engineLoop, clientAddress);
     Replication r = new Replication(node, engineLoop, server, consistency, config);
     node.stateMachine().onLeaderChange(r::leaderChanged);
-    node.onShutDownByGroup(server::shutdown);
+    node.onShutDownByGroup(server::shutdownShutOutByGroup);
     r.reportSlowRaftWork(dispatcher);
     return r;
   }

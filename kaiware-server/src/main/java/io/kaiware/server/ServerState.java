@@ -150,6 +150,24 @@ final class ServerState implements ServerHooks {
     }
   }
 
+  /** The process's exit status once the server has stopped (see {@link #shutdownShutOutByGroup}). */
+  private volatile int exitStatus;
+
+  /** What {@code kaiware server} exits with: 0, or {@link KaiwareServer#EXIT_SHUT_OUT_BY_GROUP}. */
+  int exitStatus() {
+    return exitStatus;
+  }
+
+  /**
+   * Stops the server because Ratis closed this member's division: it found itself outside the
+   * group's configuration. The process then exits non-zero, so that a supervisor restarts it (see
+   * {@link KaiwareServer#EXIT_SHUT_OUT_BY_GROUP}).
+   */
+  void shutdownShutOutByGroup() {
+    exitStatus = KaiwareServer.EXIT_SHUT_OUT_BY_GROUP;
+    shutdown();
+  }
+
   @Override
   public void shutdown() {
     Thread t = new Thread(shutdownAction, "kaiware-shutdown");
