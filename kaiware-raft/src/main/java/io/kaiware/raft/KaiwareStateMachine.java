@@ -88,9 +88,15 @@ public final class KaiwareStateMachine extends BaseStateMachine {
 
   private static final Logger log = LoggerFactory.getLogger(KaiwareStateMachine.class);
 
-  /** Commands without the WRITE or READONLY flag that may still run from the log. */
+  /**
+   * Commands without the WRITE or READONLY flag that may still run from the log: transactions, and
+   * scripts (Redis flags EVAL neither; it runs on every replica, ADR 0006) with the script-cache
+   * changes that must reach every replica's cache (SCRIPT LOAD, SCRIPT FLUSH). An EVALSHA in the
+   * log is answered NOSCRIPT by the script engine whatever this replica's cache holds.
+   */
   private static final Set<String> REPLICABLE_CONTROL =
-      Set.of("multi", "exec", "discard", "watch", "unwatch", "select", "ping", "echo");
+      Set.of("multi", "exec", "discard", "watch", "unwatch", "select", "ping", "echo",
+          "eval", "evalsha", "script|load", "script|flush");
   /** Commands without the READONLY flag that a read may still run. */
   private static final Set<String> READABLE_CONTROL = Set.of("select", "ping", "echo");
 
