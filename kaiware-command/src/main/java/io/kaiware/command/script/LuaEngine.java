@@ -58,7 +58,7 @@ public final class LuaEngine {
 
   public static final String NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
   /** The default of {@code lua-max-instructions}. */
-  public static final long DEFAULT_MAX_INSTRUCTIONS = 500_000_000L;
+  public static final long DEFAULT_MAX_INSTRUCTIONS = 200_000_000L;
 
   /** A cached script: its SHA1 (lowercase hex), body, shebang flags and compiled function. */
   public record Script(String sha, byte[] body, int flags, LuaValue function) {
