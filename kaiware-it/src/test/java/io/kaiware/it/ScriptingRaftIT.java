@@ -7,6 +7,7 @@ import io.kaiware.raft.KaiwareStateMachine.StateDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import redis.clients.jedis.Jedis;
@@ -64,7 +65,22 @@ class ScriptingRaftIT {
       try (Jedis jedis = new Jedis("127.0.0.1", cluster.port(follower))) {
         assertThatThrownBy(() -> jedis.eval("return redis.call('set', 'x', 'y')")).hasMessageStartingWith("MOVED 0 ");
       }
+    }
+  }
 
+  /** Slow (a failover and a catch-up, ~15 s more): in the {@code slow} profile. */
+  @Test
+  @Tag("slow")
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void aNewLeaderKnowsTheScriptsLoadedOnTheOldOne() throws Exception {
+    try (RaftCluster cluster = RaftCluster.start(3, Map.of())) {
+      String leader = cluster.awaitLeader(30_000);
+      cluster.awaitDirectory(30_000);
+      String sha;
+      try (Jedis jedis = new Jedis("127.0.0.1", cluster.port(leader))) {
+        sha = jedis.scriptLoad(WRITER);
+        assertThat((Long) jedis.evalsha(sha, 2, "h-before", "s-before", "4")).isPositive();
+      }
       cluster.stop(leader);
       String newLeader = cluster.awaitLeader(30_000);
       assertThat(newLeader).isNotEqualTo(leader);
@@ -72,7 +88,7 @@ class ScriptingRaftIT {
         assertThat((Long) jedis.evalsha(sha, 2, "h-after", "s-after", "4")).isPositive();
       }
       cluster.startMember(leader);
-      digests = cluster.digestsAtOneIndex(30_000);
+      List<StateDigest> digests = cluster.digestsAtOneIndex(30_000);
       assertThat(digests).hasSize(3);
       assertThat(digests.stream().map(StateDigest::digest).distinct()).as("digests at index %s after failover",
           digests.get(0).appliedIndex()).hasSize(1);

@@ -653,6 +653,10 @@ final class ConnectionPipeline {
     }
     CommandSpec spec = table.lookup(slot.command[0]);
     String error = spec == null ? null : limit.refusal(spec, session.transaction());
+    if (error == null && spec != null && "scripting".equals(spec.group()) && slot.command.length >= 2 && limit.exceeded()) {
+      // A script that may write is admitted here, never by the replicas applying it (ADR 0006).
+      error = server.engine().dispatcher().scripts().oomRefusal(spec.name().equals("evalsha"), slot.command[1]);
+    }
     if (error == null) {
       return false;
     }

@@ -179,6 +179,39 @@ public final class LuaEngine {
     }
   }
 
+  /**
+   * Admission of a script that may write while the server is over maxmemory, by the node that
+   * receives it (the replicas applying the log never refuse): Redis's refusal of a shebang script
+   * without {@code allow-oom}, and for a script without shebang — which Redis would stop at its
+   * first write that may grow memory — the OOM error up front. Null when it may run. {@code
+   * script} is the body, or the SHA1 for EVALSHA (an unknown one is answered NOSCRIPT later).
+   */
+  public String oomRefusal(boolean evalsha, byte[] script) {
+    int flags;
+    if (evalsha) {
+      Script s = cached(script);
+      if (s == null) {
+        return null;
+      }
+      flags = s.flags();
+    } else {
+      try {
+        flags = Shebang.parse(script).flags();
+      } catch (CommandError e) {
+        return null; // the script's own error comes from the log
+      }
+    }
+    if ((flags & Shebang.EVAL_COMPAT_MODE) != 0) {
+      return MemoryLimit.OOM;
+    }
+    if ((flags & (Shebang.ALLOW_OOM | Shebang.NO_WRITES)) == 0) {
+      return OOM_NOT_ALLOWED;
+    }
+    return null;
+  }
+
+  static final String OOM_NOT_ALLOWED = "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'";
+
   // ---------------------------------------------------------------- EVAL
 
   /**
@@ -220,7 +253,7 @@ public final class LuaEngine {
       // Admission only: a replica applying the log never refuses for its own memory (ADR 0003).
       oomAtStart = memory.exceeded();
       if (oomAtStart && !compat && (flags & (Shebang.ALLOW_OOM | Shebang.NO_WRITES)) == 0) {
-        throw new CommandError("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
+        throw new CommandError(OOM_NOT_ALLOWED);
       }
     }
     boolean readOnly = ro || Shebang.readOnly(flags);
