@@ -246,6 +246,11 @@ public final class Dispatcher {
     invoke(scriptClient, spec, args, out, nowMs);
   }
 
+  /** A command a script called was refused before it ran (scriptCall's checks): one rejected call. */
+  public void rejectedFromScript(CommandSpec spec) {
+    stats.get(spec).rejectedCalls++;
+  }
+
   /**
    * Runs one command queued by MULTI, for EXEC: the checks were made when it was queued. Its reply
    * (or error) is appended to {@code out}.

@@ -328,7 +328,7 @@ final class ConnectionPipeline {
       s.started = true;
       s.blocking = Blocking.isBlocking(s.command);
       if (!refusedForMemory(s)) {
-        submit(s, Request.of(session.db(), session.protocol(), forLog(s.command, List.of())), 0);
+        submit(s, writeRequest(s.command), 0);
       }
       if (s.blocking) {
         return;
@@ -379,7 +379,7 @@ final class ConnectionPipeline {
       case WRITE -> {
         slot.blocking = Blocking.isBlocking(slot.command);
         if (!refusedForMemory(slot)) {
-          submit(slot, Request.of(session.db(), session.protocol(), forLog(slot.command, List.of())), 0);
+          submit(slot, writeRequest(slot.command), 0);
         }
       }
       case BLOCK -> {
@@ -653,10 +653,6 @@ final class ConnectionPipeline {
     }
     CommandSpec spec = table.lookup(slot.command[0]);
     String error = spec == null ? null : limit.refusal(spec, session.transaction());
-    if (error == null && spec != null && "scripting".equals(spec.group()) && slot.command.length >= 2 && limit.exceeded()) {
-      // A script that may write is admitted here, never by the replicas applying it (ADR 0006).
-      error = server.engine().dispatcher().scripts().oomRefusal(spec.name().equals("evalsha"), slot.command[1]);
-    }
     if (error == null) {
       return false;
     }
@@ -693,8 +689,11 @@ final class ConnectionPipeline {
       }
       commands.add(guard.toArray(new byte[0][]));
     }
-    commands.add(new byte[][] {MULTI});
     List<Transaction.Queued> queued = tx.queued();
+    if (scriptsOverMaxmemory(queued)) {
+      commands.add(io.kaiware.raft.KaiwareStateMachine.SCRIPTS_OVER_MAXMEMORY);
+    }
+    commands.add(new byte[][] {MULTI});
     for (int i = 0; i < queued.size(); i++) {
       commands.add(forLog(queued.get(i).args(), queued.subList(0, i)));
     }
@@ -793,6 +792,40 @@ final class ConnectionPipeline {
       default:
         return Kind.LOCAL;
     }
+  }
+
+  /** The request of a write: the command as {@link #forLog} has it, with the maxmemory mark a script needs. */
+  private Request writeRequest(byte[][] command) {
+    byte[][] forLog = forLog(command, List.of());
+    if (server.engine().dispatcher().memoryLimit().enabled() && isScript(command) && server.engine().dispatcher().memoryLimit().exceeded()) {
+      return new Request(session.db(), session.protocol(), List.of(io.kaiware.raft.KaiwareStateMachine.SCRIPTS_OVER_MAXMEMORY, forLog));
+    }
+    return Request.of(session.db(), session.protocol(), forLog);
+  }
+
+  /**
+   * Whether a block holding {@code queued} needs the maxmemory mark: the server is over maxmemory
+   * and the block runs a script. The node that receives a script decides Redis's "OOM when the
+   * script started" for it, and the mark carries the decision to every replica (which never looks
+   * at its own memory: ADR 0003), so a script refuses its first write that may grow memory, or a
+   * shebang script without allow-oom refuses to start, identically everywhere.
+   */
+  private boolean scriptsOverMaxmemory(List<Transaction.Queued> queued) {
+    io.kaiware.command.MemoryLimit limit = server.engine().dispatcher().memoryLimit();
+    if (!limit.enabled()) {
+      return false;
+    }
+    for (Transaction.Queued q : queued) {
+      if (isScript(q.args())) {
+        return limit.exceeded();
+      }
+    }
+    return false;
+  }
+
+  private boolean isScript(byte[][] command) {
+    CommandSpec spec = table.lookup(command[0]);
+    return spec != null && "scripting".equals(spec.group()) && (spec.name().equals("eval") || spec.name().equals("evalsha"));
   }
 
   /**

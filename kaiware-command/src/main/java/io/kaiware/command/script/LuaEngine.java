@@ -179,37 +179,6 @@ public final class LuaEngine {
     }
   }
 
-  /**
-   * Admission of a script that may write while the server is over maxmemory, by the node that
-   * receives it (the replicas applying the log never refuse): Redis's refusal of a shebang script
-   * without {@code allow-oom}, and for a script without shebang — which Redis would stop at its
-   * first write that may grow memory — the OOM error up front. Null when it may run. {@code
-   * script} is the body, or the SHA1 for EVALSHA (an unknown one is answered NOSCRIPT later).
-   */
-  public String oomRefusal(boolean evalsha, byte[] script) {
-    int flags;
-    if (evalsha) {
-      Script s = cached(script);
-      if (s == null) {
-        return null;
-      }
-      flags = s.flags();
-    } else {
-      try {
-        flags = Shebang.parse(script).flags();
-      } catch (CommandError e) {
-        return null; // the script's own error comes from the log
-      }
-    }
-    if ((flags & Shebang.EVAL_COMPAT_MODE) != 0) {
-      return MemoryLimit.OOM;
-    }
-    if ((flags & (Shebang.ALLOW_OOM | Shebang.NO_WRITES)) == 0) {
-      return OOM_NOT_ALLOWED;
-    }
-    return null;
-  }
-
   static final String OOM_NOT_ALLOWED = "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'";
 
   // ---------------------------------------------------------------- EVAL
@@ -248,13 +217,16 @@ public final class LuaEngine {
         throw new CommandError("ERR Can not execute a script with write flag using *_ro command.");
       }
     }
+    // Redis's "OOM when the script started": on the log, the receiving node's decision, which the
+    // request carries (a replica never looks at its own memory, ADR 0003); else this node's memory.
     MemoryLimit memory = dispatcher.memoryLimit();
-    if (!caller.logApplier() && memory.enabled()) {
-      // Admission only: a replica applying the log never refuses for its own memory (ADR 0003).
+    if (caller.logApplier()) {
+      oomAtStart = caller.scriptsOverMaxmemory();
+    } else if (memory.enabled()) {
       oomAtStart = memory.exceeded();
-      if (oomAtStart && !compat && (flags & (Shebang.ALLOW_OOM | Shebang.NO_WRITES)) == 0) {
-        throw new CommandError(OOM_NOT_ALLOWED);
-      }
+    }
+    if (oomAtStart && !compat && (flags & (Shebang.ALLOW_OOM | Shebang.NO_WRITES)) == 0) {
+      throw new CommandError(OOM_NOT_ALLOWED);
     }
     boolean readOnly = ro || Shebang.readOnly(flags);
     int n = (int) numKeys;
@@ -342,11 +314,14 @@ public final class LuaEngine {
         return fail(LuaReplies.errorTable("ERR Lua redis lib command arguments must be strings or integers"), raise);
       }
     }
-    String refusal = refusal(argv);
+    CommandSpec spec = resolve(argv);
+    String refusal = refusal(spec, argv);
     if (refusal != null) {
+      if (spec != null) {
+        dispatcher.rejectedFromScript(spec); // INFO commandstats: rejected_calls, as Redis counts them
+      }
       return fail(LuaReplies.errorTable(refusal), raise);
     }
-    CommandSpec spec = resolve(argv);
     if (spec.has(CommandFlag.WRITE)) {
       run.writeDirty = true;
     }
@@ -381,8 +356,7 @@ public final class LuaEngine {
   }
 
   /** Why the script may not run {@code argv} (scriptCall's checks, in Redis's order): the error text, or null. */
-  private String refusal(byte[][] argv) {
-    CommandSpec spec = resolve(argv);
+  private String refusal(CommandSpec spec, byte[][] argv) {
     if (spec == null) {
       return "ERR Unknown Redis command called from script";
     }
