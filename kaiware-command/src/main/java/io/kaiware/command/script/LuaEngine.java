@@ -332,12 +332,28 @@ public final class LuaEngine {
     if (luaClient.transaction().active()) {
       luaClient.transaction().discard(); // never: MULTI is not allowed from scripts
     }
-    LuaValue value = LuaReplies.parse(callReply);
+    LuaValue value = LuaReplies.parse(callReply, SORTED_FOR_SCRIPTS.contains(spec.name()), spec.name().equals("hgetall"));
     if (raise && callReply.getByte(0) == '-') {
       throw new LuaError(value);
     }
     return value;
   }
+
+  /**
+   * Replies whose order depends on a table's layout, which may differ between replicas (ADR 0004
+   * §5): a script sees them sorted, as Redis's scripts did when they were replicated as scripts
+   * (its old {@code sort_for_script} flag); HGETALL by field.
+   */
+  static final java.util.Set<String> SORTED_FOR_SCRIPTS =
+      java.util.Set.of("keys", "smembers", "sinter", "sunion", "sdiff", "hkeys", "hvals", "hgetall");
+
+  /**
+   * Reads whose result depends on a node's layout or its own random draws (reads draw from
+   * a counter only the leader advances): refused in a script that may write, which every replica
+   * runs. A read-only script runs on one node and may use them.
+   */
+  static final java.util.Set<String> NOT_DETERMINISTIC = java.util.Set.of(
+      "randomkey", "scan", "sscan", "hscan", "zscan", "srandmember", "hrandfield", "zrandmember");
 
   private static LuaValue fail(LuaValue errorTable, boolean raise) {
     if (raise) {
@@ -368,6 +384,10 @@ public final class LuaEngine {
     }
     if (run.readOnly && (spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.MAY_REPLICATE))) {
       return "ERR Write commands are not allowed from read-only scripts.";
+    }
+    if (!run.readOnly && NOT_DETERMINISTIC.contains(spec.name())) {
+      return "ERR " + spec.name().toUpperCase(java.util.Locale.ROOT) + " is not allowed from a script that may write: "
+          + "its result may differ between replicas, which all run the script. Use EVAL_RO or a no-writes script.";
     }
     if (!run.allowOom && !run.writeDirty && run.oomAtStart && spec.has(CommandFlag.DENYOOM)) {
       return MemoryLimit.OOM;

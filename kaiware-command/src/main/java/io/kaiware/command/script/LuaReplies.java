@@ -67,15 +67,51 @@ final class LuaReplies {
 
   // ---------------------------------------------------------------- reply -> Lua
 
-  /** The one reply in {@code buf} (from its reader index) as a Lua value. */
-  static LuaValue parse(ByteBuf buf) {
+  /**
+   * The one reply in {@code buf} (from its reader index) as a Lua value; {@code sorted}: the
+   * elements of a top-level array or set in byte order (pairs by their first element when {@code
+   * pairs}), maps by key — for replies whose order is a table's layout.
+   */
+  static LuaValue parse(ByteBuf buf, boolean sorted, boolean pairs) {
     Cursor c = new Cursor(buf, buf.readerIndex());
+    c.sortTopLevel = sorted;
+    c.pairsReply = pairs;
     return c.value();
+  }
+
+  private static final java.util.Comparator<LuaValue> BYTE_ORDER = (a, b) -> {
+    LuaString x = a.checkstring();
+    LuaString y = b.checkstring();
+    return java.util.Arrays.compareUnsigned(x.m_bytes, x.m_offset, x.m_offset + x.m_length,
+        y.m_bytes, y.m_offset, y.m_offset + y.m_length);
+  };
+
+  /** Sorts {@code values} (strings) in byte order, or their pairs by the first of each when {@code pairs}. */
+  private static LuaValue[] sorted(LuaValue[] values, boolean pairs) {
+    if (!pairs) {
+      LuaValue[] copy = values.clone();
+      java.util.Arrays.sort(copy, (a, b) -> a.isstring() && b.isstring() ? BYTE_ORDER.compare(a, b) : 0);
+      return copy;
+    }
+    Integer[] order = new Integer[values.length / 2];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (i, j) -> values[2 * i].isstring() && values[2 * j].isstring()
+        ? BYTE_ORDER.compare(values[2 * i], values[2 * j]) : 0);
+    LuaValue[] out = new LuaValue[values.length];
+    for (int k = 0; k < order.length; k++) {
+      out[2 * k] = values[2 * order[k]];
+      out[2 * k + 1] = values[2 * order[k] + 1];
+    }
+    return out;
   }
 
   private static final class Cursor {
     final ByteBuf buf;
     int pos;
+    /** Sort the next aggregate read (the top-level one), see {@link #parse}. */
+    boolean sortTopLevel;
 
     Cursor(ByteBuf buf, int pos) {
       this.buf = buf;
@@ -112,6 +148,32 @@ final class LuaReplies {
       return LuaString.valueUsing(b);
     }
 
+    /** The next {@code n} replies, sorted if this is the top-level aggregate to sort. */
+    private LuaValue[] elements(int n) {
+      boolean sort = sortTopLevel;
+      sortTopLevel = false;
+      LuaValue[] items = new LuaValue[n];
+      for (int i = 0; i < n; i++) {
+        items[i] = value();
+      }
+      // An even-length array from HGETALL (RESP2) holds field-value pairs: sorted by field.
+      return sort ? sorted(items, pairsReply) : items;
+    }
+
+    /** The next {@code n} key-value pairs (a map), sorted by key if this is the top-level aggregate to sort. */
+    private LuaValue[] pairs(int n) {
+      boolean sort = sortTopLevel;
+      sortTopLevel = false;
+      LuaValue[] items = new LuaValue[2 * n];
+      for (int i = 0; i < 2 * n; i++) {
+        items[i] = value();
+      }
+      return sort ? sorted(items, true) : items;
+    }
+
+    /** Whether the sorted reply is made of pairs (HGETALL over RESP2). */
+    boolean pairsReply;
+
     LuaValue value() {
       byte type = buf.getByte(pos);
       switch (type) {
@@ -136,23 +198,22 @@ final class LuaReplies {
           if (n < 0) {
             return LuaValue.FALSE;
           }
+          LuaValue[] items = elements(n);
           LuaTable t = new LuaTable(n, 0);
           for (int i = 1; i <= n; i++) {
-            LuaValue v = value();
-            if (!v.isnil()) {
-              t.rawset(i, v);
+            if (!items[i - 1].isnil()) {
+              t.rawset(i, items[i - 1]);
             }
           }
           return t;
         }
         case '%': {
           int n = Integer.parseInt(line());
+          LuaValue[] items = pairs(n);
           LuaTable map = new LuaTable();
           for (int i = 0; i < n; i++) {
-            LuaValue k = value();
-            LuaValue v = value();
-            if (!k.isnil()) {
-              map.rawset(k, v);
+            if (!items[2 * i].isnil()) {
+              map.rawset(items[2 * i], items[2 * i + 1]);
             }
           }
           LuaTable t = new LuaTable();
@@ -161,9 +222,9 @@ final class LuaReplies {
         }
         case '~': {
           int n = Integer.parseInt(line());
+          LuaValue[] items = elements(n);
           LuaTable set = new LuaTable();
-          for (int i = 0; i < n; i++) {
-            LuaValue k = value();
+          for (LuaValue k : items) {
             if (!k.isnil()) {
               set.rawset(k, LuaValue.TRUE);
             }

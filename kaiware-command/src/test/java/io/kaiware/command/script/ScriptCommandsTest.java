@@ -277,6 +277,24 @@ class ScriptCommandsTest {
   }
 
   @Test
+  void layoutDependentRepliesAreSortedAndNonDeterministicReadsAreRefusedInWritingScripts() {
+    r.exec("SADD", "s", "c", "a", "b", "10", "2");
+    assertThat(eval("return redis.call('smembers', KEYS[1])", "1", "s")).isEqualTo(List.of("10", "2", "a", "b", "c"));
+    assertThat(eval("return redis.call('sort', KEYS[1], 'by', 'nosort')", "1", "s")).isEqualTo(List.of("10", "2", "a", "b", "c"));
+    r.exec("HSET", "h", "z", "1", "y", "2", "x", "3");
+    assertThat(eval("return redis.call('hgetall', KEYS[1])", "1", "h")).isEqualTo(List.of("x", "3", "y", "2", "z", "1"));
+    assertThat(eval("return redis.call('hkeys', KEYS[1])", "1", "h")).isEqualTo(List.of("x", "y", "z"));
+    r.exec("SET", "k2", "v");
+    r.exec("SET", "k1", "v");
+    assertThat(eval("return redis.call('keys', 'k*')", "0")).isEqualTo(List.of("k1", "k2"));
+    assertThat(eval("return redis.call('srandmember', KEYS[1])", "1", "s").toString())
+        .startsWith("-ERR SRANDMEMBER is not allowed from a script that may write");
+    assertThat(eval("return redis.pcall('randomkey')", "0").toString()).startsWith("-ERR RANDOMKEY is not allowed");
+    assertThat(r.exec("EVAL_RO", "return redis.call('srandmember', KEYS[1])", "1", "s")).isNotNull();
+    assertThat(r.exec("EVAL", "#!lua flags=no-writes\nreturn redis.call('scan', '0')", "0")).isInstanceOf(List.class);
+  }
+
+  @Test
   void timeInsideAScriptIsTheCommandTime() {
     r.now(1_800_000_000_123L);
     assertThat(eval("return redis.call('time')", "0")).isEqualTo(List.of("1800000000", "123000"));
