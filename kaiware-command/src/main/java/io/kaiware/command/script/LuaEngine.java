@@ -167,7 +167,7 @@ public final class LuaEngine {
     return s;
   }
 
-  /** The flags a script body declares, without compiling or caching it; {@link Shebang#EVAL_COMPAT_MODE} when none or invalid. */
+  /** Whether a script body declares {@code no-writes} in a valid shebang (read without compiling or caching it). */
   public static boolean declaresNoWrites(byte[] body) {
     if (body.length < 2 || body[0] != '#' || body[1] != '!') {
       return false;
@@ -254,6 +254,11 @@ public final class LuaEngine {
       out.error(box.errorReply(e, run.funcName));
     } catch (StackOverflowError e) {
       out.error("ERR Error running script (call to " + run.funcName + "): stack overflow");
+    } catch (OutOfMemoryError e) {
+      // Not deterministic (another replica may have the heap it needed; ADR 0006), but an error
+      // reply rather than an error thrown out of apply.
+      log.error("script {} ran out of memory", run.funcName);
+      out.error("ERR Error running script (call to " + run.funcName + "): out of memory");
     } finally {
       run = null;
       box.afterCall();
@@ -348,12 +353,19 @@ public final class LuaEngine {
       java.util.Set.of("keys", "smembers", "sinter", "sunion", "sdiff", "hkeys", "hvals", "hgetall");
 
   /**
-   * Reads whose result depends on a node's layout or its own random draws (reads draw from
-   * a counter only the leader advances): refused in a script that may write, which every replica
-   * runs. A read-only script runs on one node and may use them.
+   * Reads whose result depends on the node that runs them — its layout (which expired keys it
+   * reclaimed: DBSIZE, SCAN), its own random draws (reads draw from a counter only the leader
+   * advances), its process (INFO, OBJECT IDLETIME, the Raft and cluster views): refused in a
+   * script that may write, which every replica runs. A read-only script runs on one node and may
+   * use them. (PUBLISH stays allowed — Redisson's unlock publishes — though the receiver count it
+   * answers is each node's own.)
    */
   static final java.util.Set<String> NOT_DETERMINISTIC = java.util.Set.of(
-      "randomkey", "scan", "sscan", "hscan", "zscan", "srandmember", "hrandfield", "zrandmember");
+      "randomkey", "scan", "sscan", "hscan", "zscan", "srandmember", "hrandfield", "zrandmember", "dbsize", "info",
+      "lastsave", "role", "object|idletime", "object|freq", "memory|usage", "memory|stats", "cluster|info",
+      "cluster|myid", "cluster|slots", "cluster|shards", "cluster|nodes", "raft|info", "slowlog|get", "slowlog|len",
+      "latency|latest", "latency|history", "latency|doctor", "latency|histogram", "pubsub|channels", "pubsub|numsub",
+      "pubsub|numpat", "pubsub|shardchannels", "pubsub|shardnumsub");
 
   private static LuaValue fail(LuaValue errorTable, boolean raise) {
     if (raise) {
