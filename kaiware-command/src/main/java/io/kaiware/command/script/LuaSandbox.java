@@ -25,8 +25,9 @@ import org.luaj.vm2.lib.jse.JseMathLib;
  *
  * <p>Libraries: base (without print, dofile, loadfile, require; {@code load} and
  * {@code loadstring} compile text only, always in the globals), table, string, math (Redis's
- * {@code random}/{@code randomseed}), bit (LuaBitOp), the {@code redis} API. Not there: os, io,
- * package, debug, coroutine (LuaJ runs each coroutine on a Java thread), cjson, cmsgpack, struct.
+ * {@code random}/{@code randomseed}), bit (LuaBitOp), cjson ({@link CJsonLib}), the {@code redis}
+ * API. Not there: os, io, package, debug, coroutine (LuaJ runs each coroutine on a Java thread),
+ * cmsgpack, struct.
  * 5.1 names 5.2 dropped: {@code unpack}, {@code loadstring}, {@code math.log10}, {@code table.getn},
  * {@code table.maxn}; {@code _VERSION} is "Lua 5.1".
  *
@@ -47,6 +48,7 @@ final class LuaSandbox {
   private final LuaEngine engine;
   private final ReadOnlyTables.SandboxGlobals globals = new ReadOnlyTables.SandboxGlobals();
   private final InstructionCounter counter = new InstructionCounter();
+  private final CJsonLib cjson = new CJsonLib();
 
   /**
    * Counts instructions; past the limit every instruction throws. Also remembers the closure and
@@ -248,6 +250,7 @@ final class LuaSandbox {
       }
     });
     g.rawset("bit", BitLib.create());
+    g.rawset("cjson", cjson.create());
     g.rawset("redis", RedisLib.create(engine));
     // Redis's luaSetErrorMetatable: reading an undefined global is an error.
     LuaTable meta = new LuaTable();
@@ -282,6 +285,7 @@ final class LuaSandbox {
     globals.setUnlocked(KEYS, keys);
     globals.setUnlocked(ARGV, argv);
     counter.reset(maxInstructions);
+    cjson.reset();
     return function.invoke();
   }
 

@@ -197,6 +197,25 @@ class ScriptCommandsTest {
   }
 
   @Test
+  void cjsonEncodesAndDecodesAsRedisBundlesIt() {
+    assertThat(eval("local d = cjson.decode('{\"keya\": \"a\", \"keyb\": \"b\"}') return {d.keya, d.keyb}", "0"))
+        .isEqualTo(List.of("a", "b"));
+    assertThat(eval("return cjson.encode({1, 'two', true, {x=1.5}})", "0")).isEqualTo("[1,\"two\",true,{\"x\":1.5}]");
+    assertThat(eval("return cjson.encode({})", "0")).isEqualTo("{}");
+    assertThat(eval("return cjson.encode('a/b\\n')", "0")).isEqualTo("\"a\\/b\\n\""); // a newline written as \n, '/' as \/
+    assertThat(eval("return cjson.decode('[1,null,3]')[2] == cjson.null", "0")).isEqualTo(1L);
+    assertThat(eval("return cjson.decode('[0.0, -5e3, -1, 1023.2]')[2]", "0")).isEqualTo(-5000L);
+    assertThat(eval("local t = {} t[false] = 1 return cjson.encode(t)", "0").toString())
+        .contains("Cannot serialise boolean: table key must be a number or string");
+    assertThat(eval("return cjson.encode({n=0/0})", "0").toString()).contains("Cannot serialise number: must not be NaN or Inf");
+    assertThat(eval("cjson.encode_max_depth(1) return cjson.encode({{1}})", "0").toString()).contains("excessive nesting");
+    // settings last for one call only: nothing carries over to the next script
+    assertThat(eval("return cjson.encode({{1}})", "0")).isEqualTo("[[1]]");
+    assertThat(eval("cjson.encode = nil", "0").toString()).contains("Attempt to modify a readonly table");
+    assertThat(eval("return cjson.decode('{\"a\": [1, 2')", "0").toString()).contains("Expected");
+  }
+
+  @Test
   void randomIsRedisRand48AndSeedable() {
     Object a = eval("math.randomseed(ARGV[1]); return tostring(math.random())", "0", "10");
     Object b = eval("math.randomseed(ARGV[1]); return tostring(math.random())", "0", "10");
