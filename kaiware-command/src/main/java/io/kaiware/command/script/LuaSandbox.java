@@ -137,6 +137,34 @@ final class LuaSandbox {
     g.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
     LuaTable table = (LuaTable) g.rawget("table");
     g.rawset("unpack", table.rawget("unpack"));
+    // table.concat writes numbers as Lua 5.1 does (%.14g), not with LuaJ's float text ("3.0E-4").
+    table.rawset("concat", new VarArgFunction() {
+      @Override
+      public Varargs invoke(Varargs args) {
+        LuaTable t = args.checktable(1);
+        LuaString sep = args.isnoneornil(2) ? LuaValue.EMPTYSTRING : args.checkstring(2);
+        int i = args.optint(3, 1);
+        int j = args.isnoneornil(4) ? t.length() : args.checkint(4);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int k = i; k <= j; k++) {
+          LuaValue v = t.rawget(k);
+          byte[] b;
+          if (v.type() == LuaValue.TNUMBER) {
+            b = CFormat.g14(v.todouble()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+          } else if (v.type() == LuaValue.TSTRING) {
+            LuaString s = v.checkstring();
+            b = java.util.Arrays.copyOfRange(s.m_bytes, s.m_offset, s.m_offset + s.m_length);
+          } else {
+            throw new LuaError("invalid value (at index " + k + ") in table for 'concat'");
+          }
+          out.write(b, 0, b.length);
+          if (k < j) {
+            out.write(sep.m_bytes, sep.m_offset, sep.m_length);
+          }
+        }
+        return LuaString.valueUsing(out.toByteArray());
+      }
+    });
     table.rawset("getn", new OneArgFunction() {
       @Override
       public LuaValue call(LuaValue t) {

@@ -204,7 +204,9 @@ class ScriptCommandsTest {
     assertThat(eval("return cjson.encode({})", "0")).isEqualTo("{}");
     assertThat(eval("return cjson.encode('a/b\\n')", "0")).isEqualTo("\"a\\/b\\n\""); // a newline written as \n, '/' as \/
     assertThat(eval("return cjson.decode('[1,null,3]')[2] == cjson.null", "0")).isEqualTo(1L);
-    assertThat(eval("return cjson.decode('[0.0, -5e3, -1, 1023.2]')[2]", "0")).isEqualTo(-5000L);
+    assertThat(eval("return table.concat(cjson.decode('[0.0, -5e3, -1, 0.3e-3, 1023.2, 0e10]'), ' ')", "0"))
+        .isEqualTo("0 -5000 -1 0.0003 1023.2 0");
+    assertThat(eval("return table.concat({1, 'a', 2.5}, ',', 2)", "0")).isEqualTo("a,2.5");
     assertThat(eval("local t = {} t[false] = 1 return cjson.encode(t)", "0").toString())
         .contains("Cannot serialise boolean: table key must be a number or string");
     assertThat(eval("return cjson.encode({n=0/0})", "0").toString()).contains("Cannot serialise number: must not be NaN or Inf");
