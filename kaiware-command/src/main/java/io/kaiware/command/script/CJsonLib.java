@@ -7,7 +7,6 @@ import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaUserdata;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
-import org.luaj.vm2.lib.VarArgFunction;
 
 /**
  * {@code cjson} as Redis bundles it (lua-cjson 2.1): {@code encode}, {@code decode}, {@code null}
@@ -39,48 +38,35 @@ final class CJsonLib {
 
   LuaTable create() {
     LuaTable cjson = new LuaTable();
-    cjson.rawset("encode", fn(args -> LuaValue.valueOf(encode(args.arg1()))));
-    cjson.rawset("decode", fn(args -> decode(args.checkstring(1))));
+    cjson.rawset("encode", RedisLib.fn(args -> LuaValue.valueOf(encode(args.arg1()))));
+    cjson.rawset("decode", RedisLib.fn(args -> decode(args.checkstring(1))));
     cjson.rawset("null", NULL);
-    cjson.rawset("encode_max_depth", fn(args -> {
+    cjson.rawset("encode_max_depth", RedisLib.fn(args -> {
       encodeMaxDepth = args.optint(1, encodeMaxDepth);
       return LuaValue.valueOf(encodeMaxDepth);
     }));
-    cjson.rawset("decode_max_depth", fn(args -> {
+    cjson.rawset("decode_max_depth", RedisLib.fn(args -> {
       decodeMaxDepth = args.optint(1, decodeMaxDepth);
       return LuaValue.valueOf(decodeMaxDepth);
     }));
-    cjson.rawset("encode_invalid_numbers", fn(args -> {
+    cjson.rawset("encode_invalid_numbers", RedisLib.fn(args -> {
       if (!args.isnoneornil(1)) {
         encodeInvalidNumbers = args.arg1().toboolean();
       }
       return LuaValue.valueOf(encodeInvalidNumbers);
     }));
-    cjson.rawset("decode_invalid_numbers", fn(args -> {
+    cjson.rawset("decode_invalid_numbers", RedisLib.fn(args -> {
       if (!args.isnoneornil(1)) {
         decodeInvalidNumbers = args.arg1().toboolean();
       }
       return LuaValue.valueOf(decodeInvalidNumbers);
     }));
-    cjson.rawset("encode_keep_buffer", fn(args -> LuaValue.TRUE));
-    cjson.rawset("encode_sparse_array", fn(args -> LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf(2), LuaValue.valueOf(10))));
-    cjson.rawset("encode_number_precision", fn(args -> LuaValue.valueOf(14)));
+    cjson.rawset("encode_keep_buffer", RedisLib.fn(args -> LuaValue.TRUE));
+    cjson.rawset("encode_sparse_array", RedisLib.fn(args -> LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf(2), LuaValue.valueOf(10))));
+    cjson.rawset("encode_number_precision", RedisLib.fn(args -> LuaValue.valueOf(14)));
     cjson.rawset("_NAME", LuaValue.valueOf("cjson"));
     cjson.rawset("_VERSION", LuaValue.valueOf("2.1.0"));
     return cjson;
-  }
-
-  private interface Body {
-    Varargs apply(Varargs args);
-  }
-
-  private static VarArgFunction fn(Body body) {
-    return new VarArgFunction() {
-      @Override
-      public Varargs invoke(Varargs args) {
-        return body.apply(args);
-      }
-    };
   }
 
   // ---------------------------------------------------------------- encode

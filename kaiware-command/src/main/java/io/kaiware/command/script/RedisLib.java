@@ -122,11 +122,13 @@ final class RedisLib {
     return redis;
   }
 
-  private interface Body {
+  /** The body of a library function. */
+  interface Body {
     Varargs apply(Varargs args);
   }
 
-  private static VarArgFunction fn(Body body) {
+  /** A Lua function of the sandbox's libraries (redis, cjson) from its body. */
+  static VarArgFunction fn(Body body) {
     return new VarArgFunction() {
       @Override
       public Varargs invoke(Varargs args) {
