@@ -57,6 +57,19 @@ public final class ClientSession {
   }
 
   private boolean rerunOfParkedCommand;
+  private boolean scriptsOverMaxmemory;
+
+  /**
+   * Set by the log applier for a request whose receiving node was over maxmemory: its scripts run
+   * as if the server were over maxmemory when they started (ADR 0006). Cleared by {@link #reset}.
+   */
+  public void scriptsOverMaxmemory(boolean over) {
+    scriptsOverMaxmemory = over;
+  }
+
+  public boolean scriptsOverMaxmemory() {
+    return scriptsOverMaxmemory;
+  }
 
   /**
    * Marks the commands run from now on as the re-run of a parked blocking command (BLPOP ...
@@ -225,6 +238,7 @@ public final class ClientSession {
   /** Back to a fresh connection's state, as RESET does (authentication included). */
   public void reset(boolean authenticatedByDefault) {
     transaction.discard();
+    scriptsOverMaxmemory = false;
     protocol = 2;
     db = 0;
     name = "";

@@ -26,7 +26,9 @@ public enum CommandFlag {
   MAY_REPLICATE,
   /** Not allowed inside MULTI (WATCH, MULTI itself, ...). */
   NO_MULTI,
-  ALLOW_BUSY;
+  ALLOW_BUSY,
+  /** Redis's NO_MANDATORY_KEYS (EVAL ...): the key count may be zero. */
+  NO_MANDATORY_KEYS;
 
   private final String redisName = name().toLowerCase(Locale.ROOT);
 

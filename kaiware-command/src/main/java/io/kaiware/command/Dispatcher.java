@@ -220,6 +220,37 @@ public final class Dispatcher {
     return memoryLimit;
   }
 
+  /** The Lua engine: created on first use (most dispatchers never run a script). */
+  private io.kaiware.command.script.LuaEngine scripts;
+
+  /** This engine's Lua scripting: its script cache and sandboxed Lua state. Engine thread only. */
+  public io.kaiware.command.script.LuaEngine scripts() {
+    if (scripts == null) {
+      scripts = new io.kaiware.command.script.LuaEngine(this, table, ctx.server() == null ? null : ctx.server().config());
+    }
+    return scripts;
+  }
+
+  /** Whether a script engine exists (INFO reads its figures without creating one). */
+  public boolean hasScripts() {
+    return scripts != null;
+  }
+
+  /**
+   * Runs a command a script called (redis.call): the script checked it (arity, flags) as Redis's
+   * scriptCall does; it is counted, timed and slow-logged like any command, and its reply (or
+   * error) is appended to {@code out}. Rebinds the shared context.
+   */
+  public void executeFromScript(ClientSession scriptClient, CommandSpec spec, byte[][] args, RespWriter out, long nowMs) {
+    totalCommandsProcessed++;
+    invoke(scriptClient, spec, args, out, nowMs);
+  }
+
+  /** A command a script called was refused before it ran (scriptCall's checks): one rejected call. */
+  public void rejectedFromScript(CommandSpec spec) {
+    stats.get(spec).rejectedCalls++;
+  }
+
   /**
    * Runs one command queued by MULTI, for EXEC: the checks were made when it was queued. Its reply
    * (or error) is appended to {@code out}.

@@ -40,6 +40,7 @@ public final class StandardCommands {
     specs.addAll(io.kaiware.command.replication.ReplicationCommands.specs());
     specs.addAll(io.kaiware.command.replication.SentinelCommands.specs());
     specs.addAll(io.kaiware.command.pubsub.PubSubCommands.specs());
+    specs.addAll(io.kaiware.command.script.ScriptCommands.specs());
     return new CommandTable(specs);
   }
 }

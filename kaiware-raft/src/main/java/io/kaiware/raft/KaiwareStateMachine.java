@@ -88,9 +88,15 @@ public final class KaiwareStateMachine extends BaseStateMachine {
 
   private static final Logger log = LoggerFactory.getLogger(KaiwareStateMachine.class);
 
-  /** Commands without the WRITE or READONLY flag that may still run from the log. */
+  /**
+   * Commands without the WRITE or READONLY flag that may still run from the log: transactions, and
+   * scripts (Redis flags EVAL neither; it runs on every replica, ADR 0006) with the script-cache
+   * changes that must reach every replica's cache (SCRIPT LOAD, SCRIPT FLUSH). An EVALSHA in the
+   * log is answered NOSCRIPT by the script engine whatever this replica's cache holds.
+   */
   private static final Set<String> REPLICABLE_CONTROL =
-      Set.of("multi", "exec", "discard", "watch", "unwatch", "select", "ping", "echo");
+      Set.of("multi", "exec", "discard", "watch", "unwatch", "select", "ping", "echo",
+          "eval", "evalsha", "script|load", "script|flush");
   /** Commands without the READONLY flag that a read may still run. */
   private static final Set<String> READABLE_CONTROL = Set.of("select", "ping", "echo");
 
@@ -359,6 +365,10 @@ public final class KaiwareStateMachine extends BaseStateMachine {
         }
       }
       for (byte[][] command : commands) {
+        if (!readOnly && isScriptsOverMaxmemory(command)) {
+          session.scriptsOverMaxmemory(true); // for every script of this request; no reply
+          continue;
+        }
         String refusal = readOnly ? readable(command) : replicable(command);
         if (refusal != null) {
           if (session.transaction().active()) {
@@ -392,6 +402,18 @@ public final class KaiwareStateMachine extends BaseStateMachine {
    * submits unknown commands).
    */
   public static final byte[] WATCH_GUARD = "\0kaiware-watch-guard".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /**
+   * A command of a request that holds a script, put there by the node that received it because it
+   * was over maxmemory then: the scripts of the request run as Redis runs scripts that started in
+   * the OOM state (ADR 0006). It writes no reply. Like {@link #WATCH_GUARD}, no client can spell it.
+   */
+  public static final byte[][] SCRIPTS_OVER_MAXMEMORY = {
+      "\0kaiware-scripts-over-maxmemory".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
+
+  static boolean isScriptsOverMaxmemory(byte[][] command) {
+    return command.length == 1 && java.util.Arrays.equals(command[0], SCRIPTS_OVER_MAXMEMORY[0]);
+  }
 
   static boolean isWatchGuard(byte[][] command) {
     return java.util.Arrays.equals(command[0], WATCH_GUARD);

@@ -328,7 +328,7 @@ final class ConnectionPipeline {
       s.started = true;
       s.blocking = Blocking.isBlocking(s.command);
       if (!refusedForMemory(s)) {
-        submit(s, Request.of(session.db(), session.protocol(), s.command), 0);
+        submit(s, writeRequest(s.command), 0);
       }
       if (s.blocking) {
         return;
@@ -379,7 +379,7 @@ final class ConnectionPipeline {
       case WRITE -> {
         slot.blocking = Blocking.isBlocking(slot.command);
         if (!refusedForMemory(slot)) {
-          submit(slot, Request.of(session.db(), session.protocol(), slot.command), 0);
+          submit(slot, writeRequest(slot.command), 0);
         }
       }
       case BLOCK -> {
@@ -689,9 +689,13 @@ final class ConnectionPipeline {
       }
       commands.add(guard.toArray(new byte[0][]));
     }
+    List<Transaction.Queued> queued = tx.queued();
+    if (scriptsOverMaxmemory(queued)) {
+      commands.add(io.kaiware.raft.KaiwareStateMachine.SCRIPTS_OVER_MAXMEMORY);
+    }
     commands.add(new byte[][] {MULTI});
-    for (Transaction.Queued q : tx.queued()) {
-      commands.add(q.args());
+    for (int i = 0; i < queued.size(); i++) {
+      commands.add(forLog(queued.get(i).args(), queued.subList(0, i)));
     }
     commands.add(slot.command);
     int skip = 1 + tx.queued().size();
@@ -737,8 +741,9 @@ final class ConnectionPipeline {
       }
       boolean writes = false;
       for (Transaction.Queued q : tx.queued()) {
-        if (q.spec().has(CommandFlag.WRITE)) {
-          writes = true;
+        if (q.spec().has(CommandFlag.WRITE) || scriptKind(q.spec(), q.args()) == Kind.WRITE
+            || q.spec().name().equals("evalsha")) {
+          writes = true; // an EVALSHA this node cannot resolve still goes to the log, which answers NOSCRIPT
           break;
         }
       }
@@ -754,8 +759,105 @@ final class ConnectionPipeline {
       return Kind.WRITE; // XREAD with BLOCK too: through the log, so that it parks like a blocking pop
     }
     if (spec.has(CommandFlag.READONLY) || spec.name().equals("watch")) {
-      return Kind.READ;
+      return Kind.READ; // EVAL_RO and EVALSHA_RO too: they run here, refusing writes
     }
-    return Kind.LOCAL;
+    return scriptKind(spec, command);
+  }
+
+  // ---------------------------------------------------------------- scripts (ADR 0006)
+
+  private static final byte[] EVAL = "EVAL".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EVALSHA = "evalsha".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * How a command neither WRITE nor READONLY travels if it is a scripting one (LOCAL otherwise):
+   * EVAL and EVALSHA through the log like writes (every replica runs the script) — unless the
+   * script declares {@code #!lua flags=no-writes}: then it runs here like a read; SCRIPT LOAD and
+   * SCRIPT FLUSH through the log too, so every replica's cache follows. An EVALSHA whose script
+   * this node does not know is answered NOSCRIPT here (LOCAL).
+   */
+  private Kind scriptKind(CommandSpec spec, byte[][] command) {
+    if (!"scripting".equals(spec.group())) {
+      return Kind.LOCAL;
+    }
+    switch (spec.name()) {
+      case "eval":
+        return io.kaiware.command.script.LuaEngine.declaresNoWrites(command[1]) ? Kind.READ : Kind.WRITE;
+      case "evalsha": {
+        io.kaiware.command.script.LuaEngine.Script script = server.engine().dispatcher().scripts().cached(command[1]);
+        return script == null ? Kind.LOCAL : script.readOnly() ? Kind.READ : Kind.WRITE;
+      }
+      case "script|load", "script|flush":
+        return Kind.WRITE;
+      default:
+        return Kind.LOCAL;
+    }
+  }
+
+  /** The request of a write: the command as {@link #forLog} has it, with the maxmemory mark a script needs. */
+  private Request writeRequest(byte[][] command) {
+    byte[][] forLog = forLog(command, List.of());
+    if (server.engine().dispatcher().memoryLimit().enabled() && isScript(command) && server.engine().dispatcher().memoryLimit().exceeded()) {
+      return new Request(session.db(), session.protocol(), List.of(io.kaiware.raft.KaiwareStateMachine.SCRIPTS_OVER_MAXMEMORY, forLog));
+    }
+    return Request.of(session.db(), session.protocol(), forLog);
+  }
+
+  /**
+   * Whether a block holding {@code queued} needs the maxmemory mark: the server is over maxmemory
+   * and the block runs a script. The node that receives a script decides Redis's "OOM when the
+   * script started" for it, and the mark carries the decision to every replica (which never looks
+   * at its own memory: ADR 0003), so a script refuses its first write that may grow memory, or a
+   * shebang script without allow-oom refuses to start, identically everywhere.
+   */
+  private boolean scriptsOverMaxmemory(List<Transaction.Queued> queued) {
+    io.kaiware.command.MemoryLimit limit = server.engine().dispatcher().memoryLimit();
+    if (!limit.enabled()) {
+      return false;
+    }
+    for (Transaction.Queued q : queued) {
+      if (isScript(q.args())) {
+        return limit.exceeded();
+      }
+    }
+    return false;
+  }
+
+  private boolean isScript(byte[][] command) {
+    CommandSpec spec = table.lookup(command[0]);
+    return spec != null && "scripting".equals(spec.group()) && (spec.name().equals("eval") || spec.name().equals("evalsha"));
+  }
+
+  /**
+   * What goes to the log for {@code command}: an EVALSHA becomes the EVAL of its script body, so
+   * that no entry depends on a replica's script cache; {@code before} are the commands queued
+   * before it in the same MULTI block (a SCRIPT LOAD there defines it too). Any other command, or
+   * an EVALSHA nobody here knows (the log answers NOSCRIPT), as it is. One byte compare for a
+   * write that is not an EVALSHA.
+   */
+  private byte[][] forLog(byte[][] command, List<Transaction.Queued> before) {
+    byte[] name = command[0];
+    if (name.length != EVALSHA.length || (name[0] | 0x20) != 'e' || !CommandTable.equalsIgnoreCase(EVALSHA, name)
+        || command.length < 2) {
+      return command;
+    }
+    io.kaiware.command.script.LuaEngine.Script script = server.engine().dispatcher().scripts().cached(command[1]);
+    byte[] body = script == null ? null : script.body();
+    if (body == null) {
+      String sha = new String(command[1], StandardCharsets.ISO_8859_1);
+      for (Transaction.Queued q : before) {
+        if (q.spec().name().equals("script|load") && q.args().length == 3
+            && io.kaiware.command.script.LuaEngine.sha1hex(q.args()[2]).equalsIgnoreCase(sha)) {
+          body = q.args()[2];
+        }
+      }
+    }
+    if (body == null) {
+      return command;
+    }
+    byte[][] eval = command.clone();
+    eval[0] = EVAL;
+    eval[1] = body;
+    return eval;
   }
 }

@@ -57,6 +57,13 @@ public final class ServerConfig {
         "Log 'writes delayed: T ms, N commands, B bytes' when a batch takes at least N ms to apply or commit; 0 = off.");
     c.bool("latency-tracking", true, true, "Track per-command latency percentiles (INFO latencystats, LATENCY HISTOGRAM).");
     c.string("latency-tracking-info-percentiles", "50 99 99.9", true, "Percentiles INFO latencystats reports.");
+    // --- Lua scripting: see docs/adr/0006-lua-scripting.md
+    c.integer("lua-max-instructions", io.kaiware.command.script.LuaEngine.DEFAULT_MAX_INSTRUCTIONS, 0, Long.MAX_VALUE, true,
+        "A script that runs more Lua instructions ends with an error reply (its writes so far stay); 0 = no limit. "
+            + "Every member of a Raft group must have the same value.");
+    c.integer("busy-reply-threshold", 5000, 0, Long.MAX_VALUE, true,
+        "Accepted for compatibility, not enforced: Kaiware answers no BUSY and never interrupts a script by time (see lua-max-instructions).");
+    c.alias("lua-time-limit", "busy-reply-threshold");
     // --- replication (Raft): see docs/adr/0004 and README "Replication"
     c.bool("non-durable-cache", false, false,
         "yes: no Raft, no log, nothing survives a restart (a pure cache). no (default): a durable Raft group, one member unless peers is set.");

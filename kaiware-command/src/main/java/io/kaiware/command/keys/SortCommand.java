@@ -101,8 +101,9 @@ public final class SortCommand {
       }
     }
     Object source = sourceValue(ctx);
-    if (dontSort && source instanceof SetValue && storeKey != null) {
-      dontSort = false; // sort ALPHA: replicas must store the same list
+    if (dontSort && source instanceof SetValue && (storeKey != null
+        || (ctx.dispatcher().hasScripts() && ctx.dispatcher().scripts().isScriptClient(ctx.session())))) {
+      dontSort = false; // sort ALPHA: replicas must store the same list, and scripts see the same order (Redis's rule)
       alpha = true;
       sortBy = null;
     }

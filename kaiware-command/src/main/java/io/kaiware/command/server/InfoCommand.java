@@ -142,6 +142,20 @@ public final class InfoCommand {
     field(sb, "used_memory_peak_human", human(ProcessMemory.peakHeapUsed()));
     field(sb, "total_system_memory", ProcessMemory.totalSystemMemoryBytes());
     field(sb, "total_system_memory_human", human(ProcessMemory.totalSystemMemoryBytes()));
+    // Scripts: the cache's bodies plus a fixed overhead per script, an estimate (the JVM cannot
+    // tell the Lua state's share of the heap); no engine is created just to answer INFO.
+    Dispatcher dispatcher = ctx.dispatcher();
+    long scriptBytes = dispatcher.hasScripts() ? dispatcher.scripts().cachedBytes() : 0;
+    long scripts = dispatcher.hasScripts() ? dispatcher.scripts().cachedCount() : 0;
+    field(sb, "used_memory_lua", scriptBytes);
+    field(sb, "used_memory_vm_eval", scriptBytes);
+    field(sb, "used_memory_lua_human", human(scriptBytes));
+    field(sb, "used_memory_scripts_eval", scriptBytes);
+    field(sb, "number_of_cached_scripts", scripts);
+    field(sb, "number_of_functions", 0);
+    field(sb, "number_of_libraries", 0);
+    field(sb, "used_memory_scripts", scriptBytes);
+    field(sb, "used_memory_scripts_human", human(scriptBytes));
     ServerConfig config = ctx.server().config();
     field(sb, "maxmemory", config.get("maxmemory"));
     field(sb, "maxmemory_human", human(Long.parseLong(config.get("maxmemory"))));

@@ -538,6 +538,9 @@ public final class StreamCommands {
     for (int i = 1; i < argc; i++) {
       int more = argc - i - 1;
       if (ctx.argIs(i, "BLOCK") && more > 0) {
+        if (ctx.dispatcher().hasScripts() && ctx.dispatcher().scripts().isScriptClient(ctx.session())) {
+          throw new CommandError("ERR " + ctx.argString(0) + " command is not allowed with BLOCK option from scripts");
+        }
         i++;
         long timeout = ctx.longArg(i, "ERR timeout is not an integer or out of range");
         if (timeout < 0) {
