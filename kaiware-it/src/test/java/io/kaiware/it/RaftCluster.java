@@ -152,6 +152,17 @@ final class RaftCluster implements AutoCloseable {
     throw new AssertionError("members never reported the same applied index: " + last);
   }
 
+  /**
+   * Asserts that every running member holds the same dataset at one applied index
+   * ({@link #digestsAtOneIndex}): the replicas converged.
+   */
+  void assertConverged(long timeoutMs) throws Exception {
+    List<StateDigest> digests = digestsAtOneIndex(timeoutMs);
+    org.assertj.core.api.Assertions.assertThat(digests).hasSize(servers.size());
+    org.assertj.core.api.Assertions.assertThat(digests.stream().map(StateDigest::digest).distinct())
+        .as("digests at index %s", digests.get(0).appliedIndex()).hasSize(1);
+  }
+
   static void await(long timeoutMs, String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     while (System.nanoTime() < deadline) {

@@ -3,8 +3,6 @@ package io.kaiware.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kaiware.raft.KaiwareStateMachine.StateDigest;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -50,10 +48,7 @@ class ScriptingRaftIT {
             .hasMessageContaining("boom");
         assertThat(jedis.get("p")).isEqualTo("partial");
       }
-      List<StateDigest> digests = cluster.digestsAtOneIndex(30_000);
-      assertThat(digests).hasSize(3);
-      assertThat(digests.stream().map(StateDigest::digest).distinct()).as("digests at index %s", digests.get(0).appliedIndex())
-          .hasSize(1);
+      cluster.assertConverged(30_000);
 
       for (String id : cluster.servers.keySet()) {
         try (Jedis jedis = new Jedis("127.0.0.1", cluster.port(id))) {
@@ -88,10 +83,7 @@ class ScriptingRaftIT {
         assertThat((Long) jedis.evalsha(sha, 2, "h-after", "s-after", "4")).isPositive();
       }
       cluster.startMember(leader);
-      List<StateDigest> digests = cluster.digestsAtOneIndex(30_000);
-      assertThat(digests).hasSize(3);
-      assertThat(digests.stream().map(StateDigest::digest).distinct()).as("digests at index %s after failover",
-          digests.get(0).appliedIndex()).hasSize(1);
+      cluster.assertConverged(30_000);
     }
   }
 }
