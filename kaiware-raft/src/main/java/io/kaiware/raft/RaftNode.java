@@ -375,7 +375,13 @@ public final class RaftNode implements AutoCloseable {
       // Ratis would answer from an earlier round (see commitIndexAtLastReadIndex): prove this node
       // still leads with an entry of its term appended now; once it is committed and applied, the
       // applied state holds every write acknowledged before this read arrived.
-      return batcher.tick().thenCompose(ignored -> queryApplied(message));
+      // The mark moves past the tick too: in a read-only stretch the next read takes this path
+      // again rather than a ReadIndex round, which with no entries flowing waits for Ratis's next
+      // heartbeat (up to half the minimum election timeout; A/B in docs/benchmarks/raft.md).
+      return batcher.tick().thenCompose(ignored -> {
+        commitIndexAtLastReadIndex.accumulateAndGet(commitIndex(), Math::max);
+        return queryApplied(message);
+      });
     }
     return send(newRequest(message, RaftClientRequest.readRequestType())).thenApply(reply -> {
       commitIndexAtLastReadIndex.accumulateAndGet(commitIndex(), Math::max);
