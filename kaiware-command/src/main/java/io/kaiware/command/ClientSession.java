@@ -61,7 +61,7 @@ public final class ClientSession {
 
   /**
    * Set by the log applier for a request whose receiving node was over maxmemory: its scripts run
-   * as if the server were over maxmemory when they started (ADR 0006). Cleared by {@link #reset}.
+   * as if the server were over maxmemory when they started (ADR 0006). Cleared by {@link #reset}, like the re-run mark.
    */
   public void scriptsOverMaxmemory(boolean over) {
     scriptsOverMaxmemory = over;
@@ -239,6 +239,7 @@ public final class ClientSession {
   public void reset(boolean authenticatedByDefault) {
     transaction.discard();
     scriptsOverMaxmemory = false;
+    rerunOfParkedCommand = false;
     protocol = 2;
     db = 0;
     name = "";

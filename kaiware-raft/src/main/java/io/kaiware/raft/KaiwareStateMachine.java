@@ -349,6 +349,7 @@ public final class KaiwareStateMachine extends BaseStateMachine {
     session.reset(true);
     session.setProtocol(r.protocol());
     session.rerunOfParkedCommand(r.rerun());
+    session.scriptsOverMaxmemory(r.scriptsOverMaxmemory());
     replyBuf.clear();
     writer.target(replyBuf, r.protocol());
     if (r.db() >= keyspace.databaseCount()) {
@@ -365,10 +366,6 @@ public final class KaiwareStateMachine extends BaseStateMachine {
         }
       }
       for (byte[][] command : commands) {
-        if (!readOnly && isScriptsOverMaxmemory(command)) {
-          session.scriptsOverMaxmemory(true); // for every script of this request; no reply
-          continue;
-        }
         String refusal = readOnly ? readable(command) : replicable(command);
         if (refusal != null) {
           if (session.transaction().active()) {
@@ -381,7 +378,6 @@ public final class KaiwareStateMachine extends BaseStateMachine {
       }
     }
     session.reset(true); // drop a MULTI left open: nothing carries over to the next request
-    session.rerunOfParkedCommand(false);
     byte[] out = new byte[replyBuf.readableBytes()];
     replyBuf.readBytes(out);
     if (replyBuf.capacity() > 1 << 20) {
@@ -402,18 +398,6 @@ public final class KaiwareStateMachine extends BaseStateMachine {
    * submits unknown commands).
    */
   public static final byte[] WATCH_GUARD = "\0kaiware-watch-guard".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
-  /**
-   * A command of a request that holds a script, put there by the node that received it because it
-   * was over maxmemory then: the scripts of the request run as Redis runs scripts that started in
-   * the OOM state (ADR 0006). It writes no reply. Like {@link #WATCH_GUARD}, no client can spell it.
-   */
-  public static final byte[][] SCRIPTS_OVER_MAXMEMORY = {
-      "\0kaiware-scripts-over-maxmemory".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
-
-  static boolean isScriptsOverMaxmemory(byte[][] command) {
-    return command.length == 1 && java.util.Arrays.equals(command[0], SCRIPTS_OVER_MAXMEMORY[0]);
-  }
 
   static boolean isWatchGuard(byte[][] command) {
     return java.util.Arrays.equals(command[0], WATCH_GUARD);

@@ -49,13 +49,18 @@ public final class LogEntryCodec {
   /** In a request's protocol byte: the request re-runs a parked blocking command. */
   static final int RERUN_FLAG = 0x10;
 
+  /** In a request's protocol byte: the receiving node was over maxmemory (its scripts start in the OOM state). */
+  static final int SCRIPTS_OVER_MAXMEMORY_FLAG = 0x20;
+
   /**
    * One client's request in a batch: the commands to run for it, in order, in one session.
    * {@code rerun}: the re-run of a parked blocking command, woken because a key may have data.
+   * {@code scriptsOverMaxmemory}: the node that received it was over maxmemory, so its scripts run
+   * as Redis runs scripts that started in the OOM state, on every replica (ADR 0006).
    */
-  public record Request(int db, int protocol, List<byte[][]> commands, boolean rerun) {
+  public record Request(int db, int protocol, List<byte[][]> commands, boolean rerun, boolean scriptsOverMaxmemory) {
     public Request(int db, int protocol, List<byte[][]> commands) {
-      this(db, protocol, commands, false);
+      this(db, protocol, commands, false, false);
     }
 
     public Request {
@@ -79,7 +84,12 @@ public final class LogEntryCodec {
 
     /** The re-run of a parked blocking command. */
     public static Request rerunOf(int db, int protocol, byte[][] command) {
-      return new Request(db, protocol, List.<byte[][]>of(command), true);
+      return new Request(db, protocol, List.<byte[][]>of(command), true, false);
+    }
+
+    /** This request, marked as received by a node over maxmemory. */
+    public Request overMaxmemory() {
+      return new Request(db, protocol, commands, rerun, true);
     }
 
     /** The encoded size of this request, for batch byte limits. */
@@ -119,7 +129,7 @@ public final class LogEntryCodec {
     putVarint(b, requests.size());
     for (Request r : requests) {
       putVarint(b, r.db());
-      b.put((byte) (r.protocol() | (r.rerun() ? RERUN_FLAG : 0)));
+      b.put((byte) (r.protocol() | (r.rerun() ? RERUN_FLAG : 0) | (r.scriptsOverMaxmemory() ? SCRIPTS_OVER_MAXMEMORY_FLAG : 0)));
       putVarint(b, r.commands().size());
       for (byte[][] c : r.commands()) {
         putVarint(b, c.length);
@@ -161,7 +171,7 @@ public final class LogEntryCodec {
         throw new CorruptEntryException("truncated request");
       }
       int protocolByte = b.get();
-      int protocol = protocolByte & ~RERUN_FLAG;
+      int protocol = protocolByte & ~(RERUN_FLAG | SCRIPTS_OVER_MAXMEMORY_FLAG);
       if (protocol != 2 && protocol != 3) {
         throw new CorruptEntryException("bad protocol " + protocolByte);
       }
@@ -180,7 +190,8 @@ public final class LogEntryCodec {
         }
         commands.add(args);
       }
-      requests.add(new Request(db, protocol, commands, (protocolByte & RERUN_FLAG) != 0));
+      requests.add(new Request(db, protocol, commands, (protocolByte & RERUN_FLAG) != 0,
+          (protocolByte & SCRIPTS_OVER_MAXMEMORY_FLAG) != 0));
     }
     if (b.hasRemaining()) {
       throw new CorruptEntryException(b.remaining() + " trailing bytes");

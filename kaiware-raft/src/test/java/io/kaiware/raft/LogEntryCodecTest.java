@@ -52,6 +52,18 @@ class LogEntryCodecTest {
   }
 
   @Test
+  void keepsTheOverMaxmemoryFlagBesideTheProtocolAndTheRerunFlag() throws Exception {
+    List<Request> reqs = List.of(
+        Request.of(1, 3, cmd("EVAL", "return 1", "0")).overMaxmemory(),
+        Request.rerunOf(0, 2, cmd("BLPOP", "q", "0")),
+        Request.of(0, 2, cmd("EVAL", "return 1", "0")));
+    Entry e = LogEntryCodec.decode(ByteBuffer.wrap(LogEntryCodec.encode(9, reqs)));
+    assertThat(e.requests()).extracting(Request::scriptsOverMaxmemory).containsExactly(true, false, false);
+    assertThat(e.requests()).extracting(Request::rerun).containsExactly(false, true, false);
+    assertThat(e.requests()).extracting(Request::protocol).containsExactly(3, 2, 2);
+  }
+
+  @Test
   void encodesATickInThirteenBytesPlusCount() throws Exception {
     byte[] bytes = LogEntryCodec.encode(42, List.of());
     assertThat(bytes).hasSize(LogEntryCodec.FIXED_OVERHEAD + 1);

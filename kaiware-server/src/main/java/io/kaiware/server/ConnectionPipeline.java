@@ -690,9 +690,6 @@ final class ConnectionPipeline {
       commands.add(guard.toArray(new byte[0][]));
     }
     List<Transaction.Queued> queued = tx.queued();
-    if (scriptsOverMaxmemory(queued)) {
-      commands.add(io.kaiware.raft.KaiwareStateMachine.SCRIPTS_OVER_MAXMEMORY);
-    }
     commands.add(new byte[][] {MULTI});
     for (int i = 0; i < queued.size(); i++) {
       commands.add(forLog(queued.get(i).args(), queued.subList(0, i)));
@@ -701,7 +698,8 @@ final class ConnectionPipeline {
     int skip = 1 + tx.queued().size();
     int db = session.db();
     tx.discard(); // the transaction now lives in the request; this session leaves MULTI as EXEC would
-    submit(slot, new Request(db, session.protocol(), commands), skip);
+    Request block = new Request(db, session.protocol(), commands);
+    submit(slot, scriptsOverMaxmemory(queued) ? block.overMaxmemory() : block, skip);
   }
 
   /** Drops the first {@code lines} CRLF-terminated single-line replies (+OK, +QUEUED, -ERR ...). */
@@ -798,7 +796,7 @@ final class ConnectionPipeline {
   private Request writeRequest(byte[][] command) {
     byte[][] forLog = forLog(command, List.of());
     if (server.engine().dispatcher().memoryLimit().enabled() && isScript(command) && server.engine().dispatcher().memoryLimit().exceeded()) {
-      return new Request(session.db(), session.protocol(), List.of(io.kaiware.raft.KaiwareStateMachine.SCRIPTS_OVER_MAXMEMORY, forLog));
+      return Request.of(session.db(), session.protocol(), forLog).overMaxmemory();
     }
     return Request.of(session.db(), session.protocol(), forLog);
   }
