@@ -370,7 +370,8 @@ public final class ServerCommands {
         return;
       }
       Object value = db.table().valueAt(slot);
-      ctx.reply().simpleString("Value at:0x" + Integer.toHexString(System.identityHashCode(value)) + " refcount:1 encoding:"
+      ctx.reply().simpleString("Value at:" + Values.identity(db.table().keyAt(slot), ctx.keyspace(), value)
+          + " refcount:" + Values.refcount(ctx.keyspace(), value) + " encoding:"
           + Values.encoding(ctx.keyspace(), value) + " serializedlength:" + Values.serializedLength(value) + " lru:0 lru_seconds_idle:0");
     } else {
       ctx.reply().error("ERR unknown subcommand or wrong number of arguments for '" + ctx.argString(1)
@@ -412,7 +413,7 @@ public final class ServerCommands {
                 ctx.reply().bulk(Values.encoding(ctx.keyspace(), value)))))
         .subcommand(command("refcount").arity(3).flags(READONLY).keys(2, 2, 1)
             .summary("Returns the reference count of a value of a key.").handler(ctx -> withValue(ctx, value ->
-                ctx.reply().integer(1))))
+                ctx.reply().integer(Values.refcount(ctx.keyspace(), value)))))
         .subcommand(command("idletime").arity(3).flags(READONLY).keys(2, 2, 1)
             .summary("Returns the time since the last access to a Redis object (Kaiware does not track access time: 0).")
             .handler(ctx -> withValue(ctx, value -> ctx.reply().integer(0))))

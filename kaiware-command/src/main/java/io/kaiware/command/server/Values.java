@@ -34,6 +34,39 @@ final class Values {
     return "unknown";
   }
 
+  /** Redis's OBJ_SHARED_REFCOUNT: what OBJECT REFCOUNT answers for a shared object. */
+  static final int SHARED_REFCOUNT = Integer.MAX_VALUE;
+
+  /** Redis shares one object per integer value 0-9999 (OBJ_SHARED_INTEGERS). */
+  private static final long SHARED_INTEGERS = 10_000;
+
+  /**
+   * OBJECT REFCOUNT and DEBUG OBJECT's refcount, as Redis 7.0 reports them: a string holding an
+   * integer from 0 to 9999 is one of Redis's shared integers ({@link #SHARED_REFCOUNT}; Kaiware's
+   * only {@code maxmemory-policy} is noeviction, under which Redis always shares them); any other
+   * value is referenced once.
+   */
+  static int refcount(Keyspace keyspace, Object value) {
+    if (value instanceof byte[] bytes && bytes.length <= 4 && !keyspace.isRawString(bytes)) {
+      long n = Numbers.parseLong(bytes);
+      if (n != Numbers.NOT_A_LONG && n >= 0 && n < SHARED_INTEGERS) {
+        return SHARED_REFCOUNT;
+      }
+    }
+    return 1;
+  }
+
+  /**
+   * DEBUG OBJECT's {@code at:}: an identity of the stored object, not a memory address. Redis
+   * updates an integer in place (INCR on a value outside the shared range keeps its object), while
+   * Kaiware stores a new array; so for an integer the identity is the key's entry, which lives as
+   * long as the key, and for any other value it is the value itself.
+   */
+  static String identity(byte[] key, Keyspace keyspace, Object value) {
+    Object identified = "int".equals(encoding(keyspace, value)) ? key : value;
+    return "0x" + Integer.toHexString(System.identityHashCode(identified));
+  }
+
   static long serializedLength(Object value) {
     return value instanceof byte[] bytes ? bytes.length : 0;
   }

@@ -43,6 +43,31 @@ class StringCommandsTest {
     assertThat(r.exec("GET", "k")).isNull();
   }
 
+  /** incr.tcl "INCR uses shared objects in the 0-9999 range" and "INCR can modify objects in-place". */
+  @Test
+  void smallIntegersReportRedisSharedObjectsAndIncrKeepsTheObjectIdentity() {
+    r.exec("SET", "foo", "-1");
+    r.exec("INCR", "foo");
+    assertThat(r.exec("OBJECT", "REFCOUNT", "foo")).isEqualTo((long) Integer.MAX_VALUE);
+    r.exec("SET", "foo", "9998");
+    r.exec("INCR", "foo");
+    assertThat(r.exec("OBJECT", "REFCOUNT", "foo")).isEqualTo((long) Integer.MAX_VALUE);
+    r.exec("INCR", "foo");
+    assertThat(r.exec("OBJECT", "REFCOUNT", "foo")).isEqualTo(1L);
+    r.exec("SET", "text", "12a");
+    assertThat(r.exec("OBJECT", "REFCOUNT", "text")).isEqualTo(1L);
+    r.exec("SETRANGE", "foo", "0", "1");
+    assertThat(r.exec("OBJECT", "REFCOUNT", "foo")).isEqualTo(1L); // raw: written in place
+
+    r.exec("SET", "foo", "20000");
+    r.exec("INCR", "foo");
+    String before = ((String) r.exec("DEBUG", "OBJECT", "foo")).split(" ")[1];
+    r.exec("INCR", "foo");
+    String after = ((String) r.exec("DEBUG", "OBJECT", "foo")).split(" ")[1];
+    assertThat(before).startsWith("at:").isEqualTo(after);
+    assertThat((String) r.exec("DEBUG", "OBJECT", "foo")).contains(" refcount:1 encoding:int ");
+  }
+
   /** string.tcl "SETRANGE against integer-encoded key", and APPEND/SETBIT: written in place means raw. */
   @Test
   void inPlaceWritesLeaveARawStringUntilTheNextSet() {
