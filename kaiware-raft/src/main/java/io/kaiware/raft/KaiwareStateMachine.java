@@ -180,6 +180,11 @@ public final class KaiwareStateMachine extends BaseStateMachine {
 
   /** First byte of a {@link #query} asking for this node's identity (not a log entry: those start with 1). */
   static final byte NODE_INFO_QUERY = 0x7F;
+  /**
+   * First byte of a {@link #query} asking for this member's current Raft term (8 bytes): a leader's
+   * {@link LeadershipProbe} question, answered without touching the dataset.
+   */
+  static final byte TERM_QUERY = 0x7E;
   /** What this node answers to {@link #NODE_INFO_QUERY}: its client (RESP) address, set by the server. */
   private volatile String clientAddress = "";
   /** Called (on a Ratis thread) whenever the leader changes, with the new leader's id or null. */
@@ -229,6 +234,75 @@ public final class KaiwareStateMachine extends BaseStateMachine {
   @Override
   public void notifyLeaderReady() {
     notifyLeaderChanged(null, getId());
+  }
+
+  /** This member's current term, read from its Raft division (any thread). */
+  private CompletableFuture<Long> currentTerm() {
+    return getServer().thenApply(server -> {
+      try {
+        return server.getDivision(getGroupId()).getInfo().getCurrentTerm();
+      } catch (IOException e) {
+        throw new CompletionException(e);
+      }
+    });
+  }
+
+  // ------------------------------------------------ waiting for an index to reach the engine
+
+  /** Futures waiting for {@link #getLastAppliedTermIndex()} to reach their index; guarded by itself. */
+  private final java.util.TreeMap<Long, List<CompletableFuture<Void>>> appliedWaiters = new java.util.TreeMap<>();
+  /** The lowest index waited for ({@link Long#MAX_VALUE}: none), read without the lock on every apply. */
+  private volatile long lowestAwaitedIndex = Long.MAX_VALUE;
+
+  /**
+   * Completes once the entry at {@code index} has been handed to the engine thread — applied, as
+   * Ratis counts it. A query submitted afterwards runs after it on the engine (tasks run in order).
+   */
+  CompletableFuture<Void> whenApplied(long index) {
+    if (appliedIndex() >= index) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> waiter = new CompletableFuture<>();
+    synchronized (appliedWaiters) {
+      appliedWaiters.computeIfAbsent(index, i -> new ArrayList<>(1)).add(waiter);
+      lowestAwaitedIndex = appliedWaiters.firstKey();
+    }
+    releaseAppliedWaiters(); // the index may have been reached meanwhile
+    return waiter;
+  }
+
+  private long appliedIndex() {
+    TermIndex last = getLastAppliedTermIndex();
+    return last == null ? -1 : last.getIndex();
+  }
+
+  private void releaseAppliedWaiters() {
+    long applied = appliedIndex();
+    if (applied < lowestAwaitedIndex) {
+      return;
+    }
+    List<CompletableFuture<Void>> released = new ArrayList<>();
+    synchronized (appliedWaiters) {
+      var reached = appliedWaiters.headMap(applied, true);
+      reached.values().forEach(released::addAll);
+      reached.clear();
+      lowestAwaitedIndex = appliedWaiters.isEmpty() ? Long.MAX_VALUE : appliedWaiters.firstKey();
+    }
+    released.forEach(w -> w.complete(null));
+  }
+
+  // Every way Ratis's applied index moves (entries, configuration entries, snapshots) passes here.
+  @Override
+  protected boolean updateLastAppliedTermIndex(TermIndex newTermIndex) {
+    boolean updated = super.updateLastAppliedTermIndex(newTermIndex);
+    releaseAppliedWaiters();
+    return updated;
+  }
+
+  @Override
+  protected void setLastAppliedTermIndex(TermIndex newTermIndex) {
+    super.setLastAppliedTermIndex(newTermIndex);
+    releaseAppliedWaiters();
   }
 
   /** The time the last applied entry ran at (0 before the first). */
@@ -475,6 +549,10 @@ public final class KaiwareStateMachine extends BaseStateMachine {
     ByteBuffer content = request.getContent().asReadOnlyByteBuffer();
     if (content.remaining() == 1 && content.get(content.position()) == NODE_INFO_QUERY) {
       return CompletableFuture.completedFuture(Message.valueOf(clientAddress));
+    }
+    if (content.remaining() == 1 && content.get(content.position()) == TERM_QUERY) {
+      return currentTerm().thenApply(term ->
+          Message.valueOf(UnsafeByteOperations.unsafeWrap(ByteBuffer.allocate(Long.BYTES).putLong(0, term))));
     }
     Entry entry;
     try {

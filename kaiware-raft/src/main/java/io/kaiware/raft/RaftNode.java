@@ -100,6 +100,7 @@ public final class RaftNode implements AutoCloseable {
     this.config = config;
     this.peerId = RaftPeerId.valueOf(config.nodeId());
     this.groupId = groupId(config.groupName());
+    this.probe = new LeadershipProbe(groupId, this::probeVoters);
     if (engine == null) {
       ownedEngine = Executors.newSingleThreadExecutor(
           Thread.ofPlatform().daemon().name("kaiware-raft-engine-" + config.nodeId()).factory());
@@ -371,22 +372,58 @@ public final class RaftNode implements AutoCloseable {
     if (consistency == ReadConsistency.STALE) {
       return queryApplied(message);
     }
-    if (commitIndex() <= commitIndexAtLastReadIndex.get() && !isSingleVoter()) {
-      // Ratis would answer from an earlier round (see commitIndexAtLastReadIndex): prove this node
-      // still leads with an entry of its term appended now; once it is committed and applied, the
-      // applied state holds every write acknowledged before this read arrived.
-      // The mark moves past the tick too: in a read-only stretch the next read takes this path
-      // again rather than a ReadIndex round, which with no entries flowing waits for Ratis's next
-      // heartbeat (up to half the minimum election timeout; A/B in docs/benchmarks/raft.md).
-      return batcher.tick().thenCompose(ignored -> {
+    if (isSingleVoter() || (config.readLease() && commitIndex() > commitIndexAtLastReadIndex.get())) {
+      // A single voter cannot be deposed. The lease (when configured) answers at once while a majority
+      // acknowledged heartbeats sent within its timeout, else Ratis's ReadIndex runs a round, which is
+      // sound only when the commit index moved past the mark (see commitIndexAtLastReadIndex).
+      return send(newRequest(message, RaftClientRequest.readRequestType())).thenApply(reply -> {
         commitIndexAtLastReadIndex.accumulateAndGet(commitIndex(), Math::max);
-        return queryApplied(message);
+        return single(reply);
       });
     }
-    return send(newRequest(message, RaftClientRequest.readRequestType())).thenApply(reply -> {
+    // ReadIndex: the commit index when the read arrived, then a round of questions sent after it
+    // arrived that proves this node still led (LeadershipProbe); once that index is applied, the
+    // state holds every write acknowledged before the read arrived.
+    long term = currentTerm();
+    long readIndex = commitIndex();
+    if (!isLeader()) {
+      return CompletableFuture.failedFuture(notLeader());
+    }
+    return probe.confirm(term).handle((proven, failure) -> failure == null)
+        .thenCompose(proven -> proven && currentTerm() == term && isLeader()
+            ? stateMachine.whenApplied(readIndex).thenCompose(applied -> queryApplied(message))
+            : readAfterTick(message));
+  }
+
+  /**
+   * A read proven by a tick entry: one of this term, appended after the read arrived; once it is
+   * committed and applied, so is every write acknowledged before the read arrived. What a read does
+   * when the {@link LeadershipProbe} proves nothing (a follower down and another slow, a
+   * configuration in transition, leadership lost: then the tick fails as a write would).
+   */
+  private CompletableFuture<byte[]> readAfterTick(byte[] message) {
+    return batcher.tick().thenCompose(ignored -> {
       commitIndexAtLastReadIndex.accumulateAndGet(commitIndex(), Math::max);
-      return single(reply);
+      return queryApplied(message);
     });
+  }
+
+  /** Who votes, for the {@link LeadershipProbe}: {@code null} in joint consensus or when this node has no vote. */
+  private LeadershipProbe.Voters probeVoters() {
+    try {
+      var conf = server.getDivision(groupId).getRaftConf();
+      if (!conf.getPreviousPeers().isEmpty()) {
+        return null;
+      }
+      var voters = conf.getCurrentPeers();
+      if (voters.stream().noneMatch(p -> p.getId().equals(peerId))) {
+        return null;
+      }
+      List<RaftPeer> followers = voters.stream().filter(p -> !p.getId().equals(peerId)).toList();
+      return new LeadershipProbe.Voters(followers, voters.size() / 2 + 1);
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** Local and immediate: the state this replica has applied (minIndex 0 never waits). */
@@ -404,11 +441,14 @@ public final class RaftNode implements AutoCloseable {
    * (SIGSTOP, a stalled VM) that wakes up still believing it leads, with no new commit since its
    * last round, answered a read from before writes another leader had acknowledged meanwhile
    * (LinearizabilityIT found it: a read returned a value overwritten 8 ms before the read began).
-   * Raft's ReadIndex needs a round of heartbeats after the read arrived. So when the commit index has
-   * not moved past this mark, {@link #read} appends a tick entry instead: its commit by a majority in this
-   * term, after the read arrived, is that proof.
+   * Raft's ReadIndex needs a round of heartbeats after the read arrived. So {@link #read} makes its
+   * own round ({@link LeadershipProbe}) and uses Ratis's only for a single voter, or for the lease
+   * while the commit index moves past this mark.
    */
   private final AtomicLong commitIndexAtLastReadIndex = new AtomicLong(-1);
+
+  /** Proves leadership for reads in read-only stretches (see {@link #read}). */
+  private final LeadershipProbe probe;
 
   private static byte[] single(ByteBuffer replies) {
     try {
@@ -940,6 +980,7 @@ public final class RaftNode implements AutoCloseable {
     timer.shutdownNow();
     directoryTimer.shutdownNow();
     batcher.close();
+    probe.close();
     org.apache.ratis.client.RaftClient client = directoryClient;
     if (client != null) {
       try {

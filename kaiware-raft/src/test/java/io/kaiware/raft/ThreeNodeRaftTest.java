@@ -96,6 +96,40 @@ class ThreeNodeRaftTest {
     }
   }
 
+  /**
+   * Linearizable reads in a read-only stretch are proven by the followers' answers
+   * ({@link LeadershipProbe}), not by log entries; one follower suffices; with none, no read is served.
+   */
+  @Test
+  @Timeout(60)
+  void readsAreProvenByAMajorityOfAnswersWithoutLogEntries(@TempDir Path dir) throws Exception {
+    try (TestGroup g = new TestGroup(dir, 3, null, b -> {})) {
+      g.startAll();
+      RaftNode leader = g.awaitLeader(WAIT);
+      assertThat(write(leader, "SET", "k", "v1")).isEqualTo("+OK\r\n");
+      long commit = leader.commitIndex();
+      List<CompletableFuture<byte[]>> reads = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        reads.add(leader.read(0, 2, TestGroup.cmd("GET", "k"), RaftNode.ReadConsistency.LINEARIZABLE));
+      }
+      for (CompletableFuture<byte[]> r : reads) {
+        assertThat(TestGroup.text(r.get(10, TimeUnit.SECONDS))).isEqualTo("$2\r\nv1\r\n");
+      }
+      assertThat(leader.commitIndex()).as("no entry was appended for the reads").isEqualTo(commit);
+
+      RaftNode down = aFollower(g, leader);
+      g.stop(down.id());
+      assertThat(readLinearizable(leader, "GET", "k")).isEqualTo("$2\r\nv1\r\n");
+      assertThat(leader.commitIndex()).as("the other follower's answer sufficed").isEqualTo(commit);
+
+      g.stop(aFollower(g, leader).id());
+      CompletableFuture<byte[]> alone = leader.read(0, 2, TestGroup.cmd("GET", "k"), RaftNode.ReadConsistency.LINEARIZABLE);
+      Thread.sleep(3_000);
+      assertThat(alone.isDone() && !alone.isCompletedExceptionally())
+          .as("a leader without a majority serves no linearizable read").isFalse();
+    }
+  }
+
   @Test
   @Timeout(60)
   void acknowledgedWritesSurviveTheLeadersDeath(@TempDir Path dir) throws Exception {
