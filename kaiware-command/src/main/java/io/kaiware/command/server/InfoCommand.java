@@ -165,6 +165,7 @@ public final class InfoCommand {
     field(sb, "jvm_heap_used", heap.getUsed());
     field(sb, "jvm_heap_committed", heap.getCommitted());
     field(sb, "jvm_heap_max", heap.getMax());
+    field(sb, "jvm_allocated_bytes", ProcessMemory.allocatedBytes());
     field(sb, "process_private_memory", ProcessMemory.privateBytes());
   }
 

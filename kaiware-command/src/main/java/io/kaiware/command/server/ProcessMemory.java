@@ -16,6 +16,19 @@ final class ProcessMemory {
 
   private static long peakHeapUsed;
 
+  /**
+   * Bytes the JVM's threads have allocated on the heap since it started (HotSpot's per-thread TLAB
+   * accounting, summed; -1 where unsupported): the allocation rate behind every GC cycle, and the
+   * figure that tells how much a command allocates (its delta over a benchmark, per request).
+   */
+  static long allocatedBytes() {
+    if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+        && threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()) {
+      return threads.getTotalThreadAllocatedBytes();
+    }
+    return -1;
+  }
+
   static long rssBytes() {
     try {
       String[] statm = Files.readString(Path.of("/proc/self/statm")).trim().split(" ");
