@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Kaiware and Debian's redis-server side by side on loopback, measured with redis-benchmark.
 #
-#   bench/vs-redis.sh                      # ping,set,get,incr,mset; -n 200000 -c 50; -P 1 and -P 16
+#   bench/vs-redis.sh                      # ping,set,get,incr,mset; -c 50; -P 1 (-n 200000) and -P 16 (-n 1000000)
 #   ROUNDS=5 bench/vs-redis.sh             # medians of 5 alternating rounds (default 3)
-#   TESTS=ping,set,get,incr,mset REQUESTS=200000 CLIENTS=50 PIPELINES="1 16" bench/vs-redis.sh
+#   TESTS=ping,set,get,incr,mset REQUESTS=200000 REQUESTS_PIPELINED=1000000 CLIENTS=50 PIPELINES="1 16" bench/vs-redis.sh
 #   MIXED_DURATION=0 bench/vs-redis.sh     # skip the mixed 90/10 GET/SET run over 1M keys (kaiware bench)
 #   MODE=durable bench/vs-redis.sh         # like with like, durable: Kaiware's default (a one-member Raft
 #                                          # group, log fsynced before the reply) vs redis-server
@@ -20,7 +20,10 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 
 TESTS="${TESTS:-ping,set,get,incr,mset}"
 REQUESTS="${REQUESTS:-200000}"
-WARMUP_REQUESTS="${WARMUP_REQUESTS:-$((REQUESTS * 3))}"
+# Pipelined tests run ~15x faster: 200,000 requests at P16 took 0.25-0.35 s, a window one collector
+# cycle or a scheduling hiccup swings by 20-30% (GET at P16 measured 585k and 791k/s in two runs of
+# the same code). So they get five times as many requests, a 1.5 s window.
+REQUESTS_PIPELINED="${REQUESTS_PIPELINED:-$((REQUESTS * 5))}"
 CLIENTS="${CLIENTS:-50}"
 PIPELINES="${PIPELINES:-1 16}"
 KEYSPACE="${KEYSPACE:-}"
@@ -50,19 +53,23 @@ echo "kaiware: $(redis-cli -p "$KAIWARE_PORT" info server | grep -E '^kaiware_(v
 echo "java:    $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 echo "mode:    $MODE (redis-server ${REDIS_OPTS[*]:-no persistence}; kaiware ${KAIWARE_MODE_OPTS[*]:-durable default} $KAIWARE_OPTS)"
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "command: redis-benchmark -t $TESTS -n $REQUESTS -c $CLIENTS -P <P> ${KEYSPACE:+-r $KEYSPACE }--csv"
+echo "command: redis-benchmark -t $TESTS -n <$REQUESTS at P1, $REQUESTS_PIPELINED pipelined> -c $CLIENTS -P <P> ${KEYSPACE:+-r $KEYSPACE }--csv"
 echo
 
 warm() { # port pipeline
   # A warm-up pass first, so the JIT has compiled the hot paths before the measured one. A quarter-
   # size pass was not enough: the same server measured 549k then 821k SET/s at P16 in consecutive
-  # runs (2026-12-06), so both servers now get WARMUP_REQUESTS (default 3x REQUESTS) first.
+  # runs (2026-12-06), so both servers now get three times the measured requests first.
   # (redis-benchmark retries forever when a server goes away: every run is bounded by timeout.)
-  timeout 600 redis-benchmark -p "$1" -t "$TESTS" -n "$WARMUP_REQUESTS" -c "$CLIENTS" -P "$2" ${KEYSPACE:+-r "$KEYSPACE"} -q >/dev/null 2>&1
+  timeout 600 redis-benchmark -p "$1" -t "$TESTS" -n "$(( $(requests "$2") * 3 ))" -c "$CLIENTS" -P "$2" ${KEYSPACE:+-r "$KEYSPACE"} -q >/dev/null 2>&1
+}
+
+requests() { # pipeline -> requests per measured test
+  if [ "$1" -gt 1 ]; then echo "$REQUESTS_PIPELINED"; else echo "$REQUESTS"; fi
 }
 
 measure() { # port pipeline -> csv lines: TEST,rps,avg,min,p50,p95,p99,max
-  timeout 600 redis-benchmark -p "$1" -t "$TESTS" -n "$REQUESTS" -c "$CLIENTS" -P "$2" ${KEYSPACE:+-r "$KEYSPACE"} --csv 2>/dev/null | tail -n +2 | tr -d '"'
+  timeout 600 redis-benchmark -p "$1" -t "$TESTS" -n "$(requests "$2")" -c "$CLIENTS" -P "$2" ${KEYSPACE:+-r "$KEYSPACE"} --csv 2>/dev/null | tail -n +2 | tr -d '"'
 }
 
 # ROUNDS measured passes per server, alternating Redis and Kaiware, so that a burst of noise on this

@@ -143,7 +143,14 @@ final class LeadershipProbe implements AutoCloseable {
       round.settle(new Unproven("configuration in transition"), completions);
       return;
     }
-    followers.keySet().retainAll(now.followers().stream().map(p -> p.getId().toString()).toList());
+    List<String> voting = now.followers().stream().map(p -> p.getId().toString()).toList();
+    followers.values().removeIf(f -> {
+      boolean gone = !voting.contains(f.peer.getId().toString());
+      if (gone) {
+        f.close(); // a member removed from the group
+      }
+      return gone;
+    });
     round.needed = now.majority() - 1; // this leader's own vote
     for (RaftPeer peer : now.followers()) {
       Follower f = followers.compute(peer.getId().toString(),
@@ -266,7 +273,7 @@ final class LeadershipProbe implements AutoCloseable {
   }
 
   /** Asks with a Ratis stale read, one second at most, no retry. */
-  private static final class RatisAsker implements Asker {
+  static final class RatisAsker implements Asker {
     private final RaftPeer peer;
     private final RaftClient client;
 

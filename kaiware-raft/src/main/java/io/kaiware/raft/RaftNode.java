@@ -402,6 +402,7 @@ public final class RaftNode implements AutoCloseable {
    * configuration in transition, leadership lost: then the tick fails as a write would).
    */
   private CompletableFuture<byte[]> readAfterTick(byte[] message) {
+    readTicks.incrementAndGet();
     return batcher.tick().thenCompose(ignored -> {
       commitIndexAtLastReadIndex.accumulateAndGet(commitIndex(), Math::max);
       return queryApplied(message);
@@ -447,7 +448,10 @@ public final class RaftNode implements AutoCloseable {
    */
   private final AtomicLong commitIndexAtLastReadIndex = new AtomicLong(-1);
 
-  /** Proves leadership for reads in read-only stretches (see {@link #read}). */
+  /** Linearizable reads that fell back to {@link #readAfterTick} (INFO raft). */
+  private final AtomicLong readTicks = new AtomicLong();
+
+  /** Proves leadership for linearizable reads on a leader with followers (see {@link #read}). */
   private final LeadershipProbe probe;
 
   private static byte[] single(ByteBuffer replies) {
@@ -883,7 +887,8 @@ public final class RaftNode implements AutoCloseable {
     String role = listenerIds().contains(config.nodeId()) ? "LISTENER" : role();
     return new io.kaiware.command.replication.RaftStatus(config.nodeId(), role, isLeader(), currentTerm(), leader,
         clientAddressOf(leader), voters, commitIndex(), appliedIndex(), logStatus, snapshotStatus(),
-        stats.fsyncDistribution(), stats.batches(), stats.leaderChanges(), stateMachine.snapshotsInstalled());
+        stats.fsyncDistribution(), stats.batches(), stats.leaderChanges(), stateMachine.snapshotsInstalled(),
+        probe.rounds(), readTicks.get());
   }
 
   private static io.kaiware.command.replication.RaftStatus.Log logStatus(org.apache.ratis.server.RaftServer.Division division) {

@@ -119,6 +119,18 @@ class LeadershipProbeTest {
   }
 
   @Test
+  void aFollowerThatIsNotThereAnswersNothingWithinTheTimeout() throws Exception {
+    RaftPeer nobody = RaftPeer.newBuilder().setId("n9").setAddress("127.0.0.1:" + TestGroup.freePort()).build();
+    try (LeadershipProbe.RatisAsker asker = new LeadershipProbe.RatisAsker(RaftNode.groupId("probe-test"), nobody)) {
+      for (int i = 0; i < 2; i++) {
+        long startNanos = System.nanoTime();
+        assertThat(asker.term()).isEqualTo(-1);
+        assertThat((System.nanoTime() - startNanos) / 1_000_000).as("ms to give up").isLessThan(3 * LeadershipProbe.ANSWER_TIMEOUT_MS);
+      }
+    }
+  }
+
+  @Test
   void noVotersNoProof() {
     try (LeadershipProbe probe = new LeadershipProbe(() -> null, peer -> {
       throw new AssertionError("nobody to ask");

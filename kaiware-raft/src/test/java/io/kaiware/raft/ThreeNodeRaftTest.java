@@ -116,6 +116,8 @@ class ThreeNodeRaftTest {
         assertThat(TestGroup.text(r.get(10, TimeUnit.SECONDS))).isEqualTo("$2\r\nv1\r\n");
       }
       assertThat(leader.commitIndex()).as("no entry was appended for the reads").isEqualTo(commit);
+      assertThat(leader.status().readRounds()).as("rounds are shared by the reads waiting for one").isBetween(1L, 200L);
+      assertThat(leader.status().readTicks()).isZero();
 
       RaftNode down = aFollower(g, leader);
       g.stop(down.id());

@@ -10,7 +10,7 @@ class ReadinessTest {
 
   private static RaftStatus status(String role, boolean readyLeader, String leader, long commit, long applied) {
     return new RaftStatus("n1", role, readyLeader, 3, leader, null, 3, commit, applied, RaftStatus.Log.EMPTY,
-        RaftStatus.Snapshot.NONE, RaftStatus.Distribution.EMPTY, RaftStatus.Batches.NONE, 0, 0);
+        RaftStatus.Snapshot.NONE, RaftStatus.Distribution.EMPTY, RaftStatus.Batches.NONE, 0, 0, 0, 0);
   }
 
   @Test

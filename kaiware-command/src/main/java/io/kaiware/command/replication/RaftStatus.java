@@ -21,6 +21,9 @@ package io.kaiware.command.replication;
  * @param batches             write batches this member submitted while it led
  * @param leaderChanges       times this member saw the leader change to another member or itself
  * @param snapshotsInstalled  snapshots received from a leader and loaded (a follower that fell behind)
+ * @param readRounds          rounds in which this member, leading, asked its followers' terms to prove
+ *                            a linearizable read (one round serves every read that arrived before it)
+ * @param readTicks           linearizable reads proven by a tick entry instead (the round proved nothing)
  */
 public record RaftStatus(
     String nodeId,
@@ -37,7 +40,9 @@ public record RaftStatus(
     Distribution fsync,
     Batches batches,
     long leaderChanges,
-    long snapshotsInstalled) {
+    long snapshotsInstalled,
+    long readRounds,
+    long readTicks) {
 
   /**
    * The Raft log: its first and last index (-1 when empty), entries between them, and the bytes and

@@ -303,6 +303,8 @@ public final class InfoCommand {
     field(sb, "raft_snapshot_last_duration_ms", snap.lastDurationNanos() / 1_000_000);
     field(sb, "raft_snapshot_last_cut_usec", snap.lastCutNanos() / 1_000);
     field(sb, "raft_snapshots_installed", s.snapshotsInstalled());
+    field(sb, "raft_read_rounds", s.readRounds());
+    field(sb, "raft_read_ticks", s.readTicks());
     var fsync = s.fsync();
     field(sb, "raft_fsync_count", fsync.count());
     field(sb, "raft_fsync_avg_usec", String.format(Locale.ROOT, "%.1f", fsync.mean() / 1000));

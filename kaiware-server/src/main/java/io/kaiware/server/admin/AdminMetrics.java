@@ -206,6 +206,11 @@ final class AdminMetrics {
           "Snapshots received from a leader and loaded since start (a follower that fell behind the log).",
           s.snapshotsInstalled()));
       out.add(counter("kaiware_raft_leader_changes", "Leader changes this member saw since start.", s.leaderChanges()));
+      out.add(counter("kaiware_raft_read_rounds",
+          "Rounds asking the followers' terms that proved linearizable reads (each serves the reads that arrived before it).",
+          s.readRounds()));
+      out.add(counter("kaiware_raft_read_ticks",
+          "Linearizable reads proven by a tick log entry because a round proved nothing.", s.readTicks()));
       out.add(histogram("kaiware_raft_fsync_seconds", "Raft log fsync time (write and force of a log segment).",
           s.fsync(), 1e-9, Unit.SECONDS));
       out.add(histogram("kaiware_raft_batch_commands",

@@ -18,7 +18,7 @@ class RaftMetricsTest {
     return new RaftStatus("n2", "FOLLOWER", false, 7, "n1", "127.0.0.1:6381", 3, 120, 118,
         new RaftStatus.Log(50, 121, 72, 65_536, 2),
         new RaftStatus.Snapshot(49, 6, 1_700_000_000_000L, 4096, 1, 2_000_000, 300_000),
-        fsync, new RaftStatus.Batches(3, 12, 900, 8, 8, 500, 500, commands, commit), 2, 1);
+        fsync, new RaftStatus.Batches(3, 12, 900, 8, 8, 500, 500, commands, commit), 2, 1, 40, 3);
   }
 
   @Test
@@ -46,6 +46,8 @@ class RaftMetricsTest {
           "kaiware_raft_snapshots_taken_total 1.0",
           "kaiware_raft_snapshots_installed_total 1.0",
           "kaiware_raft_leader_changes_total 2.0",
+          "kaiware_raft_read_rounds_total 40.0",
+          "kaiware_raft_read_ticks_total 3.0",
           "kaiware_raft_fsync_seconds_bucket{le=\"0.001\"} 3",
           "kaiware_raft_fsync_seconds_bucket{le=\"0.005\"} 4",
           "kaiware_raft_fsync_seconds_bucket{le=\"+Inf\"} 4",
