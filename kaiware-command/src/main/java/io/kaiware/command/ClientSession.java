@@ -45,6 +45,20 @@ public final class ClientSession {
   }
 
   private boolean logApplier;
+  private int executingQueued;
+
+  /** Whether the command now running is one EXEC runs from its queue (Redis's CLIENT_MULTI during EXEC). */
+  public boolean executingQueued() {
+    return executingQueued > 0;
+  }
+
+  void enterQueued() {
+    executingQueued++;
+  }
+
+  void leaveQueued() {
+    executingQueued--;
+  }
 
   /** Marks the session that applies committed log entries: admission checks (maxmemory) do not apply. */
   public void markLogApplier() {

@@ -258,7 +258,12 @@ public final class Dispatcher {
   public void executeQueued(ClientSession session, CommandSpec spec, byte[][] args, RespWriter out, long nowMs) {
     totalCommandsProcessed++;
     int mark = out.buffer().writerIndex();
-    invoke(session, spec, args, out, nowMs);
+    session.enterQueued();
+    try {
+      invoke(session, spec, args, out, nowMs);
+    } finally {
+      session.leaveQueued();
+    }
     countErrorReply(out, mark);
   }
 

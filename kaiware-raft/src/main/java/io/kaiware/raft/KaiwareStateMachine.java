@@ -96,9 +96,10 @@ public final class KaiwareStateMachine extends BaseStateMachine {
    */
   private static final Set<String> REPLICABLE_CONTROL =
       Set.of("multi", "exec", "discard", "watch", "unwatch", "select", "ping", "echo",
-          "eval", "evalsha", "script|load", "script|flush");
+          "eval", "evalsha", "script|load", "script|flush",
+          "wait"); // inside MULTI: answers the count at once, changes nothing
   /** Commands without the READONLY flag that a read may still run. */
-  private static final Set<String> READABLE_CONTROL = Set.of("select", "ping", "echo");
+  private static final Set<String> READABLE_CONTROL = Set.of("select", "ping", "echo", "wait");
 
   /** Error reply of every request of an entry that could not be decoded. */
   static final String CORRUPT_ENTRY_ERROR = "ERR corrupt replicated log entry skipped";

@@ -99,6 +99,8 @@ final class ConnectionPipeline {
     byte[][] retryCommand;
     /** While parked: its entry in {@link BlockedClients}. */
     BlockedClients.Parked parked;
+    /** A LOCAL command's reply still to come (RAFT ADD, WAIT): cancelled when the connection closes. */
+    CompletableFuture<Consumer<RespWriter>> deferred;
     /** While a re-run of this parked pop is unanswered: its number ({@link Replication#wakeRunSubmitted}), else 0. */
     long wakeRun;
 
@@ -259,6 +261,9 @@ final class ConnectionPipeline {
     }
     for (Slot s : slots) {
       server.blockedClients().cancel(s.parked);
+      if (s.deferred != null) {
+        s.deferred.cancel(false); // whoever completes it (a WAIT's poller) stops
+      }
     }
     slots.clear();
     closing = true;
@@ -403,6 +408,7 @@ final class ConnectionPipeline {
         slots.addLast(s);
       }
       Slot pending = s;
+      pending.deferred = deferred;
       int protocol = session.protocol();
       deferred.whenComplete((writer, error) -> server.engineLoop().execute(() -> {
         ByteBuf buf = channel.alloc().heapBuffer(64);

@@ -46,6 +46,7 @@ public final class ReplicationCommands {
 
   public static List<CommandSpec> specs() {
     return List.of(
+        WaitCommand.spec(),
         command("role").arity(1).flags(NOSCRIPT, LOADING, STALE, FAST).group("server").since("2.8.12")
             .summary("Returns the replication role: master (the Raft leader) or slave.")
             .handler(ReplicationCommands::role).build(),
