@@ -264,6 +264,7 @@ public final class ClientSession {
     readOnlyMode = false;
     subscriptions.clear();
     patterns.clear();
+    shardSubscriptions.clear();
     authenticated = authenticatedByDefault;
     user = "default";
   }
@@ -300,8 +301,20 @@ public final class ClientSession {
     return patterns;
   }
 
-  /** Channels plus patterns: the count SUBSCRIBE and friends confirm, non-zero while in the subscribed state. */
+  /** Shard channels this connection SSUBSCRIBEd to (engine thread; read by SPUBLISH). */
+  private final java.util.Set<String> shardSubscriptions = new java.util.LinkedHashSet<>();
+
+  public java.util.Set<String> shardSubscriptions() {
+    return shardSubscriptions;
+  }
+
+  /** Channels plus patterns: the count SUBSCRIBE and friends confirm (Redis's clientSubscriptionsCount). */
   public int subscriptionCount() {
     return subscriptions.size() + patterns.size();
+  }
+
+  /** Whether the connection is in the subscribed state: any channel, pattern or shard channel. */
+  public boolean subscribed() {
+    return !subscriptions.isEmpty() || !patterns.isEmpty() || !shardSubscriptions.isEmpty();
   }
 }

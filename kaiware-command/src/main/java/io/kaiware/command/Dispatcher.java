@@ -168,7 +168,7 @@ public final class Dispatcher {
         rejection = "NOAUTH Authentication required.";
       }
     }
-    if (rejection == null && session.protocol() == 2 && session.subscriptionCount() > 0
+    if (rejection == null && session.protocol() == 2 && session.subscribed()
         && !io.kaiware.command.pubsub.PubSubCommands.ALLOWED_WHILE_SUBSCRIBED.contains(spec.name())) {
       rejection = "ERR Can't execute '" + spec.name()
           + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";

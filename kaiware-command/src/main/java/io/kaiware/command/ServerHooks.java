@@ -48,6 +48,14 @@ public interface ServerHooks {
   }
 
   /**
+   * SPUBLISH: sends {@code message} to this server's subscribers of shard channel {@code channel}
+   * ({@code smessage} pushes); returns how many received it. Engine thread. Not replicated.
+   */
+  default int publishShard(String channel, byte[] message) {
+    return 0;
+  }
+
+  /**
    * DEBUG RELOAD and DEBUG LOADAOF: passes the whole dataset — keys alive at {@code cutTimeMs} —
    * through the persistence format (the Raft snapshot codec) and loads it back in place of the
    * keyspace, as Redis saves and reloads its RDB or AOF. Engine thread.

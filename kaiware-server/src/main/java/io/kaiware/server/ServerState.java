@@ -247,6 +247,27 @@ final class ServerState implements ServerHooks {
     return receivers;
   }
 
+  /** SPUBLISH: pushes {@code smessage} to every subscriber of shard channel {@code channel}. Engine thread. */
+  @Override
+  public int publishShard(String channel, byte[] message) {
+    int receivers = 0;
+    for (ClientSession s : sessions.values()) {
+      if (!s.shardSubscriptions().contains(channel)) {
+        continue;
+      }
+      Channel ch = channels.get(s);
+      if (ch == null || !ch.isActive()) {
+        continue;
+      }
+      io.netty.buffer.ByteBuf buf = ch.alloc().buffer(32 + channel.length() + message.length);
+      io.kaiware.command.pubsub.PubSubCommands.smessage(new io.kaiware.resp.RespWriter(buf, s.protocol()), channel, message);
+      receivers++;
+      stats.addOutput(buf.readableBytes());
+      ch.writeAndFlush(buf, ch.voidPromise());
+    }
+    return receivers;
+  }
+
   List<Channel> channels() {
     return new ArrayList<>(channels.values());
   }

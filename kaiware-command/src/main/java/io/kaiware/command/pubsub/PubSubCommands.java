@@ -7,27 +7,35 @@ import static io.kaiware.command.CommandFlag.PUBSUB;
 import static io.kaiware.command.CommandFlag.STALE;
 import static io.kaiware.command.CommandSpec.command;
 
+import io.kaiware.command.ClientSession;
 import io.kaiware.command.CommandContext;
+import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
+import io.kaiware.command.Help;
+import io.kaiware.engine.GlobMatcher;
 import io.kaiware.resp.RespWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * SUBSCRIBE, PSUBSCRIBE, their UNSUBSCRIBEs and PUBLISH: messages on one server, enough for Sentinel
- * clients to hear {@code +switch-master} (see {@code SentinelCommands}) — Jedis SUBSCRIBEs to that
- * channel, Lettuce's MasterReplica PSUBSCRIBEs to {@code *}. Messages are not replicated and not
- * forwarded between members (unlike Redis Cluster's PUBLISH). Patterns are Redis's globs
- * ({@code GlobMatcher}); a subscriber whose channel and pattern both match gets both messages, as
- * in Redis.
+ * SUBSCRIBE, PSUBSCRIBE, their UNSUBSCRIBEs and PUBLISH; Redis 7's shard channels (SSUBSCRIBE,
+ * SUNSUBSCRIBE, SPUBLISH: a namespace of their own, {@code smessage} pushes); PUBSUB CHANNELS,
+ * NUMSUB, NUMPAT, SHARDCHANNELS, SHARDNUMSUB. Messages on one server, enough for Sentinel clients to
+ * hear {@code +switch-master} (see {@code SentinelCommands}) — Jedis SUBSCRIBEs to that channel,
+ * Lettuce's MasterReplica PSUBSCRIBEs to {@code *}. Messages are not replicated and not forwarded
+ * between members (unlike Redis Cluster's PUBLISH). Patterns are Redis's globs ({@code GlobMatcher});
+ * a subscriber whose channel and pattern both match gets both messages, as in Redis.
  */
 public final class PubSubCommands {
   private PubSubCommands() {}
 
   /** Commands a RESP2 connection may send while it has subscriptions (Redis's rule). */
-  public static final Set<String> ALLOWED_WHILE_SUBSCRIBED = Set.of("subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ping",
-      "quit", "reset");
+  public static final Set<String> ALLOWED_WHILE_SUBSCRIBED = Set.of("subscribe", "unsubscribe", "psubscribe", "punsubscribe",
+      "ssubscribe", "sunsubscribe", "ping", "quit", "reset");
 
   public static List<CommandSpec> specs() {
     return List.of(
@@ -51,7 +59,106 @@ public final class PubSubCommands {
             .complexity("O(N+M) where N is the number of clients subscribed to the receiving channel.")
             .summary("Posts a message to a channel on this server; returns the number of subscribers that received it.")
             .handler(ctx -> ctx.reply().integer(ctx.server() == null ? 0 : ctx.server().publish(ctx.argString(1), ctx.arg(2))))
+            .build(),
+        command("ssubscribe").arity(-2).flags(PUBSUB, NOSCRIPT, LOADING, STALE).keys(1, -1, 1).group("pubsub").since("7.0.0")
+            .complexity("O(N) where N is the number of shard channels to subscribe to.")
+            .summary("Listens for messages published to shard channels (this server's SPUBLISH).")
+            .handler(ctx -> subscribe(ctx, ctx.session().shardSubscriptions(), "ssubscribe")).build(),
+        command("sunsubscribe").arity(-1).flags(PUBSUB, NOSCRIPT, LOADING, STALE).keys(1, -1, 1).group("pubsub").since("7.0.0")
+            .complexity("O(N) where N is the number of clients already subscribed to a shard channel.")
+            .summary("Stops listening to messages posted to shard channels.")
+            .handler(ctx -> unsubscribe(ctx, ctx.session().shardSubscriptions(), "sunsubscribe")).build(),
+        command("spublish").arity(3).flags(PUBSUB, LOADING, STALE, FAST).keys(1, 1, 1).group("pubsub").since("7.0.0")
+            .complexity("O(N) where N is the number of clients subscribed to the receiving shard channel.")
+            .summary("Posts a message to a shard channel on this server; returns the number of subscribers that received it.")
+            .handler(ctx -> ctx.reply().integer(ctx.server() == null ? 0 : ctx.server().publishShard(ctx.argString(1), ctx.arg(2))))
+            .build(),
+        command("pubsub").arity(-2).group("pubsub").since("2.8.0").summary("A container for Pub/Sub commands.")
+            .subcommand(command("channels").arity(-2).flags(PUBSUB, LOADING, STALE).since("2.8.0")
+                .complexity("O(N) where N is the number of active channels, and assuming constant time pattern matching.")
+                .summary("Returns the active channels.")
+                .handler(ctx -> channels(ctx, ClientSession::subscriptions)))
+            .subcommand(command("numsub").arity(-2).flags(PUBSUB, LOADING, STALE).since("2.8.0")
+                .complexity("O(N) for the NUMSUB subcommand, where N is the number of requested channels")
+                .summary("Returns a count of subscribers to channels.")
+                .handler(ctx -> numsub(ctx, ClientSession::subscriptions)))
+            .subcommand(command("numpat").arity(2).flags(PUBSUB, LOADING, STALE).since("2.8.0").complexity("O(1)")
+                .summary("Returns a count of unique pattern subscriptions.")
+                .handler(ctx -> ctx.reply().integer(active(ctx, ClientSession::patterns).size())))
+            .subcommand(command("shardchannels").arity(-2).flags(PUBSUB, LOADING, STALE).since("7.0.0")
+                .complexity("O(N) where N is the number of active shard channels, and assuming constant time pattern matching.")
+                .summary("Returns the active shard channels.")
+                .handler(ctx -> channels(ctx, ClientSession::shardSubscriptions)))
+            .subcommand(command("shardnumsub").arity(-2).flags(PUBSUB, LOADING, STALE).since("7.0.0")
+                .complexity("O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels")
+                .summary("Returns the count of subscribers of shard channels.")
+                .handler(ctx -> numsub(ctx, ClientSession::shardSubscriptions)))
+            .subcommand(command("help").arity(2).flags(LOADING, STALE).since("6.2.0").summary("Returns helpful text about the different subcommands.")
+                .handler(ctx -> Help.reply(ctx, "PUBSUB",
+                    "CHANNELS [<pattern>]",
+                    "    Return the currently active channels matching a <pattern> (default: '*').",
+                    "NUMPAT",
+                    "    Return number of subscriptions to patterns.",
+                    "NUMSUB [<channel> ...]",
+                    "    Return the number of subscribers for the specified channels, excluding",
+                    "    pattern subscriptions(default: no channels).",
+                    "SHARDCHANNELS [<pattern>]",
+                    "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+                    "SHARDNUMSUB [<shardchannel> ...]",
+                    "    Return the number of subscribers for the specified shard level channel(s)")))
             .build());
+  }
+
+  /** Every connection's channels (or patterns, or shard channels), each once. */
+  private static Set<String> active(CommandContext ctx, Function<ClientSession, Set<String>> kind) {
+    Set<String> all = new LinkedHashSet<>();
+    if (ctx.server() != null) {
+      for (ClientSession s : ctx.server().clients()) {
+        all.addAll(kind.apply(s));
+      }
+    } else {
+      all.addAll(kind.apply(ctx.session()));
+    }
+    return all;
+  }
+
+  private static void channels(CommandContext ctx, Function<ClientSession, Set<String>> kind) {
+    if (ctx.argc() > 3) {
+      throw new CommandError("ERR unknown subcommand or wrong number of arguments for '" + ctx.argString(1)
+          + "'. Try PUBSUB HELP.");
+    }
+    byte[] pattern = ctx.argc() == 3 ? ctx.arg(2) : null;
+    List<String> matching = new ArrayList<>();
+    for (String channel : active(ctx, kind)) {
+      if (pattern == null || GlobMatcher.matches(pattern, channel.getBytes(StandardCharsets.UTF_8), false)) {
+        matching.add(channel);
+      }
+    }
+    ctx.reply().arrayHeader(matching.size());
+    for (String channel : matching) {
+      ctx.reply().bulk(channel);
+    }
+  }
+
+  private static void numsub(CommandContext ctx, Function<ClientSession, Set<String>> kind) {
+    List<ClientSession> sessions = new ArrayList<>();
+    if (ctx.server() != null) {
+      sessions.addAll(ctx.server().clients());
+    } else {
+      sessions.add(ctx.session());
+    }
+    ctx.reply().arrayHeader((ctx.argc() - 2) * 2);
+    for (int i = 2; i < ctx.argc(); i++) {
+      String channel = ctx.argString(i);
+      int subscribers = 0;
+      for (ClientSession s : sessions) {
+        if (kind.apply(s).contains(channel)) {
+          subscribers++;
+        }
+      }
+      ctx.reply().bulk(ctx.arg(i));
+      ctx.reply().integer(subscribers);
+    }
   }
 
   private static void subscribe(CommandContext ctx) {
@@ -74,8 +181,14 @@ public final class PubSubCommands {
     for (int i = 1; i < ctx.argc(); i++) {
       String channel = ctx.argString(i);
       subs.add(channel);
-      confirm(ctx.reply(), kind, channel, ctx.session().subscriptionCount());
+      confirm(ctx.reply(), kind, channel, count(ctx, kind));
     }
+  }
+
+  /** The count a (un)subscribe confirms: shard channels count apart from channels and patterns, as in Redis. */
+  private static int count(CommandContext ctx, String kind) {
+    return kind.equals("ssubscribe") || kind.equals("sunsubscribe") ? ctx.session().shardSubscriptions().size()
+        : ctx.session().subscriptionCount();
   }
 
   private static void unsubscribe(CommandContext ctx, Set<String> subs, String kind) {
@@ -91,12 +204,12 @@ public final class PubSubCommands {
       ctx.reply().pushHeader(3);
       ctx.reply().bulk(kind);
       ctx.reply().nullBulk();
-      ctx.reply().integer(ctx.session().subscriptionCount());
+      ctx.reply().integer(count(ctx, kind));
       return;
     }
     for (String channel : channels) {
       subs.remove(channel);
-      confirm(ctx.reply(), kind, channel, ctx.session().subscriptionCount());
+      confirm(ctx.reply(), kind, channel, count(ctx, kind));
     }
   }
 
@@ -111,6 +224,14 @@ public final class PubSubCommands {
   public static void message(RespWriter out, String channel, byte[] payload) {
     out.pushHeader(3);
     out.bulk("message");
+    out.bulk(channel);
+    out.bulk(payload);
+  }
+
+  /** Writes a shard channel's message: {@code smessage <channel> <payload>}. */
+  public static void smessage(RespWriter out, String channel, byte[] payload) {
+    out.pushHeader(3);
+    out.bulk("smessage");
     out.bulk(channel);
     out.bulk(payload);
   }
