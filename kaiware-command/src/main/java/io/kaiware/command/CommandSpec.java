@@ -117,6 +117,7 @@ public record CommandSpec(
       case "list" -> categories.add("@list");
       case "stream" -> categories.add("@stream");
       case "bitmap" -> categories.add("@bitmap");
+      case "hyperloglog" -> categories.add("@hyperloglog");
       case "scripting" -> categories.add("@scripting");
       case "generic" -> categories.add("@keyspace");
       case "connection" -> categories.add("@connection");

@@ -30,9 +30,11 @@ public final class CompactEncodings {
   private int setMaxIntsetEntries = SetValue.DEFAULT_MAX_INTSET_ENTRIES;
   private long streamNodeMaxBytes = 4096;
   private long streamNodeMaxEntries = 100;
+  private long hllSparseMaxBytes = 3000;
 
   static final String[] PARAMS = {"hash-max-listpack-entries", "hash-max-listpack-value", "zset-max-listpack-entries",
-      "zset-max-listpack-value", "set-max-intset-entries", "stream-node-max-bytes", "stream-node-max-entries"};
+      "zset-max-listpack-value", "set-max-intset-entries", "stream-node-max-bytes", "stream-node-max-entries",
+      "hll-sparse-max-bytes"};
 
   void configure(ServerConfig config) {
     hashMaxEntries = config.getInt("hash-max-listpack-entries");
@@ -42,6 +44,16 @@ public final class CompactEncodings {
     setMaxIntsetEntries = (int) Math.min(config.getLong("set-max-intset-entries"), SetValue.INTSET_ENTRIES_CAP);
     streamNodeMaxBytes = config.getLong("stream-node-max-bytes");
     streamNodeMaxEntries = config.getLong("stream-node-max-entries");
+    hllSparseMaxBytes = config.getLong("hll-sparse-max-bytes");
+  }
+
+  /**
+   * hll-sparse-max-bytes: the longest a sparse HyperLogLog may grow (header included) before it is
+   * promoted to dense. Unlike the other knobs this one shapes the stored bytes, so the members of a
+   * Raft group must agree on it.
+   */
+  public long hllSparseMaxBytes() {
+    return hllSparseMaxBytes;
   }
 
   /** stream-node-max-bytes: where a stream node ends (StreamValue.append; 0 = no limit). */

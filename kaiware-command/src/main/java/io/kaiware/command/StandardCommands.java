@@ -27,6 +27,7 @@ public final class StandardCommands {
     specs.addAll(StringCommands.specs());
     specs.addAll(io.kaiware.command.string.BitCommands.specs());
     specs.addAll(io.kaiware.command.string.BitfieldCommand.specs());
+    specs.addAll(io.kaiware.command.hll.HllCommands.specs());
     specs.addAll(KeyCommands.specs());
     specs.addAll(io.kaiware.command.keys.SortCommand.specs());
     specs.addAll(TransactionCommands.specs());

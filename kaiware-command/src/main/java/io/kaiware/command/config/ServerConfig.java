@@ -109,6 +109,9 @@ public final class ServerConfig {
         "A stream node takes entries until its (estimated) listpack reaches this many bytes (0: no limit); trimming with ~ removes whole nodes.");
     c.integer("stream-node-max-entries", 100, 0, Long.MAX_VALUE, true,
         "A stream node takes at most this many entries, deleted ones included (0: no limit); trimming with ~ removes whole nodes.");
+    c.memory("hll-sparse-max-bytes", 3000, 0, Long.MAX_VALUE, true,
+        "A sparse HyperLogLog longer than this many bytes (16-byte header included) is promoted to dense, as in Redis. "
+            + "It shapes the stored bytes: every member of a Raft group must have the same value.");
     c.integer("list-max-listpack-size", -2, Integer.MIN_VALUE, Integer.MAX_VALUE, true,
         "Accepted for compatibility: lists have one encoding here (Redis 7.0 reports quicklist for every list).");
     c.integer("list-compress-depth", 0, 0, Integer.MAX_VALUE, true,
