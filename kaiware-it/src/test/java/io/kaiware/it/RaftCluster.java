@@ -164,6 +164,12 @@ final class RaftCluster implements AutoCloseable {
   }
 
   static void await(long timeoutMs, String what, BooleanSupplier condition) throws InterruptedException {
+    await(timeoutMs, () -> what, condition);
+  }
+
+  /** As {@link #await(long, String, BooleanSupplier)}, describing the wait when it times out (a last error, say). */
+  static void await(long timeoutMs, java.util.function.Supplier<String> what, BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     while (System.nanoTime() < deadline) {
       if (condition.getAsBoolean()) {
@@ -171,7 +177,7 @@ final class RaftCluster implements AutoCloseable {
       }
       Thread.sleep(20);
     }
-    throw new AssertionError("timed out after " + timeoutMs + " ms waiting for: " + what);
+    throw new AssertionError("timed out after " + timeoutMs + " ms waiting for: " + what.get());
   }
 
   @Override
