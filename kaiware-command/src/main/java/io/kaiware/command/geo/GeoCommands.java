@@ -476,9 +476,14 @@ public final class GeoCommands {
     int resultLength = points.size();
     int returned = (count == 0 || resultLength < count) ? resultLength : (int) count;
     if (sort != SORT_NONE) {
-      // glibc's qsort is a stable merge sort: ties keep the order the boxes were walked in.
       Comparator<Point> asc = (p, q) -> p.dist > q.dist ? 1 : p.dist == q.dist ? 0 : -1;
-      points.sort(sort == SORT_ASC ? asc : asc.reversed());
+      Comparator<Point> cmp = sort == SORT_ASC ? asc : (p, q) -> -asc.compare(p, q);
+      if (returned == resultLength) {
+        // glibc's qsort is a stable merge sort: ties keep the order the boxes were walked in.
+        points.sort(cmp);
+      } else {
+        PartialSort.pqsort(points, cmp, 0, returned - 1);
+      }
     }
 
     if (storeKey == null) {

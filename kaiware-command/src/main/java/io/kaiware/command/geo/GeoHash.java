@@ -8,6 +8,13 @@ import java.math.RoundingMode;
  * positions, distances and the 9-box search areas are bit for bit Redis's: 26 steps per axis (52-bit
  * interleaved scores), latitude limited to the Mercator range ±85.05112878, haversine distances on
  * a sphere of radius 6372797.560856 m.
+ *
+ * <p>The trigonometry is {@link StrictMath} (fdlibm): the same bits on every JVM and CPU, which a
+ * Raft state machine needs (STOREDIST stores distances), where {@code Math} may use
+ * platform intrinsics. Redis takes sin, cos and asin from glibc, which is not correctly rounded
+ * either; the two differ in the last bit for a fraction of a percent of arguments. Replies show
+ * distances with 4 decimals, where that never showed in the captured cases; a STOREDIST score,
+ * printed with 17 digits, can differ from Redis's by an ulp or two (docs/compatibility.md).
  */
 public final class GeoHash {
   private GeoHash() {}
@@ -254,8 +261,8 @@ public final class GeoHash {
     double height = shape.conversion * (shape.circular ? shape.radius : shape.height / 2);
     double width = shape.conversion * (shape.circular ? shape.radius : shape.width / 2);
     double latDelta = radDeg(height / EARTH_RADIUS_IN_METERS);
-    double longDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(latitude + latDelta)));
-    double longDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(latitude - latDelta)));
+    double longDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / StrictMath.cos(degRad(latitude + latDelta)));
+    double longDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / StrictMath.cos(degRad(latitude - latDelta)));
     boolean southern = latitude < 0;
     return new double[] {
         southern ? longitude - longDeltaBottom : longitude - longDeltaTop,
@@ -274,7 +281,7 @@ public final class GeoHash {
     double longitude = shape.x;
     double latitude = shape.y;
     double radiusMeters = shape.circular ? shape.radius
-        : Math.sqrt((shape.width / 2) * (shape.width / 2) + (shape.height / 2) * (shape.height / 2));
+        : StrictMath.sqrt((shape.width / 2) * (shape.width / 2) + (shape.height / 2) * (shape.height / 2));
     radiusMeters *= shape.conversion;
     int steps = estimateStepsByRadius(radiusMeters, latitude);
     Bits hash = encodeWgs84(longitude, latitude, steps);
@@ -338,15 +345,15 @@ public final class GeoHash {
   public static double distance(double lon1d, double lat1d, double lon2d, double lat2d) {
     double lon1r = degRad(lon1d);
     double lon2r = degRad(lon2d);
-    double v = Math.sin((lon2r - lon1r) / 2);
+    double v = StrictMath.sin((lon2r - lon1r) / 2);
     if (v == 0.0) {
       return latDistance(lat1d, lat2d);
     }
     double lat1r = degRad(lat1d);
     double lat2r = degRad(lat2d);
-    double u = Math.sin((lat2r - lat1r) / 2);
-    double a = u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v;
-    return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(a));
+    double u = StrictMath.sin((lat2r - lat1r) / 2);
+    double a = u * u + StrictMath.cos(lat1r) * StrictMath.cos(lat2r) * v * v;
+    return 2.0 * EARTH_RADIUS_IN_METERS * StrictMath.asin(StrictMath.sqrt(a));
   }
 
   /** A search shape (Redis's GeoShape): a circle of {@code radius} or a {@code width} x {@code height} box, in units of {@code conversion} meters. */

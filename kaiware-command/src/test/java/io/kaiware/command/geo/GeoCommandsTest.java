@@ -56,9 +56,19 @@ class GeoCommandsTest {
     List<Case> cases = capturedCases();
     assertThat(cases).hasSizeGreaterThan(400);
     List<String> mismatches = new ArrayList<>();
+    int approximate = 0;
     for (Case c : cases) {
       String got = r.execRaw(c.args());
       if (c.args()[0].equals("HELLO")) {
+        continue;
+      }
+      if (c.args()[0].equals("ZRANGE") && c.args()[1].equals("sdist")) {
+        // Full-precision STOREDIST distances: glibc's and fdlibm's sin/cos/asin may differ in the
+        // last bit (GeoHash's note), so the scores are compared to a few ulps; members exactly.
+        if (!sameWithinUlps(CommandHarness.decode(c.reply()), CommandHarness.decode(got))) {
+          mismatches.add("line " + c.line() + " " + Arrays.toString(c.args()) + " beyond a few ulps");
+        }
+        approximate++;
         continue;
       }
       if (!got.equals(c.reply())) {
@@ -67,6 +77,25 @@ class GeoCommandsTest {
       }
     }
     assertThat(mismatches).as(mismatches.size() + " mismatches").isEmpty();
+    assertThat(approximate).isEqualTo(30);
+  }
+
+  /** Same members in the same order, scores within 8 ulps. */
+  @SuppressWarnings("unchecked")
+  private static boolean sameWithinUlps(Object redis, Object kaiware) {
+    List<Object> a = (List<Object>) redis;
+    List<Object> b = (List<Object>) kaiware;
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i += 2) {
+      double x = Double.parseDouble((String) a.get(i + 1));
+      double y = Double.parseDouble((String) b.get(i + 1));
+      if (!a.get(i).equals(b.get(i)) || Math.abs(x - y) > 8 * Math.ulp(x)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String escape(String s) {

@@ -263,6 +263,28 @@ def cases():
         add(["GEORADIUS", "rnd", lon, lat, r, "km", "COUNT", "5", "WITHCOORD"])
         add(["GEORADIUSBYMEMBER_RO", "rnd", "p%d" % i, r, "mi", "WITHDIST", "DESC"])
         add(["GEODIST", "rnd", "p%d" % i, "p%d" % (i + 100), "km"])
+    # Ties: many members at a few positions, so that COUNT's partial sort (pqsort) decides who is in.
+    tie = []
+    for i in range(120):
+        spot = i % 4
+        tie += [repr(1 + spot * 0.01), repr(1 + spot * 0.005), "t%03d" % ((i * 37) % 120)]
+    add(["GEOADD", "ties"] + tie)
+    for n in ("1", "3", "7", "10", "31", "41", "60", "100", "119"):
+        add(["GEOSEARCH", "ties", "FROMLONLAT", "1.011", "1.0055", "BYRADIUS", "100", "km", "COUNT", n])
+        add(["GEOSEARCH", "ties", "FROMLONLAT", "1.011", "1.0055", "BYRADIUS", "100", "km", "COUNT", n, "DESC", "WITHDIST"])
+    add(["GEOSEARCH", "ties", "FROMLONLAT", "1.011", "1.0055", "BYRADIUS", "100", "km", "ASC"])
+    add(["GEOSEARCHSTORE", "tiesd", "ties", "FROMLONLAT", "1", "1", "BYBOX", "500", "500", "km", "COUNT", "50", "STOREDIST"])
+    add(["ZRANGE", "tiesd", "0", "-1", "WITHSCORES"])
+    for i in range(15):
+        n = str(rnd.randint(1, 60))
+        add(["GEORADIUS", "rnd", repr(round(rnd.uniform(-5, 5), 4)), repr(round(rnd.uniform(-5, 5), 4)), "3000", "km",
+             "COUNT", n, rnd.choice(["ASC", "DESC"])])
+    # Full-precision distances (STOREDIST scores print with %.17g): the trigonometry must agree to the bit.
+    for i in range(30):
+        add(["GEOSEARCHSTORE", "sdist", "rnd", "FROMLONLAT", repr(round(rnd.uniform(-20, 20), 6)),
+             repr(round(rnd.uniform(-20, 20), 6)), "BYRADIUS", repr(round(rnd.uniform(100, 2500), 2)),
+             rnd.choice(["m", "km", "ft", "mi"]), "STOREDIST"])
+        add(["ZRANGE", "sdist", "0", "-1", "WITHSCORES"])
     add(["GEOHASH", "rnd"] + ["p%d" % i for i in range(0, 400, 7)])
     add(["GEOPOS", "rnd"] + ["p%d" % i for i in range(0, 400, 9)])
     # Declarations: COMMAND INFO (arity, flags, key specs) and key extraction
