@@ -118,6 +118,7 @@ public record CommandSpec(
       case "stream" -> categories.add("@stream");
       case "bitmap" -> categories.add("@bitmap");
       case "hyperloglog" -> categories.add("@hyperloglog");
+      case "geo" -> categories.add("@geo");
       case "scripting" -> categories.add("@scripting");
       case "generic" -> categories.add("@keyspace");
       case "connection" -> categories.add("@connection");

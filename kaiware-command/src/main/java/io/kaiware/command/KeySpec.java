@@ -10,10 +10,17 @@ import java.util.List;
  *
  * @param notes      Redis's note, or {@code null}
  * @param flags      "RO", "RW", "OW" then the access flags ("access", "update", "delete" ...)
- * @param beginIndex the argument the search begins at; 0 for Redis's "unknown" begin_search
+ * @param beginIndex the argument the search begins at; 0 for Redis's "unknown" begin_search; with a
+ *                   keyword, where the keyword search starts (Redis's "startfrom")
+ * @param keyword    Redis's "keyword" begin_search (the key follows it, e.g. GEORADIUS's STORE), or
+ *                   {@code null} for an "index" one
  * @param find       how the keys are found from there
  */
-public record KeySpec(String notes, List<String> flags, int beginIndex, FindKeys find) {
+public record KeySpec(String notes, List<String> flags, int beginIndex, String keyword, FindKeys find) {
+
+  public KeySpec(String notes, List<String> flags, int beginIndex, FindKeys find) {
+    this(notes, flags, beginIndex, null, find);
+  }
 
   /** Redis's find_keys: a range, a count argument, or unknown. */
   public sealed interface FindKeys {}
@@ -29,6 +36,11 @@ public record KeySpec(String notes, List<String> flags, int beginIndex, FindKeys
 
   public static KeySpec range(int index, int lastKey, int keyStep, String... flags) {
     return new KeySpec(null, List.of(flags), index, new Range(lastKey, keyStep, 0));
+  }
+
+  /** A key right after {@code keyword}, searched from argument {@code startFrom} (negative: from the end, backwards). */
+  public static KeySpec keyword(String keyword, int startFrom, int lastKey, int keyStep, String... flags) {
+    return new KeySpec(null, List.of(flags), startFrom, keyword, new Range(lastKey, keyStep, 0));
   }
 
   public static KeySpec keyNum(int index, int keyNumIdx, int firstKey, int keyStep, String... flags) {
@@ -52,6 +64,24 @@ public record KeySpec(String notes, List<String> flags, int beginIndex, FindKeys
       int first = spec.beginIndex();
       if (first == 0) {
         return null;
+      }
+      if (spec.keyword() != null) {
+        // Redis's KSPEC_BS_KEYWORD: the first match from startfrom, the key right after it.
+        int start = first > 0 ? first : argc + first;
+        int end = first > 0 ? argc - 1 : 0;
+        first = 0;
+        for (int i = start; i != end; i = start <= end ? i + 1 : i - 1) {
+          if (i >= argc || i < 1) {
+            break;
+          }
+          if (new String(argv[i], java.nio.charset.StandardCharsets.ISO_8859_1).equalsIgnoreCase(spec.keyword())) {
+            first = i + 1;
+            break;
+          }
+        }
+        if (first == 0) {
+          continue;
+        }
       }
       int last;
       int step;

@@ -37,6 +37,7 @@ public final class StandardCommands {
     specs.addAll(StreamCommands.specs());
     specs.addAll(SetCommands.specs());
     specs.addAll(ZSetCommands.specs());
+    specs.addAll(io.kaiware.command.geo.GeoCommands.specs());
     specs.addAll(RankingCommands.specs());
     specs.addAll(WindowCommands.specs());
     specs.addAll(io.kaiware.command.replication.ReplicationCommands.specs());

@@ -159,6 +159,14 @@ final class CommandCommand {
       out.bulk("unknown");
       out.bulk("spec");
       out.mapHeader(0);
+    } else if (spec.keyword() != null) {
+      out.bulk("keyword");
+      out.bulk("spec");
+      out.mapHeader(2);
+      out.bulk("keyword");
+      out.bulk(spec.keyword());
+      out.bulk("startfrom");
+      out.integer(spec.beginIndex());
     } else {
       out.bulk("index");
       out.bulk("spec");
