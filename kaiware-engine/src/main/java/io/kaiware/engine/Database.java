@@ -81,13 +81,23 @@ public final class Database {
       long expireAtMs = table.expireAtMs(slot);
       if (isExpired(expireAtMs, nowMs)) {
         if (isExpired(expireAtMs, Math.min(nowMs, reclaimHorizonMs))) {
+          byte[] expiredKey = table.keyAt(slot);
           table.removeAt(slot);
           expiredKeys++;
+          if (expiredListener != null) {
+            expiredListener.expired(index, expiredKey);
+          }
         }
         return -1;
       }
     }
     return slot;
+  }
+
+  private Keyspace.ExpiredListener expiredListener;
+
+  void expiredListener(Keyspace.ExpiredListener listener) {
+    this.expiredListener = listener;
   }
 
   void reclaimHorizonMs(long horizonMs) {
@@ -200,9 +210,13 @@ public final class Database {
     int slot = sweepCursor < capacity ? sweepCursor : 0;
     for (int visited = 0; visited < maxSlots && visited < capacity; visited++) {
       if (table.occupied(slot) && isExpired(table.expireAtMs(slot), nowMs)) {
+        byte[] expiredKey = table.keyAt(slot);
         table.removeAt(slot);
         removed++;
         expiredKeys++;
+        if (expiredListener != null) {
+          expiredListener.expired(index, expiredKey);
+        }
         // Backward shift may have moved another entry into this slot: look at it again.
         continue;
       }

@@ -56,6 +56,19 @@ public final class Keyspace {
     return value.length > EMBSTR_MAX_BYTES || rawStrings.containsKey(value);
   }
 
+  /** Told of every key removed because it expired (lazily or actively), after its removal. */
+  @FunctionalInterface
+  public interface ExpiredListener {
+    void expired(int db, byte[] key);
+  }
+
+  /** Sets (or with {@code null} clears) the listener of expired-key removals: Redis's "expired" event. */
+  public void expiredListener(ExpiredListener listener) {
+    for (Database db : databases) {
+      db.expiredListener(listener);
+    }
+  }
+
   public int databaseCount() {
     return databases.length;
   }
