@@ -32,10 +32,21 @@ public final class CommandContext {
     this.config = server == null ? null : server.config();
     if (config != null) {
       keyspace.expiredListener((db, key) -> notify(KeyspaceEvents.EXPIRED, "expired", key, db));
+      newKeyEvents();
+      config.onChange("notify-keyspace-events", p -> newKeyEvents());
     }
   }
 
   private final io.kaiware.command.config.ServerConfig config;
+
+  /**
+   * Redis's "new" event (class n, published by dbAdd) comes from the key table's insert hook, which
+   * is installed only while the class is on: inserts cost nothing more otherwise.
+   */
+  private void newKeyEvents() {
+    keyspace.newKeyListener((config.notifyKeyspaceEvents() & KeyspaceEvents.NEW) == 0 ? null
+        : (db, key) -> notify(KeyspaceEvents.NEW, "new", key, db));
+  }
 
   /**
    * Redis's {@code notifyKeyspaceEvent(type, event, key, db)} for the client's selected database:

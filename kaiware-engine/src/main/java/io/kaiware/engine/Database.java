@@ -100,6 +100,14 @@ public final class Database {
     this.expiredListener = listener;
   }
 
+  private KeyTable.InsertListener onInsert;
+
+  /** Reports every key inserted into this database to {@code listener} (null: none). */
+  void newKeyListener(Keyspace.NewKeyListener listener) {
+    onInsert = listener == null ? null : key -> listener.added(index, key);
+    table.insertListener(onInsert);
+  }
+
   void reclaimHorizonMs(long horizonMs) {
     reclaimHorizonMs = horizonMs;
   }
@@ -384,6 +392,8 @@ public final class Database {
     a.sweepCursor = 0;
     b.sweepCursor = 0;
     a.table.touchListener(a.watched.isEmpty() ? null : a.onTouch);
+    a.table.insertListener(a.onInsert);
+    b.table.insertListener(b.onInsert);
     b.table.touchListener(b.watched.isEmpty() ? null : b.onTouch);
   }
 }

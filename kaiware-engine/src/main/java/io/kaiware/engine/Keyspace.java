@@ -69,6 +69,29 @@ public final class Keyspace {
     }
   }
 
+  /** Told of every key added to a database (not replaced): Redis's "new" event. */
+  @FunctionalInterface
+  public interface NewKeyListener {
+    void added(int db, byte[] key);
+  }
+
+  private NewKeyListener newKeyListener;
+
+  /**
+   * Sets (or with {@code null} clears) the listener of keys added to any database. Loading a
+   * snapshot clears it for the load, as Redis's RDB load publishes nothing.
+   */
+  public void newKeyListener(NewKeyListener listener) {
+    this.newKeyListener = listener;
+    for (Database db : databases) {
+      db.newKeyListener(listener);
+    }
+  }
+
+  public NewKeyListener newKeyListener() {
+    return newKeyListener;
+  }
+
   public int databaseCount() {
     return databases.length;
   }

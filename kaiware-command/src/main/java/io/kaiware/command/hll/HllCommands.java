@@ -63,6 +63,7 @@ public final class HllCommands {
     Object value = ctx.db().get(key, ctx.nowMs());
     if (value == null) {
       ctx.keyspace().recordMiss();
+      ctx.notify(KeyspaceEvents.KEY_MISS, "keymiss", key);
       return null;
     }
     ctx.keyspace().recordHit();

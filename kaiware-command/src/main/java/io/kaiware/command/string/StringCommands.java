@@ -106,6 +106,7 @@ public final class StringCommands {
     Object value = ctx.db().get(key, ctx.nowMs());
     if (value == null) {
       ctx.keyspace().recordMiss();
+      ctx.notify(KeyspaceEvents.KEY_MISS, "keymiss", key);
       return null;
     }
     if (!(value instanceof byte[] bytes)) {
@@ -331,6 +332,7 @@ public final class StringCommands {
       } else {
         if (value == null) {
           ctx.keyspace().recordMiss();
+          ctx.notify(KeyspaceEvents.KEY_MISS, "keymiss", ctx.arg(i));
         }
         ctx.reply().nullBulk();
       }

@@ -979,6 +979,7 @@ public final class ZSetCommands {
     if (slot < 0) {
       if (!store) {
         ctx.keyspace().recordMiss();
+        ctx.notify(KeyspaceEvents.KEY_MISS, "keymiss", key);
       }
       return null;
     }

@@ -25,7 +25,7 @@ class KeyspaceEventsTest {
     r = new CommandHarness();
   }
 
-  /** Turns on keyevent messages for every class (and n), then runs {@code command}; the events it published. */
+  /** Runs {@code command} (after {@link #on}: keyevent messages of every class but n and m), then runs {@code command}; the events it published. */
   private List<String> events(String... command) {
     r.takePublished();
     r.exec(command);
@@ -39,7 +39,7 @@ class KeyspaceEventsTest {
   }
 
   private void on() {
-    assertThat(r.exec("CONFIG", "SET", "notify-keyspace-events", "EAn")).isEqualTo("OK");
+    assertThat(r.exec("CONFIG", "SET", "notify-keyspace-events", "EA")).isEqualTo("OK");
   }
 
   // ------------------------------------------------------------------ config
@@ -358,5 +358,66 @@ class KeyspaceEventsTest {
     assertThat(events("XGROUP", "DELCONSUMER", "x", "g", "nobody")).isEmpty();
     assertThat(events("XGROUP", "DESTROY", "x", "g")).containsExactly("xgroup-destroy x");
     assertThat(events("XGROUP", "DESTROY", "x", "g")).isEmpty();
+  }
+
+  // ------------------------------------------------------------------ new, keymiss
+
+  @Test
+  void newKeyEvents() {
+    r.exec("CONFIG", "SET", "notify-keyspace-events", "En");
+    r.exec("SET", "foo", "bar");
+    r.exec("SET", "foo", "baz"); // no second "new"
+    r.exec("SET", "bar", "bar");
+    r.exec("LPUSH", "l", "a");
+    r.exec("LPUSH", "l", "b");
+    r.exec("SADD", "s", "a");
+    r.exec("HSET", "h", "a", "1");
+    r.exec("ZADD", "z", "1", "a");
+    r.exec("XADD", "x", "1-1", "f", "v");
+    assertThat(r.takePublished()).containsExactly("__keyevent@0__:new foo", "__keyevent@0__:new bar",
+        "__keyevent@0__:new l", "__keyevent@0__:new s", "__keyevent@0__:new h", "__keyevent@0__:new z",
+        "__keyevent@0__:new x");
+    // RENAME and MOVE add the key they create (Redis's dbAdd), before their own events.
+    r.exec("CONFIG", "SET", "notify-keyspace-events", "Eng");
+    assertThat(events("RENAME", "foo", "foo2")).containsExactly("new foo2", "rename_from foo", "rename_to foo2");
+    r.takePublished();
+    r.exec("MOVE", "foo2", "1");
+    assertThat(r.takePublished()).containsExactly("__keyevent@1__:new foo2", "__keyevent@0__:move_from foo2",
+        "__keyevent@1__:move_to foo2");
+    // An expired key set again: "expired" then "new".
+    r.exec("CONFIG", "SET", "notify-keyspace-events", "Enx$");
+    r.exec("SET", "e", "1", "PX", "10");
+    r.advance(20);
+    assertThat(events("SET", "e", "2")).containsExactly("expired e", "new e", "set e");
+    // Off again: SWAPDB keeps the hook off, and on again it follows the databases.
+    r.exec("CONFIG", "SET", "notify-keyspace-events", "E$");
+    assertThat(events("SET", "q", "1")).containsExactly("set q");
+    r.exec("CONFIG", "SET", "notify-keyspace-events", "En");
+    r.exec("SWAPDB", "0", "1");
+    assertThat(events("SET", "w", "1")).containsExactly("new w");
+    r.exec("SWAPDB", "0", "1");
+    assertThat(events("SET", "w2", "1")).containsExactly("new w2");
+  }
+
+  @Test
+  void keymissEvents() {
+    r.exec("CONFIG", "SET", "notify-keyspace-events", "Em");
+    r.exec("SET", "k", "v");
+    assertThat(events("GET", "nope")).containsExactly("keymiss nope");
+    assertThat(events("GET", "k")).isEmpty();
+    assertThat(events("MGET", "k", "a", "b")).containsExactly("keymiss a", "keymiss b");
+    assertThat(events("LRANGE", "nol", "0", "-1")).containsExactly("keymiss nol");
+    assertThat(events("HGET", "noh", "f")).containsExactly("keymiss noh");
+    assertThat(events("LPUSH", "nol", "a")).isEmpty(); // a write lookup: no keymiss
+    // m is not part of A.
+    r.exec("CONFIG", "SET", "notify-keyspace-events", "EA");
+    assertThat(events("GET", "nope")).isEmpty();
+  }
+
+  @Test
+  void subscribeConfirmationsIgnoreClientReplyOff() {
+    assertThat(r.execRaw("CLIENT", "REPLY", "OFF")).isEmpty();
+    assertThat(r.execRaw("SUBSCRIBE", "ch")).isEqualTo("*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n");
+    assertThat(r.execRaw("PING")).isEmpty();
   }
 }
