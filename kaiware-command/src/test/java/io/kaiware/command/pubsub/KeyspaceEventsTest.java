@@ -420,4 +420,13 @@ class KeyspaceEventsTest {
     assertThat(r.execRaw("SUBSCRIBE", "ch")).isEqualTo("*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n");
     assertThat(r.execRaw("PING")).isEmpty();
   }
+
+  @Test
+  void pingInPubSubModeAnswersPongArrayInResp2() {
+    r.exec("SUBSCRIBE", "ch");
+    assertThat(r.exec("PING")).isEqualTo(List.of("pong", ""));
+    assertThat(r.exec("PING", "foo")).isEqualTo(List.of("pong", "foo"));
+    r.exec("UNSUBSCRIBE", "ch");
+    assertThat(r.exec("PING")).isEqualTo("PONG");
+  }
 }
