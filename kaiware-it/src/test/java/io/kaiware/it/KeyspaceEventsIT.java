@@ -72,4 +72,58 @@ class KeyspaceEventsIT {
         "__keyspace@0__:gone expire", "__keyevent@0__:expire gone",
         "__keyspace@0__:gone expired", "__keyevent@0__:expired gone");
   }
+
+  /** A non-ASCII (UTF-8) key: channel names go out as the key's bytes, matched as bytes. */
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS)
+  void utf8KeysKeepTheirBytesInChannelNames() throws Exception {
+    List<String> heard = new CopyOnWriteArrayList<>();
+    CountDownLatch subscribed = new CountDownLatch(2);
+    CountDownLatch done = new CountDownLatch(2);
+    JedisPubSub listener = new JedisPubSub() {
+      @Override
+      public void onSubscribe(String channel, int count) {
+        heard.add("subscribe " + channel);
+        subscribed.countDown();
+      }
+
+      @Override
+      public void onPSubscribe(String pattern, int count) {
+        heard.add("psubscribe " + pattern);
+        subscribed.countDown();
+      }
+
+      @Override
+      public void onMessage(String channel, String message) {
+        heard.add(channel + " " + message);
+        done.countDown();
+      }
+
+      @Override
+      public void onPMessage(String pattern, String channel, String message) {
+        heard.add(pattern + " " + channel + " " + message);
+        done.countDown();
+      }
+    };
+    try (Jedis admin = new Jedis("127.0.0.1", kaiware.port())) {
+      admin.configSet("notify-keyspace-events", "K$");
+    }
+    Thread subscriber = Thread.ofPlatform().start(() -> {
+      try (Jedis jedis = new Jedis("127.0.0.1", kaiware.port())) {
+        jedis.subscribe(listener, "__keyspace@0__:ключ");
+      }
+    });
+    Thread.sleep(200);
+    listener.psubscribe("__keyspace@0__:кл*");
+    assertThat(subscribed.await(10, TimeUnit.SECONDS)).isTrue();
+    try (Jedis r = new Jedis("127.0.0.1", kaiware.port())) {
+      r.set("ключ", "значение");
+      assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+    listener.punsubscribe();
+    listener.unsubscribe();
+    subscriber.join(5_000);
+    assertThat(heard).containsExactlyInAnyOrder("subscribe __keyspace@0__:ключ", "psubscribe __keyspace@0__:кл*",
+        "__keyspace@0__:ключ set", "__keyspace@0__:кл* __keyspace@0__:ключ set");
+  }
 }
