@@ -29,6 +29,42 @@ public final class CommandContext {
     this.keyspace = keyspace;
     this.server = server;
     this.commands = commands;
+    this.config = server == null ? null : server.config();
+    if (config != null) {
+      keyspace.expiredListener((db, key) -> notify(KeyspaceEvents.EXPIRED, "expired", key, db));
+      newKeyEvents();
+      config.onChange("notify-keyspace-events", p -> newKeyEvents());
+    }
+  }
+
+  private final io.kaiware.command.config.ServerConfig config;
+
+  /**
+   * Redis's "new" event (class n, published by dbAdd) comes from the key table's insert hook, which
+   * is installed only while the class is on: inserts cost nothing more otherwise.
+   */
+  private void newKeyEvents() {
+    keyspace.newKeyListener((config.notifyKeyspaceEvents() & KeyspaceEvents.NEW) == 0 ? null
+        : (db, key) -> notify(KeyspaceEvents.NEW, "new", key, db));
+  }
+
+  /**
+   * Redis's {@code notifyKeyspaceEvent(type, event, key, db)} for the client's selected database:
+   * publishes {@code event} on this server's {@code __keyspace@}/{@code __keyevent@} channels if
+   * notify-keyspace-events enables {@code type} ({@link KeyspaceEvents} classes). When the class is
+   * off (the default) this is one flag test: nothing is built or allocated.
+   */
+  public void notify(int type, String event, byte[] key) {
+    if (config != null && (config.notifyKeyspaceEvents() & type) != 0) {
+      KeyspaceEvents.publish(server, config.notifyKeyspaceEvents(), event, key, session.db());
+    }
+  }
+
+  /** {@link #notify(int, String, byte[])} for database {@code db}. */
+  public void notify(int type, String event, byte[] key, int db) {
+    if (config != null && (config.notifyKeyspaceEvents() & type) != 0) {
+      KeyspaceEvents.publish(server, config.notifyKeyspaceEvents(), event, key, db);
+    }
   }
 
   void bind(byte[][] args, ClientSession session, RespWriter reply, long nowMs) {

@@ -143,6 +143,9 @@ public final class Dispatcher {
    *
    * @param nowMs the command time: the log entry's time on a replicated group
    */
+  private static final java.util.Set<String> PUSHED_REPLIES =
+      java.util.Set.of("subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe", "sunsubscribe");
+
   public void execute(ClientSession session, byte[][] args, RespWriter out, long nowMs) {
     boolean suppressed = session.consumeReplySuppressed();
     int mark = out.buffer().writerIndex();
@@ -196,6 +199,11 @@ public final class Dispatcher {
     } else {
       session.touched(nowMs, spec.name());
       invoke(session, spec, args, out, nowMs);
+      // Redis 7.0 writes (un)subscribe confirmations as pushes (CLIENT_PUSHING), which CLIENT REPLY
+      // OFF/SKIP do not silence.
+      if (suppressed && PUSHED_REPLIES.contains(spec.name())) {
+        suppressed = false;
+      }
     }
     if (session.closeAfterReply()) {
       // QUIT or a killed client: like Redis freeing the client, drop its transaction and watches.

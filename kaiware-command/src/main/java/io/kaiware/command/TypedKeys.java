@@ -21,6 +21,7 @@ public final class TypedKeys {
     int slot = ctx.db().lookup(key, ctx.nowMs());
     if (slot < 0) {
       ctx.keyspace().recordMiss();
+      ctx.notify(KeyspaceEvents.KEY_MISS, "keymiss", key);
       return -1;
     }
     if (!type.isInstance(ctx.db().table().valueAt(slot))) {

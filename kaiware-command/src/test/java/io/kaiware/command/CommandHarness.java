@@ -83,6 +83,13 @@ public final class CommandHarness {
     return hooks;
   }
 
+  /** Messages published so far ("channel message"), cleared by the call. */
+  public List<String> takePublished() {
+    List<String> out = new ArrayList<>(hooks.published);
+    hooks.published.clear();
+    return out;
+  }
+
   public Dispatcher dispatcher() {
     return dispatcher;
   }
@@ -212,6 +219,14 @@ public final class CommandHarness {
   /** A ServerHooks that knows only its sessions and the default configuration. */
   static final class FakeHooks implements ServerHooks {
     final List<ClientSession> sessions = new ArrayList<>();
+    /** Every PUBLISH (and keyspace notification) as "channel message", in order. */
+    final List<String> published = new ArrayList<>();
+
+    @Override
+    public int publish(String channel, byte[] message) {
+      published.add(channel + " " + new String(message, StandardCharsets.ISO_8859_1));
+      return 0;
+    }
     private final ServerConfig config = ServerConfig.defaults();
 
     @Override

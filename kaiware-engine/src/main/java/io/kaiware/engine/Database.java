@@ -81,13 +81,31 @@ public final class Database {
       long expireAtMs = table.expireAtMs(slot);
       if (isExpired(expireAtMs, nowMs)) {
         if (isExpired(expireAtMs, Math.min(nowMs, reclaimHorizonMs))) {
+          byte[] expiredKey = table.keyAt(slot);
           table.removeAt(slot);
           expiredKeys++;
+          if (expiredListener != null) {
+            expiredListener.expired(index, expiredKey);
+          }
         }
         return -1;
       }
     }
     return slot;
+  }
+
+  private Keyspace.ExpiredListener expiredListener;
+
+  void expiredListener(Keyspace.ExpiredListener listener) {
+    this.expiredListener = listener;
+  }
+
+  private KeyTable.InsertListener onInsert;
+
+  /** Reports every key inserted into this database to {@code listener} (null: none). */
+  void newKeyListener(Keyspace.NewKeyListener listener) {
+    onInsert = listener == null ? null : key -> listener.added(index, key);
+    table.insertListener(onInsert);
   }
 
   void reclaimHorizonMs(long horizonMs) {
@@ -200,9 +218,13 @@ public final class Database {
     int slot = sweepCursor < capacity ? sweepCursor : 0;
     for (int visited = 0; visited < maxSlots && visited < capacity; visited++) {
       if (table.occupied(slot) && isExpired(table.expireAtMs(slot), nowMs)) {
+        byte[] expiredKey = table.keyAt(slot);
         table.removeAt(slot);
         removed++;
         expiredKeys++;
+        if (expiredListener != null) {
+          expiredListener.expired(index, expiredKey);
+        }
         // Backward shift may have moved another entry into this slot: look at it again.
         continue;
       }
@@ -370,6 +392,8 @@ public final class Database {
     a.sweepCursor = 0;
     b.sweepCursor = 0;
     a.table.touchListener(a.watched.isEmpty() ? null : a.onTouch);
+    a.table.insertListener(a.onInsert);
+    b.table.insertListener(b.onInsert);
     b.table.touchListener(b.watched.isEmpty() ? null : b.onTouch);
   }
 }

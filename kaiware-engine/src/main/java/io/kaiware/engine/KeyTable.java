@@ -102,6 +102,19 @@ public final class KeyTable {
     this.touchListener = listener;
   }
 
+  /** Told of every key {@link #put} inserts (not of replacements): Redis's "new" keyspace event. */
+  @FunctionalInterface
+  public interface InsertListener {
+    void inserted(byte[] key);
+  }
+
+  private InsertListener insertListener;
+
+  /** Sets (or with {@code null} clears) the {@link InsertListener}. */
+  public void insertListener(InsertListener listener) {
+    this.insertListener = listener;
+  }
+
   public int size() {
     return size;
   }
@@ -226,6 +239,9 @@ public final class KeyTable {
         storeExpiry(i, expireAtMs); // an empty slot's expiry is always NO_EXPIRY
         size++;
         touched(key);
+        if (insertListener != null) {
+          insertListener.inserted(key);
+        }
         return i;
       }
       if (sh == h && Arrays.equals(keys[i], key)) {

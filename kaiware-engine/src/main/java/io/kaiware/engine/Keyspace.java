@@ -56,6 +56,42 @@ public final class Keyspace {
     return value.length > EMBSTR_MAX_BYTES || rawStrings.containsKey(value);
   }
 
+  /** Told of every key removed because it expired (lazily or actively), after its removal. */
+  @FunctionalInterface
+  public interface ExpiredListener {
+    void expired(int db, byte[] key);
+  }
+
+  /** Sets (or with {@code null} clears) the listener of expired-key removals: Redis's "expired" event. */
+  public void expiredListener(ExpiredListener listener) {
+    for (Database db : databases) {
+      db.expiredListener(listener);
+    }
+  }
+
+  /** Told of every key added to a database (not replaced): Redis's "new" event. */
+  @FunctionalInterface
+  public interface NewKeyListener {
+    void added(int db, byte[] key);
+  }
+
+  private NewKeyListener newKeyListener;
+
+  /**
+   * Sets (or with {@code null} clears) the listener of keys added to any database. Loading a
+   * snapshot clears it for the load, as Redis's RDB load publishes nothing.
+   */
+  public void newKeyListener(NewKeyListener listener) {
+    this.newKeyListener = listener;
+    for (Database db : databases) {
+      db.newKeyListener(listener);
+    }
+  }
+
+  public NewKeyListener newKeyListener() {
+    return newKeyListener;
+  }
+
   public int databaseCount() {
     return databases.length;
   }

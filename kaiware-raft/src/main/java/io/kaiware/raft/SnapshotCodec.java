@@ -251,6 +251,17 @@ public final class SnapshotCodec {
    * The data is verified first, so a corrupt snapshot leaves the keyspace untouched.
    */
   public static Header read(byte[] data, Keyspace keyspace) throws IOException {
+    // A load adds every key, but publishes no "new" keyspace event (as Redis's RDB load).
+    Keyspace.NewKeyListener newKeys = keyspace.newKeyListener();
+    keyspace.newKeyListener(null);
+    try {
+      return readInto(data, keyspace);
+    } finally {
+      keyspace.newKeyListener(newKeys);
+    }
+  }
+
+  private static Header readInto(byte[] data, Keyspace keyspace) throws IOException {
     Header h = verify(data);
     if (h.databaseCount() > keyspace.databaseCount()) {
       // Refuse rather than drop databases silently.

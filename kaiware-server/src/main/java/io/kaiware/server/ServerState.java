@@ -213,7 +213,7 @@ final class ServerState implements ServerHooks {
   @Override
   public int publish(String channel, byte[] message) {
     int receivers = 0;
-    byte[] channelBytes = channel.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] channelBytes = channel.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     for (ClientSession s : sessions.values()) {
       if (s.subscriptionCount() == 0) {
         continue;
@@ -229,7 +229,7 @@ final class ServerState implements ServerHooks {
         receivers++;
       }
       for (String pattern : s.patterns()) {
-        if (io.kaiware.engine.GlobMatcher.matches(pattern.getBytes(java.nio.charset.StandardCharsets.UTF_8), channelBytes, false)) {
+        if (io.kaiware.engine.GlobMatcher.matches(pattern.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), channelBytes, false)) {
           if (buf == null) {
             buf = ch.alloc().buffer(48 + pattern.length() + channel.length() + message.length);
           }

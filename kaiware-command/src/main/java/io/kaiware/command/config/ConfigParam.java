@@ -11,7 +11,7 @@ import java.util.Locale;
 public final class ConfigParam {
 
   /** How a value is parsed and validated. */
-  public enum Kind { BOOL, INT, MEMORY, STRING, ENUM, PASSWORD }
+  public enum Kind { BOOL, INT, MEMORY, STRING, ENUM, PASSWORD, KEYSPACE_EVENTS }
 
   private final String name;
   private final Kind kind;
@@ -120,6 +120,13 @@ public final class ConfigParam {
           throw new IllegalArgumentException("argument(s) must be one of the following: " + String.join(", ", choices));
         }
         yield lower;
+      }
+      case KEYSPACE_EVENTS -> {
+        int flags = io.kaiware.command.KeyspaceEvents.parse(raw);
+        if (flags == -1) {
+          throw new IllegalArgumentException(io.kaiware.command.KeyspaceEvents.INVALID);
+        }
+        yield io.kaiware.command.KeyspaceEvents.format(flags);
       }
       case STRING, PASSWORD -> raw;
     };

@@ -122,7 +122,9 @@ public final class ServerConfig {
     c.alias("zset-max-ziplist-value", "zset-max-listpack-value");
     c.alias("list-max-ziplist-size", "list-max-listpack-size");
     c.compat("lazyfree-lazy-user-del", "no", "");
-    c.compat("notify-keyspace-events", "", "Keyspace notifications are not supported yet.");
+    c.add("notify-keyspace-events", Kind.KEYSPACE_EVENTS, "", true, 0, 0, List.of(),
+        "Keyspace notifications (Redis's classes K E g $ l s h z x e t m n d A; empty = off). "
+            + "Published by each member to its own subscribers for the writes it applies; not replicated.", false);
     return c;
   }
 
@@ -162,11 +164,23 @@ public final class ServerConfig {
     aliases.put(target, name);
   }
 
+  /** notify-keyspace-events as {@link io.kaiware.command.KeyspaceEvents} flags (0: off). */
+  private int notifyKeyspaceEvents;
+
+  /** notify-keyspace-events as {@link io.kaiware.command.KeyspaceEvents} flags; 0 when off. */
+  public int notifyKeyspaceEvents() {
+    return notifyKeyspaceEvents;
+  }
+
   /** name -> the other name of the same setting (both directions). */
   private final Map<String, String> aliases = new LinkedHashMap<>();
 
   private void setWithAlias(ConfigParam p, String value) {
     p.set(value);
+    if (p.kind() == Kind.KEYSPACE_EVENTS) {
+      // The value as given: Redis's canonical text drops n when A is set, its flags do not.
+      notifyKeyspaceEvents = io.kaiware.command.KeyspaceEvents.parse(value);
+    }
     String other = aliases.get(p.name());
     if (other != null) {
       params.get(other).set(value);
@@ -248,7 +262,8 @@ public final class ServerConfig {
       return;
     }
     checkCompat(p, value);
-    setWithAlias(p, p.canonical(value));
+    String canonical = p.canonical(value);
+    setWithAlias(p, p.kind() == Kind.KEYSPACE_EVENTS ? value : canonical);
   }
 
   /**
@@ -271,7 +286,9 @@ public final class ServerConfig {
       }
       try {
         checkCompat(p, nv[1]);
-        validated.put(p, p.canonical(nv[1]));
+        String canonical = p.canonical(nv[1]);
+        // notify-keyspace-events keeps the classes named, even those its canonical text drops (n with A).
+        validated.put(p, p.kind() == Kind.KEYSPACE_EVENTS ? nv[1] : canonical);
       } catch (IllegalArgumentException e) {
         return "ERR CONFIG SET failed (possibly related to argument '" + nv[0] + "') - " + e.getMessage();
       }

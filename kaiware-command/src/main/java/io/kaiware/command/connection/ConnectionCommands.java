@@ -58,6 +58,11 @@ public final class ConnectionCommands {
     if (ctx.argc() > 2) {
       // PING's arity is -1 so that this error names it the way Redis does.
       ctx.reply().error("ERR wrong number of arguments for 'ping' command");
+    } else if (ctx.session().subscribed() && ctx.reply().protocol() == 2) {
+      // Redis's pingCommand in Pub/Sub mode (RESP2): ["pong", message or ""].
+      ctx.reply().arrayHeader(2);
+      ctx.reply().bulk("pong".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      ctx.reply().bulk(ctx.argc() == 2 ? ctx.arg(1) : new byte[0]);
     } else if (ctx.argc() == 2) {
       ctx.reply().bulk(ctx.arg(1));
     } else {

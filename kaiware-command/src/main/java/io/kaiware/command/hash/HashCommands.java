@@ -7,6 +7,7 @@ import static io.kaiware.command.CommandFlag.WRITE;
 import static io.kaiware.command.CommandSpec.command;
 
 import io.kaiware.command.CommandContext;
+import io.kaiware.command.KeyspaceEvents;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.command.ElementScan;
@@ -112,6 +113,7 @@ public final class HashCommands {
       ctx.dispatcher().compactEncodings().hashWritten(hash, ctx.arg(i), ctx.arg(i + 1));
     }
     ctx.db().table().touch(slot);
+    ctx.notify(KeyspaceEvents.HASH, "hset", ctx.arg(1));
     if (hmset) {
       ctx.reply().ok();
     } else {
@@ -131,6 +133,7 @@ public final class HashCommands {
     hashAt(ctx, slot).put(ctx.arg(2), ctx.arg(3));
     ctx.dispatcher().compactEncodings().hashWritten(hashAt(ctx, slot), ctx.arg(2), ctx.arg(3));
     ctx.db().table().touch(slot);
+    ctx.notify(KeyspaceEvents.HASH, "hset", ctx.arg(1));
     ctx.reply().integer(1);
   }
 
@@ -166,6 +169,10 @@ public final class HashCommands {
     }
     if (deleted > 0) {
       TypedKeys.changed(ctx, slot, hash.size() == 0);
+      ctx.notify(KeyspaceEvents.HASH, "hdel", ctx.arg(1));
+      if (hash.size() == 0) {
+        ctx.notify(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
+      }
     }
     ctx.reply().integer(deleted);
   }
@@ -235,6 +242,7 @@ public final class HashCommands {
     hashAt(ctx, slot).put(ctx.arg(2), text);
     ctx.dispatcher().compactEncodings().hashWritten(hashAt(ctx, slot), ctx.arg(2), text);
     ctx.db().table().touch(slot);
+    ctx.notify(KeyspaceEvents.HASH, "hincrby", ctx.arg(1));
     ctx.reply().integer(result);
   }
 
@@ -264,6 +272,7 @@ public final class HashCommands {
     hashAt(ctx, slot).put(ctx.arg(2), text);
     ctx.dispatcher().compactEncodings().hashWritten(hashAt(ctx, slot), ctx.arg(2), text);
     ctx.db().table().touch(slot);
+    ctx.notify(KeyspaceEvents.HASH, "hincrbyfloat", ctx.arg(1));
     ctx.reply().bulk(text);
   }
 

@@ -9,6 +9,7 @@ import static io.kaiware.command.CommandFlag.WRITE;
 import static io.kaiware.command.CommandSpec.command;
 
 import io.kaiware.command.CommandContext;
+import io.kaiware.command.KeyspaceEvents;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.command.KeySpec;
@@ -62,6 +63,7 @@ public final class HllCommands {
     Object value = ctx.db().get(key, ctx.nowMs());
     if (value == null) {
       ctx.keyspace().recordMiss();
+      ctx.notify(KeyspaceEvents.KEY_MISS, "keymiss", key);
       return null;
     }
     ctx.keyspace().recordHit();
@@ -125,6 +127,7 @@ public final class HllCommands {
     if (updated > 0) {
       hll.invalidateCache();
       store(ctx, key, hll);
+      ctx.notify(KeyspaceEvents.STRING, "pfadd", key);
     } else {
       ctx.keyspace().markRawString(current); // Redis unshares the value either way
     }
@@ -201,6 +204,7 @@ public final class HllCommands {
     }
     hll.invalidateCache();
     store(ctx, key, hll);
+    ctx.notify(KeyspaceEvents.STRING, "pfadd", key); // Redis: PFMERGE is a mass PFADD
     ctx.reply().ok();
   }
 

@@ -6,6 +6,7 @@ import static io.kaiware.command.CommandFlag.WRITE;
 import static io.kaiware.command.CommandSpec.command;
 
 import io.kaiware.command.CommandContext;
+import io.kaiware.command.KeyspaceEvents;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.engine.Database;
@@ -135,18 +136,20 @@ final class DumpCommands {
       throw new CommandError("ERR Bad data format");
     }
     ctx.dispatcher().compactEncodings().built(value);
-    if (replace) {
-      db.delete(key, ctx.nowMs());
-    }
+    boolean deleted = replace && db.delete(key, ctx.nowMs());
     if (ttl != 0 && !absTtl) {
       ttl += ctx.nowMs();
     }
     if (ttl != 0 && ttl <= ctx.nowMs()) {
+      if (deleted) {
+        ctx.notify(KeyspaceEvents.GENERIC, "del", key);
+      }
       ctx.reply().ok(); // already expired: nothing is created (an old key was deleted by REPLACE)
       return;
     }
     // IDLETIME and FREQ are accepted and validated; Kaiware keeps no LRU/LFU data to set.
     db.put(key, value, ttl == 0 ? KeyTable.NO_EXPIRY : ttl);
+    ctx.notify(KeyspaceEvents.GENERIC, "restore", key);
     ctx.reply().ok();
   }
 }

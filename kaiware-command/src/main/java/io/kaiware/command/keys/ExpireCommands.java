@@ -6,6 +6,7 @@ import static io.kaiware.command.CommandFlag.WRITE;
 import static io.kaiware.command.CommandSpec.command;
 
 import io.kaiware.command.CommandContext;
+import io.kaiware.command.KeyspaceEvents;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.command.string.StringCommands;
@@ -106,8 +107,10 @@ final class ExpireCommands {
     }
     if (when <= ctx.nowMs()) {
       db.table().removeAt(slot);
+      ctx.notify(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
     } else {
       db.table().setExpireAtMs(slot, when);
+      ctx.notify(KeyspaceEvents.GENERIC, "expire", ctx.arg(1));
     }
     ctx.reply().integer(1);
   }
@@ -140,6 +143,7 @@ final class ExpireCommands {
       return;
     }
     db.table().setExpireAtMs(slot, KeyTable.NO_EXPIRY);
+    ctx.notify(KeyspaceEvents.GENERIC, "persist", ctx.arg(1));
     ctx.reply().integer(1);
   }
 }

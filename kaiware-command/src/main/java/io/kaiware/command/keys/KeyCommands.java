@@ -7,6 +7,7 @@ import static io.kaiware.command.CommandFlag.WRITE;
 import static io.kaiware.command.CommandSpec.command;
 
 import io.kaiware.command.CommandContext;
+import io.kaiware.command.KeyspaceEvents;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.command.Numbers;
@@ -72,6 +73,7 @@ public final class KeyCommands {
     long removed = 0;
     for (int i = 1; i < ctx.argc(); i++) {
       if (db.delete(ctx.arg(i), ctx.nowMs())) {
+        ctx.notify(KeyspaceEvents.GENERIC, "del", ctx.arg(i));
         removed++;
       }
     }
@@ -267,6 +269,8 @@ public final class KeyCommands {
     }
     db.put(dst, value, expireAtMs);
     db.table().remove(src);
+    ctx.notify(KeyspaceEvents.GENERIC, "rename_from", src);
+    ctx.notify(KeyspaceEvents.GENERIC, "rename_to", dst);
     if (nx) {
       ctx.reply().integer(1);
     } else {
@@ -325,6 +329,7 @@ public final class KeyCommands {
     }
     // Strings are immutable and shared; collections are mutated in place, so the copy is deep.
     dst.put(newKey, value instanceof CollectionValue c ? c.deepCopy() : value, expireAtMs);
+    ctx.notify(KeyspaceEvents.GENERIC, "copy_to", newKey, dstIndex);
     ctx.reply().integer(1);
   }
 
@@ -349,6 +354,8 @@ public final class KeyCommands {
     }
     dst.put(key, value, expireAtMs);
     src.table().remove(key);
+    ctx.notify(KeyspaceEvents.GENERIC, "move_from", key, src.index());
+    ctx.notify(KeyspaceEvents.GENERIC, "move_to", key, dstIndex);
     ctx.reply().integer(1);
   }
 

@@ -6,6 +6,7 @@ import static io.kaiware.command.CommandFlag.WRITE;
 import static io.kaiware.command.CommandSpec.command;
 
 import io.kaiware.command.CommandContext;
+import io.kaiware.command.KeyspaceEvents;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.command.GetKeys;
@@ -171,11 +172,14 @@ public final class SortCommand {
       }
     }
     if (stored.isEmpty()) {
-      ctx.db().delete(storeKey, ctx.nowMs());
+      if (ctx.db().delete(storeKey, ctx.nowMs())) {
+        ctx.notify(KeyspaceEvents.GENERIC, "del", storeKey);
+      }
     } else {
       ListValue list = new ListValue();
       stored.forEach(list::pushTail);
       ctx.db().put(storeKey, list, KeyTable.NO_EXPIRY);
+      ctx.notify(KeyspaceEvents.LIST, "sortstore", storeKey);
     }
     ctx.reply().integer(stored.size());
   }

@@ -10,6 +10,7 @@ import static io.kaiware.command.CommandSpec.command;
 
 import io.kaiware.command.Blocking;
 import io.kaiware.command.CommandContext;
+import io.kaiware.command.KeyspaceEvents;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.MultiPop;
 import io.kaiware.command.CommandSpec;
@@ -213,6 +214,7 @@ public final class ListCommands {
     }
     table.touch(slot);
     ctx.reply().integer(list.size());
+    ctx.notify(KeyspaceEvents.LIST, head ? "lpush" : "rpush", ctx.arg(1));
   }
 
   /** LPOP, RPOP key [count]. */
@@ -243,7 +245,16 @@ public final class ListCommands {
       int n = (int) Math.min(count, list.size());
       popEnd(reply, list, head, n);
     }
+    popped(ctx, ctx.arg(1), slot, list, head);
+  }
+
+  /** Redis's listElementsRemoved: the pop event, then the key's deletion and "del" if the list emptied. */
+  private static void popped(CommandContext ctx, byte[] key, int slot, ListValue list, boolean head) {
+    ctx.notify(KeyspaceEvents.LIST, head ? "lpop" : "rpop", key);
     TypedKeys.changed(ctx, slot, list.size() == 0);
+    if (list.size() == 0) {
+      ctx.notify(KeyspaceEvents.GENERIC, "del", key);
+    }
   }
 
   private static void llen(CommandContext ctx) {
@@ -301,6 +312,7 @@ public final class ListCommands {
     list.set(p, ctx.arg(3));
     ctx.db().table().touch(slot);
     ctx.reply().ok();
+    ctx.notify(KeyspaceEvents.LIST, "lset", ctx.arg(1));
   }
 
   /** LREM key count element: count > 0 from the head, < 0 from the tail, 0 all. */
@@ -317,6 +329,10 @@ public final class ListCommands {
     int removed = list.removeEqual(ctx.arg(3), limit, count < 0);
     if (removed > 0) {
       TypedKeys.changed(ctx, slot, list.size() == 0);
+      ctx.notify(KeyspaceEvents.LIST, "lrem", ctx.arg(1));
+      if (list.size() == 0) {
+        ctx.notify(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
+      }
     }
     ctx.reply().integer(removed);
   }
@@ -339,6 +355,10 @@ public final class ListCommands {
     list.removeTail(rtrim);
     // Redis signals the key as modified even when nothing was trimmed.
     TypedKeys.changed(ctx, slot, list.size() == 0);
+    ctx.notify(KeyspaceEvents.LIST, "ltrim", ctx.arg(1));
+    if (list.size() == 0) {
+      ctx.notify(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
+    }
     ctx.reply().ok();
   }
 
@@ -365,6 +385,7 @@ public final class ListCommands {
     }
     list.insert(after ? pivot + 1 : pivot, ctx.arg(4));
     ctx.db().table().touch(slot);
+    ctx.notify(KeyspaceEvents.LIST, "linsert", ctx.arg(1));
     ctx.reply().integer(list.size());
   }
 
@@ -478,7 +499,8 @@ public final class ListCommands {
       to.pushTail(element);
     }
     table.touch(table.find(destination));
-    TypedKeys.changed(ctx, table.find(source), from.size() == 0);
+    ctx.notify(KeyspaceEvents.LIST, toHead ? "lpush" : "rpush", destination);
+    popped(ctx, source, table.find(source), from, fromHead);
     ctx.reply().bulk(element);
   }
 
@@ -498,7 +520,7 @@ public final class ListCommands {
       reply.arrayHeader(2);
       reply.bulk(ctx.arg(i));
       reply.bulk(head ? list.popHead() : list.popTail());
-      TypedKeys.changed(ctx, slot, list.size() == 0);
+      popped(ctx, ctx.arg(i), slot, list, head);
       return;
     }
     ctx.reply().nullArray();
@@ -545,7 +567,7 @@ public final class ListCommands {
       reply.arrayHeader(2);
       reply.bulk(ctx.arg(i));
       popEnd(reply, list, head, n);
-      TypedKeys.changed(ctx, slot, list.size() == 0);
+      popped(ctx, ctx.arg(i), slot, list, head);
       return;
     }
     reply.nullArray();

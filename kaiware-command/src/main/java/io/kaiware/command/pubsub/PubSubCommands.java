@@ -130,13 +130,13 @@ public final class PubSubCommands {
     byte[] pattern = ctx.argc() == 3 ? ctx.arg(2) : null;
     List<String> matching = new ArrayList<>();
     for (String channel : active(ctx, kind)) {
-      if (pattern == null || GlobMatcher.matches(pattern, channel.getBytes(StandardCharsets.UTF_8), false)) {
+      if (pattern == null || GlobMatcher.matches(pattern, latin1(channel), false)) {
         matching.add(channel);
       }
     }
     ctx.reply().arrayHeader(matching.size());
     for (String channel : matching) {
-      ctx.reply().bulk(channel);
+      ctx.reply().bulk(latin1(channel));
     }
   }
 
@@ -216,15 +216,24 @@ public final class PubSubCommands {
   private static void confirm(RespWriter out, String kind, String channel, int count) {
     out.pushHeader(3);
     out.bulk(kind);
-    out.bulk(channel);
+    out.bulk(latin1(channel));
     out.integer(count);
+  }
+
+  /**
+   * A channel or pattern name as the client sent it: names are kept as ISO-8859-1 strings (one char
+   * per byte, see {@link io.kaiware.command.CommandContext#argString}), so they go back out as those
+   * bytes, not re-encoded (a UTF-8 or binary name round-trips).
+   */
+  public static byte[] latin1(String name) {
+    return name.getBytes(StandardCharsets.ISO_8859_1);
   }
 
   /** Writes a published message as a push (RESP3) or an array (RESP2). */
   public static void message(RespWriter out, String channel, byte[] payload) {
     out.pushHeader(3);
     out.bulk("message");
-    out.bulk(channel);
+    out.bulk(latin1(channel));
     out.bulk(payload);
   }
 
@@ -232,7 +241,7 @@ public final class PubSubCommands {
   public static void smessage(RespWriter out, String channel, byte[] payload) {
     out.pushHeader(3);
     out.bulk("smessage");
-    out.bulk(channel);
+    out.bulk(latin1(channel));
     out.bulk(payload);
   }
 
@@ -240,8 +249,8 @@ public final class PubSubCommands {
   public static void pmessage(RespWriter out, String pattern, String channel, byte[] payload) {
     out.pushHeader(4);
     out.bulk("pmessage");
-    out.bulk(pattern);
-    out.bulk(channel);
+    out.bulk(latin1(pattern));
+    out.bulk(latin1(channel));
     out.bulk(payload);
   }
 }

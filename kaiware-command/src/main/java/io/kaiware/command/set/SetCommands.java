@@ -7,6 +7,7 @@ import static io.kaiware.command.CommandFlag.WRITE;
 import static io.kaiware.command.CommandSpec.command;
 
 import io.kaiware.command.CommandContext;
+import io.kaiware.command.KeyspaceEvents;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.command.ElementScan;
@@ -157,6 +158,7 @@ public final class SetCommands {
     }
     if (added > 0) {
       ctx.db().table().touch(slot);
+      ctx.notify(KeyspaceEvents.SET, "sadd", ctx.arg(1));
     }
     ctx.reply().integer(added);
   }
@@ -179,6 +181,10 @@ public final class SetCommands {
     }
     if (deleted > 0) {
       TypedKeys.changed(ctx, slot, set.size() == 0);
+      ctx.notify(KeyspaceEvents.SET, "srem", ctx.arg(1));
+      if (set.size() == 0) {
+        ctx.notify(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
+      }
     }
     ctx.reply().integer(deleted);
   }
@@ -213,12 +219,17 @@ public final class SetCommands {
     }
     // Deleting the emptied source may shift the destination's slot: look it up again after.
     TypedKeys.changed(ctx, srcSlot, src.size() == 0);
+    ctx.notify(KeyspaceEvents.SET, "srem", srcKey);
+    if (src.size() == 0) {
+      ctx.notify(KeyspaceEvents.GENERIC, "del", srcKey);
+    }
     dstSlot = db.table().find(dstKey);
     if (dstSlot < 0) {
       dstSlot = db.table().put(dstKey, new SetValue(), KeyTable.NO_EXPIRY);
     }
     if (setAt(ctx, dstSlot).add(member, maxIntset(ctx))) {
       db.table().touch(dstSlot);
+      ctx.notify(KeyspaceEvents.SET, "sadd", dstKey);
     }
     ctx.reply().integer(1);
   }
@@ -262,8 +273,12 @@ public final class SetCommands {
     SetValue set = setAt(ctx, slot);
     byte[] member = set.memberAt(set.randomPosition(ctx.db().writeRandomSeed(ctx.nowMs())));
     set.remove(member);
+    ctx.notify(KeyspaceEvents.SET, "spop", ctx.arg(1));
     ctx.reply().bulk(member);
     TypedKeys.changed(ctx, slot, set.size() == 0);
+    if (set.size() == 0) {
+      ctx.notify(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
+    }
   }
 
   /** Redis's spopWithCountCommand: its three cases, which decide what the set looks like after. */
@@ -279,10 +294,12 @@ public final class SetCommands {
     }
     SetValue set = setAt(ctx, slot);
     int size = set.size();
+    ctx.notify(KeyspaceEvents.SET, "spop", ctx.arg(1));
     if (count >= size) {
       // Case 1: the whole set, answered as Redis does (through a union into a fresh set), then gone.
       replyMembers(ctx.reply(), union(List.of(set), maxIntset(ctx)));
       ctx.db().table().removeAt(slot);
+      ctx.notify(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
       return;
     }
     SplittableRandom random = new SplittableRandom(ctx.db().writeRandomSeed(ctx.nowMs()));
@@ -365,7 +382,9 @@ public final class SetCommands {
     }
     if (empty) {
       if (dstKey != null) {
-        ctx.db().delete(dstKey, ctx.nowMs());
+        if (ctx.db().delete(dstKey, ctx.nowMs())) {
+          ctx.notify(KeyspaceEvents.GENERIC, "del", dstKey);
+        }
         ctx.reply().integer(0);
       } else if (cardinalityOnly) {
         ctx.reply().integer(0);
@@ -412,7 +431,7 @@ public final class SetCommands {
       for (byte[] m : members) {
         result.add(m, maxIntset);
       }
-      store(ctx, dstKey, result);
+      store(ctx, dstKey, result, "sinterstore");
     }
   }
 
@@ -479,7 +498,7 @@ public final class SetCommands {
     if (dstKey == null) {
       replyMembers(ctx.reply(), result);
     } else {
-      store(ctx, dstKey, result);
+      store(ctx, dstKey, result, diff ? "sdiffstore" : "sunionstore");
     }
   }
 
@@ -541,12 +560,13 @@ public final class SetCommands {
    * The *STORE ending: a non-empty result replaces whatever {@code dstKey} held (any type; the key
    * loses its TTL, as Redis's setKey), an empty one deletes it; the reply is the result's size.
    */
-  private static void store(CommandContext ctx, byte[] dstKey, SetValue result) {
+  private static void store(CommandContext ctx, byte[] dstKey, SetValue result, String event) {
     if (result.size() > 0) {
       ctx.db().lookup(dstKey, ctx.nowMs()); // reclaim an expired destination first
       ctx.db().put(dstKey, result, KeyTable.NO_EXPIRY);
-    } else {
-      ctx.db().delete(dstKey, ctx.nowMs());
+      ctx.notify(KeyspaceEvents.SET, event, dstKey);
+    } else if (ctx.db().delete(dstKey, ctx.nowMs())) {
+      ctx.notify(KeyspaceEvents.GENERIC, "del", dstKey);
     }
     ctx.reply().integer(result.size());
   }

@@ -10,6 +10,7 @@ import static io.kaiware.command.CommandFlag.WRITE;
 import static io.kaiware.command.CommandSpec.command;
 
 import io.kaiware.command.CommandContext;
+import io.kaiware.command.KeyspaceEvents;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.command.CommandTable;
@@ -445,8 +446,21 @@ public final class StreamCommands {
     }
     s.append(id, Arrays.copyOfRange(ctx.args(), fieldsAt, ctx.argc()), nodeMaxBytes(ctx), nodeMaxEntries(ctx));
     StreamIds.reply(ctx.reply(), id);
-    trim(s, t);
+    ctx.notify(KeyspaceEvents.STREAM, "xadd", ctx.arg(1));
+    if (trim(s, t) > 0) {
+      ctx.notify(KeyspaceEvents.STREAM, "xtrim", ctx.arg(1));
+    }
     table.touch(slot);
+  }
+
+  /** The group's consumer {@code name}, created if missing ("xgroup-createconsumer" on {@code key}). */
+  private static StreamValue.Consumer touchConsumer(CommandContext ctx, StreamValue.Group group, byte[] name, byte[] key) {
+    boolean existed = group.consumer(name) != null;
+    StreamValue.Consumer c = group.touchConsumer(name, ctx.nowMs());
+    if (!existed) {
+      ctx.notify(KeyspaceEvents.STREAM, "xgroup-createconsumer", key);
+    }
+    return c;
   }
 
   private static void xtrim(CommandContext ctx) {
@@ -459,6 +473,7 @@ public final class StreamCommands {
     long deleted = trim(streamAt(ctx, slot), t);
     if (deleted > 0) {
       ctx.db().table().touch(slot);
+      ctx.notify(KeyspaceEvents.STREAM, "xtrim", ctx.arg(1));
     }
     ctx.reply().integer(deleted);
   }
@@ -511,6 +526,7 @@ public final class StreamCommands {
     }
     if (deleted > 0) {
       ctx.db().table().touch(slot);
+      ctx.notify(KeyspaceEvents.STREAM, "xdel", ctx.arg(1));
     }
     ctx.reply().integer(deleted);
   }
@@ -652,7 +668,7 @@ public final class StreamCommands {
         bodies.add(() -> replyEntries(reply, entries));
         continue;
       }
-      StreamValue.Consumer consumer = group.touchConsumer(consumerName, ctx.nowMs());
+      StreamValue.Consumer consumer = touchConsumer(ctx, group, consumerName, key);
       if (history) {
         bodies.add(consumerHistory(ctx, s, consumer, start, count));
       } else {
@@ -801,18 +817,31 @@ public final class StreamCommands {
         throw new CommandError("BUSYGROUP Consumer Group name already exists");
       }
       reply.ok();
+      ctx.notify(KeyspaceEvents.STREAM, "xgroup-create", ctx.arg(2));
     } else if (setid && (argc == 5 || argc == 7)) {
       StreamId id = isDollar(ctx.arg(4)) ? s.lastId() : StreamIds.id(ctx, 4, 0);
       group.lastId = id;
       group.entriesRead = entriesRead;
       reply.ok();
+      ctx.notify(KeyspaceEvents.STREAM, "xgroup-setid", ctx.arg(2));
     } else if (ctx.argIs(1, "DESTROY") && argc == 4) {
-      reply.integer(s.destroyGroup(groupName) ? 1 : 0);
+      boolean destroyed = s.destroyGroup(groupName);
+      reply.integer(destroyed ? 1 : 0);
+      if (destroyed) {
+        ctx.notify(KeyspaceEvents.STREAM, "xgroup-destroy", ctx.arg(2));
+      }
     } else if (ctx.argIs(1, "CREATECONSUMER") && argc == 5) {
-      reply.integer(group.createConsumer(ctx.arg(4), ctx.nowMs()) != null ? 1 : 0);
+      boolean created = group.createConsumer(ctx.arg(4), ctx.nowMs()) != null;
+      reply.integer(created ? 1 : 0);
+      if (created) {
+        ctx.notify(KeyspaceEvents.STREAM, "xgroup-createconsumer", ctx.arg(2));
+      }
     } else if (ctx.argIs(1, "DELCONSUMER") && argc == 5) {
       StreamValue.Consumer consumer = group.consumer(ctx.arg(4));
       reply.integer(consumer == null ? 0 : group.deleteConsumer(consumer));
+      if (consumer != null) {
+        ctx.notify(KeyspaceEvents.STREAM, "xgroup-delconsumer", ctx.arg(2));
+      }
     } else {
       throw subcommandSyntax(ctx);
     }
@@ -859,6 +888,7 @@ public final class StreamCommands {
     }
     s.setIds(id, entriesAdded, maxDeleted);
     ctx.reply().ok();
+    ctx.notify(KeyspaceEvents.STREAM, "xsetid", ctx.arg(1));
   }
 
   /** The stream at key 1 and its group named by argument 2, or null when either is missing (WRONGTYPE if not a stream). */
@@ -1046,7 +1076,7 @@ public final class StreamCommands {
         continue;
       }
       if (consumer == null) {
-        consumer = group.touchConsumer(ctx.arg(3), now);
+        consumer = touchConsumer(ctx, group, ctx.arg(3), ctx.arg(1));
       }
       group.claim(id, nack, consumer);
       nack.deliveryTimeMs = deliveryTime;
@@ -1113,7 +1143,7 @@ public final class StreamCommands {
         continue;
       }
       if (consumer == null) {
-        consumer = group.touchConsumer(ctx.arg(3), now);
+        consumer = touchConsumer(ctx, group, ctx.arg(3), ctx.arg(1));
       }
       group.claim(id, nack, consumer);
       nack.deliveryTimeMs = now;

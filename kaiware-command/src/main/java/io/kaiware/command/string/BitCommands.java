@@ -7,6 +7,7 @@ import static io.kaiware.command.CommandFlag.WRITE;
 import static io.kaiware.command.CommandSpec.command;
 
 import io.kaiware.command.CommandContext;
+import io.kaiware.command.KeyspaceEvents;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.command.KeySpec;
@@ -82,6 +83,7 @@ public final class BitCommands {
         ctx.db().putKeepTtl(key, updated, ctx.nowMs());
       }
       ctx.keyspace().markRawString(updated);
+      ctx.notify(KeyspaceEvents.STRING, "setbit", key);
     } else {
       ctx.keyspace().markRawString(current); // Redis unshares the value into a raw string either way
     }
@@ -189,7 +191,9 @@ public final class BitCommands {
     }
     byte[] target = ctx.arg(2);
     if (maxLen == 0) {
-      ctx.db().delete(target, ctx.nowMs());
+      if (ctx.db().delete(target, ctx.nowMs())) {
+        ctx.notify(KeyspaceEvents.GENERIC, "del", target);
+      }
       ctx.reply().integer(0);
       return;
     }
@@ -223,6 +227,7 @@ public final class BitCommands {
     }
     ctx.db().put(target, result, KeyTable.NO_EXPIRY); // Redis's setKey: overwrites any type, drops the TTL
     ctx.keyspace().markRawString(result); // createObject(OBJ_STRING, sds): raw, however short
+    ctx.notify(KeyspaceEvents.STRING, "set", target);
     ctx.reply().integer(maxLen);
   }
 

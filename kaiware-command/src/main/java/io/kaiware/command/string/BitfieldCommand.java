@@ -7,6 +7,7 @@ import static io.kaiware.command.CommandFlag.WRITE;
 import static io.kaiware.command.CommandSpec.command;
 
 import io.kaiware.command.CommandContext;
+import io.kaiware.command.KeyspaceEvents;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.command.KeySpec;
@@ -132,6 +133,7 @@ public final class BitfieldCommand {
     byte[] p = current == null ? new byte[(int) needed] : Arrays.copyOf(current, (int) Math.max(current.length, needed));
     ctx.reply().arrayHeader(numOps);
     boolean changed = dirty;
+    int writes = 0; // Redis's "changes": SET/INCRBY ops applied, changed or not (the setbit event)
     for (int i = 0; i < numOps; i++) {
       Op op = ops[i];
       if (op.opcode == GET) {
@@ -182,6 +184,7 @@ public final class BitfieldCommand {
       } else {
         ctx.reply().integer(retVal);
         setBits(p, op.offset, op.bits, newVal);
+        writes++;
         if (oldVal != newVal) {
           changed = true;
         }
@@ -189,6 +192,9 @@ public final class BitfieldCommand {
     }
     if (!changed) {
       ctx.keyspace().markRawString(current); // Redis unshares the value into a raw string either way
+      if (writes > 0) {
+        ctx.notify(KeyspaceEvents.STRING, "setbit", key);
+      }
       return;
     }
     if (current == null) {
@@ -197,6 +203,9 @@ public final class BitfieldCommand {
       ctx.db().putKeepTtl(key, p, ctx.nowMs());
     }
     ctx.keyspace().markRawString(p);
+    if (writes > 0) {
+      ctx.notify(KeyspaceEvents.STRING, "setbit", key);
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import static io.kaiware.command.CommandSpec.command;
 import io.kaiware.command.CommandContext;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
+import io.kaiware.command.KeyspaceEvents;
 import io.kaiware.command.Numbers;
 import io.kaiware.engine.Database;
 import io.kaiware.engine.KeyTable;
@@ -105,6 +106,7 @@ public final class StringCommands {
     Object value = ctx.db().get(key, ctx.nowMs());
     if (value == null) {
       ctx.keyspace().recordMiss();
+      ctx.notify(KeyspaceEvents.KEY_MISS, "keymiss", key);
       return null;
     }
     if (!(value instanceof byte[] bytes)) {
@@ -247,6 +249,10 @@ public final class StringCommands {
     } else {
       db.put(key, ctx.arg(2), expireAtMs);
     }
+    ctx.notify(KeyspaceEvents.STRING, "set", key);
+    if (o.expireArg != 0) {
+      ctx.notify(KeyspaceEvents.GENERIC, "expire", key);
+    }
     if (o.has(GET)) {
       ctx.reply().bulk(old);
     } else {
@@ -258,6 +264,8 @@ public final class StringCommands {
   private static void setWithExpiry(CommandContext ctx, boolean seconds) {
     long expireAtMs = expireAtMs(ctx, 2, seconds, true);
     ctx.db().put(ctx.arg(1), ctx.arg(3), expireAtMs);
+    ctx.notify(KeyspaceEvents.STRING, "set", ctx.arg(1));
+    ctx.notify(KeyspaceEvents.GENERIC, "expire", ctx.arg(1));
     ctx.reply().ok();
   }
 
@@ -268,6 +276,7 @@ public final class StringCommands {
       return;
     }
     db.put(ctx.arg(1), ctx.arg(2), KeyTable.NO_EXPIRY);
+    ctx.notify(KeyspaceEvents.STRING, "set", ctx.arg(1));
     ctx.reply().integer(1);
   }
 
@@ -275,6 +284,7 @@ public final class StringCommands {
   private static void getset(CommandContext ctx) {
     byte[] old = lookupString(ctx, ctx.arg(1));
     ctx.db().put(ctx.arg(1), ctx.arg(2), KeyTable.NO_EXPIRY);
+    ctx.notify(KeyspaceEvents.STRING, "set", ctx.arg(1));
     ctx.reply().bulk(old);
   }
 
@@ -282,6 +292,7 @@ public final class StringCommands {
     byte[] old = lookupString(ctx, ctx.arg(1));
     if (old != null) {
       ctx.db().delete(ctx.arg(1), ctx.nowMs());
+      ctx.notify(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
     }
     ctx.reply().bulk(old);
   }
@@ -300,10 +311,13 @@ public final class StringCommands {
     int slot = db.table().find(ctx.arg(1));
     if ((o.has(EXAT) || o.has(PXAT)) && expireAtMs <= ctx.nowMs()) {
       db.table().removeAt(slot);
+      ctx.notify(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
     } else if (o.expireArg != 0) {
       db.table().setExpireAtMs(slot, expireAtMs);
+      ctx.notify(KeyspaceEvents.GENERIC, "expire", ctx.arg(1));
     } else if (o.has(PERSIST) && db.table().expireAtMs(slot) != KeyTable.NO_EXPIRY) {
       db.table().setExpireAtMs(slot, KeyTable.NO_EXPIRY);
+      ctx.notify(KeyspaceEvents.GENERIC, "persist", ctx.arg(1));
     }
   }
 
@@ -318,6 +332,7 @@ public final class StringCommands {
       } else {
         if (value == null) {
           ctx.keyspace().recordMiss();
+          ctx.notify(KeyspaceEvents.KEY_MISS, "keymiss", ctx.arg(i));
         }
         ctx.reply().nullBulk();
       }
@@ -339,6 +354,7 @@ public final class StringCommands {
     }
     for (int i = 1; i < ctx.argc(); i += 2) {
       db.put(ctx.arg(i), ctx.arg(i + 1), KeyTable.NO_EXPIRY);
+      ctx.notify(KeyspaceEvents.STRING, "set", ctx.arg(i));
     }
     if (nx) {
       ctx.reply().integer(1);
@@ -374,6 +390,7 @@ public final class StringCommands {
     }
     value += increment;
     ctx.db().putKeepTtl(key, Numbers.toBytes(value), ctx.nowMs());
+    ctx.notify(KeyspaceEvents.STRING, "incrby", key);
     ctx.reply().integer(value);
   }
 
@@ -394,6 +411,7 @@ public final class StringCommands {
     }
     byte[] text = LongDoubles.format(sum).getBytes(StandardCharsets.US_ASCII);
     ctx.db().putKeepTtl(key, text, ctx.nowMs());
+    ctx.notify(KeyspaceEvents.STRING, "incrbyfloat", key);
     ctx.reply().bulk(text);
   }
 
@@ -405,6 +423,7 @@ public final class StringCommands {
     byte[] current = lookupStringForWrite(ctx, key);
     if (current == null) {
       ctx.db().put(key, suffix, KeyTable.NO_EXPIRY);
+      ctx.notify(KeyspaceEvents.STRING, "append", key);
       ctx.reply().integer(suffix.length);
       return;
     }
@@ -417,6 +436,7 @@ public final class StringCommands {
     System.arraycopy(suffix, 0, joined, current.length, suffix.length);
     ctx.db().putKeepTtl(key, joined, ctx.nowMs());
     ctx.keyspace().markRawString(joined);
+    ctx.notify(KeyspaceEvents.STRING, "append", key);
     ctx.reply().integer(total);
   }
 
@@ -479,6 +499,7 @@ public final class StringCommands {
       System.arraycopy(patch, 0, created, (int) offset, patch.length);
       ctx.db().put(key, created, KeyTable.NO_EXPIRY);
       ctx.keyspace().markRawString(created);
+      ctx.notify(KeyspaceEvents.STRING, "setrange", key);
       ctx.reply().integer(created.length);
       return;
     }
@@ -492,6 +513,7 @@ public final class StringCommands {
     System.arraycopy(patch, 0, updated, (int) offset, patch.length);
     ctx.db().putKeepTtl(key, updated, ctx.nowMs());
     ctx.keyspace().markRawString(updated);
+    ctx.notify(KeyspaceEvents.STRING, "setrange", key);
     ctx.reply().integer(updated.length);
   }
 

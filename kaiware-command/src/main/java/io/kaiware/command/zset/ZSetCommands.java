@@ -10,6 +10,7 @@ import static io.kaiware.command.CommandSpec.command;
 
 import io.kaiware.command.Blocking;
 import io.kaiware.command.CommandContext;
+import io.kaiware.command.KeyspaceEvents;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.MultiPop;
 import io.kaiware.command.CommandSpec;
@@ -368,6 +369,9 @@ public final class ZSetCommands {
         ctx.db().table().touch(slot);
       }
       TypedKeys.removeIfEmpty(ctx, slot, zset.size());
+      if (added + updated > 0) {
+        ctx.notify(KeyspaceEvents.ZSET, incr ? "zincr" : "zadd", key);
+      }
     }
     replyZadd(ctx, incr, ch, processed, lastScore, added, updated);
   }
@@ -574,7 +578,9 @@ public final class ZSetCommands {
   /** Replaces {@code dst} with a sorted set of the nodes' members and scores (deletes it when empty). */
   private static long storeResult(CommandContext ctx, byte[] dst, List<Node> nodes) {
     if (nodes.isEmpty()) {
-      ctx.db().delete(dst, ctx.nowMs());
+      if (ctx.db().delete(dst, ctx.nowMs())) {
+        ctx.notify(KeyspaceEvents.GENERIC, "del", dst);
+      }
       return 0;
     }
     SortedSet out = new SortedSet();
@@ -583,6 +589,7 @@ public final class ZSetCommands {
     }
     ctx.dispatcher().compactEncodings().built(out);
     ctx.db().put(dst, out, KeyTable.NO_EXPIRY);
+    ctx.notify(KeyspaceEvents.ZSET, "zrangestore", dst);
     return out.size();
   }
 
@@ -606,6 +613,10 @@ public final class ZSetCommands {
     }
     if (removed > 0) {
       TypedKeys.changed(ctx, slot, zset.size() == 0);
+      ctx.notify(KeyspaceEvents.ZSET, "zrem", ctx.arg(1));
+      if (zset.size() == 0) {
+        ctx.notify(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
+      }
     }
     ctx.reply().integer(removed);
   }
@@ -644,6 +655,14 @@ public final class ZSetCommands {
     }
     if (removed > 0) {
       TypedKeys.changed(ctx, slot, zset.size() == 0);
+      ctx.notify(KeyspaceEvents.ZSET, switch (type) {
+        case RANK -> "zremrangebyrank";
+        case SCORE -> "zremrangebyscore";
+        default -> "zremrangebylex";
+      }, ctx.arg(1));
+      if (zset.size() == 0) {
+        ctx.notify(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
+      }
     }
     ctx.reply().integer(removed);
   }
@@ -671,7 +690,7 @@ public final class ZSetCommands {
       ctx.reply().arrayHeader(0);
       return;
     }
-    popFrom(ctx, slot, max, count == -1 ? 1 : count, nested, null);
+    popFrom(ctx, ctx.arg(1), slot, max, count == -1 ? 1 : count, nested, null);
   }
 
   /**
@@ -683,7 +702,7 @@ public final class ZSetCommands {
     for (int i = 1; i < ctx.argc() - 1; i++) {
       int slot = TypedKeys.findForWrite(ctx, ctx.arg(i), SortedSet.class);
       if (slot >= 0) {
-        popFrom(ctx, slot, max, 1, false, ctx.arg(i));
+        popFrom(ctx, ctx.arg(i), slot, max, 1, false, ctx.arg(i));
         return;
       }
     }
@@ -694,7 +713,8 @@ public final class ZSetCommands {
    * Pops up to {@code count} elements from the set in {@code slot} and replies with them;
    * {@code flatKey}, when given, leads the flat reply (BZPOPMIN's [key, member, score]).
    */
-  private static void popFrom(CommandContext ctx, int slot, boolean max, long count, boolean nested, byte[] flatKey) {
+  private static void popFrom(CommandContext ctx, byte[] key, int slot, boolean max, long count, boolean nested,
+      byte[] flatKey) {
     SortedSet zset = zsetAt(ctx, slot);
     int n = (int) Math.min(count, zset.size());
     RespWriter reply = ctx.reply();
@@ -713,7 +733,13 @@ public final class ZSetCommands {
       replyScore(reply, node.score());
       zset.remove(node.member());
     }
+    if (n > 0) {
+      ctx.notify(KeyspaceEvents.ZSET, max ? "zpopmax" : "zpopmin", key);
+    }
     TypedKeys.changed(ctx, slot, zset.size() == 0);
+    if (zset.size() == 0) {
+      ctx.notify(KeyspaceEvents.GENERIC, "del", key);
+    }
   }
 
   /**
@@ -743,7 +769,7 @@ public final class ZSetCommands {
       if (slot >= 0) {
         ctx.reply().arrayHeader(2);
         ctx.reply().bulk(ctx.arg(i));
-        popFrom(ctx, slot, max, count, true, null);
+        popFrom(ctx, ctx.arg(i), slot, max, count, true, null);
         return;
       }
     }
@@ -923,10 +949,17 @@ public final class ZSetCommands {
     } else if (store) {
       byte[] dst = ctx.arg(1);
       if (result.size() == 0) {
-        ctx.db().delete(dst, ctx.nowMs());
+        if (ctx.db().delete(dst, ctx.nowMs())) {
+          ctx.notify(KeyspaceEvents.GENERIC, "del", dst);
+        }
       } else {
         ctx.dispatcher().compactEncodings().built(result);
         ctx.db().put(dst, result, KeyTable.NO_EXPIRY);
+        ctx.notify(KeyspaceEvents.ZSET, switch (op) {
+          case UNION -> "zunionstore";
+          case INTER -> "zinterstore";
+          default -> "zdiffstore";
+        }, dst);
       }
       ctx.reply().integer(result.size());
     } else {
@@ -946,6 +979,7 @@ public final class ZSetCommands {
     if (slot < 0) {
       if (!store) {
         ctx.keyspace().recordMiss();
+        ctx.notify(KeyspaceEvents.KEY_MISS, "keymiss", key);
       }
       return null;
     }
