@@ -9,6 +9,7 @@ import io.kaiware.command.CommandContext;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.command.KeySpec;
+import io.kaiware.command.KeyspaceEvents;
 import io.kaiware.command.TypedKeys;
 import io.kaiware.command.geo.GeoHash.Radius;
 import io.kaiware.command.geo.GeoHash.Shape;
@@ -221,6 +222,7 @@ public final class GeoCommands {
     } finally {
       if (added + updated > 0) {
         ctx.db().table().touch(slot);
+        ctx.notify(KeyspaceEvents.ZSET, "zadd", key); // GEOADD runs ZADD in Redis
       }
       TypedKeys.removeIfEmpty(ctx, slot, zset.size());
     }
@@ -452,7 +454,9 @@ public final class GeoCommands {
 
     if (zset == null) {
       if (storeKey != null) {
-        ctx.db().delete(storeKey, ctx.nowMs());
+        if (ctx.db().delete(storeKey, ctx.nowMs())) {
+          ctx.notify(KeyspaceEvents.GENERIC, "del", storeKey);
+        }
         ctx.reply().integer(0);
       } else {
         ctx.reply().arrayHeader(0);
@@ -519,8 +523,9 @@ public final class GeoCommands {
         }
         ctx.dispatcher().compactEncodings().built(out);
         ctx.db().put(storeKey, out, KeyTable.NO_EXPIRY);
-      } else {
-        ctx.db().delete(storeKey, ctx.nowMs());
+        ctx.notify(KeyspaceEvents.ZSET, geosearch ? "geosearchstore" : "georadiusstore", storeKey);
+      } else if (ctx.db().delete(storeKey, ctx.nowMs())) {
+        ctx.notify(KeyspaceEvents.GENERIC, "del", storeKey);
       }
       ctx.reply().integer(returned);
     }

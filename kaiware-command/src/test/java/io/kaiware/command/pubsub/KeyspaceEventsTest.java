@@ -296,6 +296,20 @@ class KeyspaceEventsTest {
 
   // ------------------------------------------------------------------ sorted sets
 
+  /** geo.c: GEOADD publishes ZADD's event; the STORE forms theirs, or "del" for an empty result. */
+  @Test
+  void geoEvents() {
+    on();
+    assertThat(events("GEOADD", "g", "13.361389", "38.115556", "Palermo")).containsExactly("zadd g");
+    assertThat(events("GEOADD", "g", "13.361389", "38.115556", "Palermo")).isEmpty();
+    assertThat(events("GEOSEARCHSTORE", "dst", "g", "FROMLONLAT", "15", "37", "BYRADIUS", "200", "km"))
+        .containsExactly("geosearchstore dst");
+    assertThat(events("GEORADIUS", "g", "15", "37", "200", "km", "STORE", "dst2")).containsExactly("georadiusstore dst2");
+    assertThat(events("GEOSEARCHSTORE", "dst", "g", "FROMLONLAT", "100", "0", "BYRADIUS", "1", "km"))
+        .containsExactly("del dst");
+    assertThat(events("GEOSEARCHSTORE", "dst", "nokey", "FROMLONLAT", "15", "37", "BYRADIUS", "1", "km")).isEmpty();
+  }
+
   @Test
   void zsetEvents() {
     on();
