@@ -422,18 +422,7 @@ public final class GeoHash {
     if (Double.isNaN(d)) {
       return "nan";
     }
-    String s = new BigDecimal(d).setScale(17, RoundingMode.HALF_EVEN).toPlainString();
-    if (s.indexOf('.') >= 0) {
-      int end = s.length();
-      while (s.charAt(end - 1) == '0') {
-        end--;
-      }
-      if (s.charAt(end - 1) == '.') {
-        end--;
-      }
-      s = s.substring(0, end);
-    }
-    return s.equals("-0") ? "0" : s;
+    return io.kaiware.command.string.LongDoubles.format(new BigDecimal(d));
   }
 
   /** C's printf("%f"): six decimals of the exact value, "inf"/"-inf"/"nan"/"-nan". */
