@@ -138,14 +138,15 @@ public final class Dispatcher {
     errorReplies.clear();
   }
 
+  /** Commands whose confirmations Redis 7.0 pushes, so CLIENT REPLY OFF/SKIP do not silence them. */
+  private static final java.util.Set<String> PUSHED_REPLIES =
+      java.util.Set.of("subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe", "sunsubscribe");
+
   /**
    * Executes {@code args} (never empty) for {@code session}, writing the reply to {@code out}.
    *
    * @param nowMs the command time: the log entry's time on a replicated group
    */
-  private static final java.util.Set<String> PUSHED_REPLIES =
-      java.util.Set.of("subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe", "sunsubscribe");
-
   public void execute(ClientSession session, byte[][] args, RespWriter out, long nowMs) {
     boolean suppressed = session.consumeReplySuppressed();
     int mark = out.buffer().writerIndex();
