@@ -389,7 +389,7 @@ public final class SetValue implements CollectionValue {
   private static final byte[] MIN_DIGITS = "9223372036854775808".getBytes(StandardCharsets.US_ASCII);
 
   /** The value of bytes {@link #isInteger} accepted (accumulated negatively, so MIN_VALUE fits). */
-  private static long parseInteger(byte[] s) {
+  static long parseInteger(byte[] s) {
     boolean negative = s[0] == '-';
     long v = 0;
     for (int j = negative ? 1 : 0; j < s.length; j++) {

@@ -263,6 +263,11 @@ public final class StreamValue implements CollectionValue {
     return entriesAdded;
   }
 
+  /** The nodes in ID order, read-only (the RDB writer serialises each as one of Redis's listpacks). */
+  java.util.List<Node> nodes() {
+    return java.util.Collections.unmodifiableList(nodes);
+  }
+
   /** Radix-tree keys in Redis: the number of nodes. */
   public int nodeCount() {
     return nodes.size();
