@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
@@ -299,7 +300,7 @@ public final class RdbWriter {
       int fields = fv.length / 2;
       boolean sameFields = fv.length == master.length;
       for (int j = 0; sameFields && j < fv.length; j += 2) {
-        sameFields = java.util.Arrays.equals(fv[j], master[j]);
+        sameFields = Arrays.equals(fv[j], master[j]);
       }
       lp.integer(sameFields ? STREAM_ITEM_FLAG_SAMEFIELDS : 0);
       lp.integer(msDelta);

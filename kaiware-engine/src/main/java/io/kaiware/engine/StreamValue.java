@@ -3,6 +3,8 @@ package io.kaiware.engine;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -264,8 +266,8 @@ public final class StreamValue implements CollectionValue {
   }
 
   /** The nodes in ID order, read-only (the RDB writer serialises each as one of Redis's listpacks). */
-  java.util.List<Node> nodes() {
-    return java.util.Collections.unmodifiableList(nodes);
+  List<Node> nodes() {
+    return Collections.unmodifiableList(nodes);
   }
 
   /** Radix-tree keys in Redis: the number of nodes. */
