@@ -213,7 +213,22 @@ public final class ClientSession {
       skipNextReply = false;
       return true;
     }
-    return replyMode == ReplyMode.OFF;
+    return replyMode == ReplyMode.OFF || replica;
+  }
+
+  private volatile boolean replica;
+
+  /**
+   * Makes this client a replica (SYNC/PSYNC): it receives the replication stream and no reply to
+   * anything it sends (REPLCONF ACK), as Redis answers nothing on a replica link.
+   */
+  public void markReplica() {
+    replica = true;
+  }
+
+  /** Whether this client attached with SYNC/PSYNC (CLIENT LIST flag S). */
+  public boolean replica() {
+    return replica;
   }
 
   boolean isReplySkipPending() {

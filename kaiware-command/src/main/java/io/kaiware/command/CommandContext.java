@@ -30,8 +30,13 @@ public final class CommandContext {
     this.server = server;
     this.commands = commands;
     this.config = server == null ? null : server.config();
+    keyspace.expiredListener((db, key) -> {
+      notify(KeyspaceEvents.EXPIRED, "expired", key, db);
+      if (dispatcher != null) {
+        dispatcher.propagation().expired(db, key);
+      }
+    });
     if (config != null) {
-      keyspace.expiredListener((db, key) -> notify(KeyspaceEvents.EXPIRED, "expired", key, db));
       newKeyEvents();
       config.onChange("notify-keyspace-events", p -> newKeyEvents());
     }
@@ -174,6 +179,11 @@ public final class CommandContext {
   /** The dispatcher running this command: its counters feed INFO stats and commandstats. */
   public Dispatcher dispatcher() {
     return dispatcher;
+  }
+
+  /** The replication stream: how the running command propagates (see {@link Propagation}). */
+  public Propagation propagation() {
+    return dispatcher.propagation();
   }
 
   public CommandTable commands() {

@@ -216,6 +216,13 @@ public final class Dispatcher {
     }
   }
 
+  private final Propagation propagation = new Propagation();
+
+  /** The replication stream of the clients attached with SYNC/PSYNC. */
+  public Propagation propagation() {
+    return propagation;
+  }
+
   private final MemoryLimit memoryLimit = new MemoryLimit();
   private final CompactEncodings compactEncodings = new CompactEncodings();
 
@@ -318,6 +325,13 @@ public final class Dispatcher {
     ctx.bind(args, session, out, nowMs);
     ctx.spec(spec);
     CommandStats s = stats.get(spec);
+    Propagation p = propagation;
+    int frame = -1;
+    long writesBefore = 0;
+    if (p.active()) {
+      frame = p.enter();
+      writesBefore = ctx.keyspace().writes();
+    }
     long startNs = System.nanoTime();
     try {
       spec.handler().execute(ctx);
@@ -332,6 +346,9 @@ public final class Dispatcher {
       s.failedCalls++;
     }
     long durationNs = System.nanoTime() - startNs;
+    if (frame >= 0) {
+      p.leave(frame, spec, args, session.db(), ctx.keyspace().writes() != writesBefore);
+    }
     if (!session.rerunOfParkedCommand()) {
       s.calls++;
     }

@@ -40,6 +40,14 @@ public interface ServerHooks {
   String runId();
 
   /**
+   * Where SYNC/PSYNC send {@code session}'s replication stream: its connection, written in order
+   * from the engine thread; null when the session has no connection (tests, the log applier).
+   */
+  default io.kaiware.command.Propagation.Sink replicaSink(ClientSession session) {
+    return null;
+  }
+
+  /**
    * PUBLISH: sends {@code message} on {@code channel} to this server's subscribers (pushed on their
    * connections); returns how many received it. Engine thread. Not replicated.
    */

@@ -41,6 +41,7 @@ public final class StandardCommands {
     specs.addAll(RankingCommands.specs());
     specs.addAll(WindowCommands.specs());
     specs.addAll(io.kaiware.command.replication.ReplicationCommands.specs());
+    specs.addAll(io.kaiware.command.replication.ReplicationStreamCommands.specs());
     specs.addAll(io.kaiware.command.replication.SentinelCommands.specs());
     specs.addAll(io.kaiware.command.pubsub.PubSubCommands.specs());
     specs.addAll(io.kaiware.command.script.ScriptCommands.specs());

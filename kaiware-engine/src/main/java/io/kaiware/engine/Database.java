@@ -82,7 +82,7 @@ public final class Database {
       if (isExpired(expireAtMs, nowMs)) {
         if (isExpired(expireAtMs, Math.min(nowMs, reclaimHorizonMs))) {
           byte[] expiredKey = table.keyAt(slot);
-          table.removeAt(slot);
+          table.removeExpiredAt(slot);
           expiredKeys++;
           if (expiredListener != null) {
             expiredListener.expired(index, expiredKey);
@@ -219,7 +219,7 @@ public final class Database {
     for (int visited = 0; visited < maxSlots && visited < capacity; visited++) {
       if (table.occupied(slot) && isExpired(table.expireAtMs(slot), nowMs)) {
         byte[] expiredKey = table.keyAt(slot);
-        table.removeAt(slot);
+        table.removeExpiredAt(slot);
         removed++;
         expiredKeys++;
         if (expiredListener != null) {

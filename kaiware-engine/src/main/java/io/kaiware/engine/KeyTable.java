@@ -97,6 +97,29 @@ public final class KeyTable {
     resizeThreshold = (int) (capacity * 0.75);
   }
 
+  /**
+   * Writes since the table was created: every {@link #put}, {@link #removeAt}, {@link #setValueAt},
+   * {@link #setExpireAtMs} and {@link #touch}, plus one per key a {@link #clear} drops; removals of
+   * expired keys ({@link #removeExpiredAt}) do not count. Redis's {@code server.dirty} for one
+   * database: a command that moved it changed the dataset (the replication stream propagates it),
+   * and INFO's {@code rdb_changes_since_last_save} is its growth since the last snapshot.
+   */
+  private long writes;
+
+  /** See {@link #writes}. */
+  public long writes() {
+    return writes;
+  }
+
+  /**
+   * Removes a key because it expired: the listener still hears of it (WATCH), but it is not one of
+   * the {@link #writes} — reclaiming what time already removed is not a change, as in Redis.
+   */
+  public void removeExpiredAt(int slot) {
+    removeAt(slot);
+    writes--;
+  }
+
   /** Installs (or with {@code null} removes) the listener told about every write. */
   public void touchListener(TouchListener listener) {
     this.touchListener = listener;
@@ -210,6 +233,7 @@ public final class KeyTable {
   }
 
   private void touched(byte[] key) {
+    writes++;
     TouchListener l = touchListener;
     if (l != null) {
       l.keyTouched(key);
@@ -351,6 +375,7 @@ public final class KeyTable {
 
   /** Drops every entry without telling the listener (FLUSHDB handles WATCH itself). */
   public void clear() {
+    writes += size;
     size = 0;
     volatileCount = 0;
     mayHoldNonStrings = false;

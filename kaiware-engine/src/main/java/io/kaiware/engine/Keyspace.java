@@ -295,6 +295,30 @@ public final class Keyspace {
     return removed;
   }
 
+  /**
+   * Redis's {@code server.dirty}: the writes of every database ({@link KeyTable#writes}), only ever
+   * compared with an earlier reading. Removals of expired keys are not writes.
+   */
+  public long writes() {
+    long total = 0;
+    for (Database db : databases) {
+      total += db.table().writes();
+    }
+    return total;
+  }
+
+  private long writesAtLastSave;
+
+  /** Notes that a snapshot now holds everything written so far (INFO rdb_changes_since_last_save). */
+  public void markSaved() {
+    writesAtLastSave = writes();
+  }
+
+  /** Writes since the last {@link #markSaved} (or since start): INFO's rdb_changes_since_last_save. */
+  public long writesSinceLastSave() {
+    return writes() - writesAtLastSave;
+  }
+
   /** DEBUG SET-ACTIVE-EXPIRE: tests turn background expiry off to observe lazy expiry alone. */
   public void setActiveExpireEnabled(boolean enabled) {
     this.activeExpireEnabled = enabled;

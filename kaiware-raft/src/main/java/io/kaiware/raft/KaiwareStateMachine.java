@@ -664,7 +664,9 @@ public final class KaiwareStateMachine extends BaseStateMachine {
     try {
       cut = CompletableFuture.supplyAsync(() -> {
         try {
-          return SnapshotCodec.cut(keyspace, last.getTerm(), last.getIndex(), logTimeMs);
+          SnapshotCodec.Cut c = SnapshotCodec.cut(keyspace, last.getTerm(), last.getIndex(), logTimeMs);
+          keyspace.markSaved(); // as Redis at fork: the changes since are what the next save must cover
+          return c;
         } catch (IOException e) {
           throw new CompletionException(e);
         }
@@ -783,6 +785,7 @@ public final class KaiwareStateMachine extends BaseStateMachine {
         } catch (IOException e) {
           throw new CompletionException(e);
         }
+        keyspace.markSaved();
         logTimeMs = h.logTimeMs();
         keyspace.reclaimHorizonMs(logTimeMs);
         engineAppliedIndex = h.index();

@@ -216,7 +216,7 @@ public final class KaiwareServer implements AutoCloseable {
     if (state.replicationOrNull() != null) {
       // Expiry is decided by log time and reclaimed on tick entries (ADR 0004): a wall-clock sweep
       // here could reclaim a key a lagging log time still considers alive.
-      engineLoop.scheduleAtFixedRate(this::closeIdleClients, 1, 1, TimeUnit.SECONDS);
+      engineLoop.scheduleAtFixedRate(this::everySecond, 1, 1, TimeUnit.SECONDS);
       return;
     }
     engineLoop.schedule(new Runnable() {
@@ -229,7 +229,18 @@ public final class KaiwareServer implements AutoCloseable {
         engineLoop.schedule(this, 1000 / config.getInt("hz"), TimeUnit.MILLISECONDS);
       }
     }, 1000 / config.getInt("hz"), TimeUnit.MILLISECONDS);
-    engineLoop.scheduleAtFixedRate(this::closeIdleClients, 1, 1, TimeUnit.SECONDS);
+    engineLoop.scheduleAtFixedRate(this::everySecond, 1, 1, TimeUnit.SECONDS);
+  }
+
+  private long secondsSinceReplicaPing;
+
+  /** Engine thread, once a second: idle clients, and the replication stream's PING. */
+  private void everySecond() {
+    closeIdleClients();
+    if (++secondsSinceReplicaPing >= config.getLong("repl-ping-replica-period")) {
+      secondsSinceReplicaPing = 0;
+      state.engine().dispatcher().propagation().ping();
+    }
   }
 
   /** The {@code timeout} setting: clients that sent no command for that many seconds are closed. */
@@ -240,7 +251,7 @@ public final class KaiwareServer implements AutoCloseable {
     }
     long nowMs = state.clock().millis();
     for (ClientSession session : state.clients()) {
-      if (nowMs - session.lastInteractionMs() > timeoutMs) {
+      if (!session.replica() && nowMs - session.lastInteractionMs() > timeoutMs) {
         log.debug("closing idle client {}", session.remoteAddress());
         state.kill(session);
       }

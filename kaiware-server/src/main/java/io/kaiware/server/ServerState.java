@@ -247,6 +247,26 @@ final class ServerState implements ServerHooks {
     return receivers;
   }
 
+  @Override
+  public io.kaiware.command.Propagation.Sink replicaSink(ClientSession session) {
+    Channel ch = channels.get(session);
+    if (ch == null) {
+      return null;
+    }
+    return new io.kaiware.command.Propagation.Sink() {
+      @Override
+      public void send(byte[] bytes) {
+        stats.addOutput(bytes.length);
+        ch.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(bytes), ch.voidPromise());
+      }
+
+      @Override
+      public boolean open() {
+        return ch.isActive();
+      }
+    };
+  }
+
   /** SPUBLISH: pushes {@code smessage} to every subscriber of shard channel {@code channel}. Engine thread. */
   @Override
   public int publishShard(String channel, byte[] message) {

@@ -163,7 +163,7 @@ public final class ClientCommand {
     String addr = s.remoteAddress();
     return "id=" + s.id() + " addr=" + addr + " laddr=" + s.localAddress() + " fd=-1 name=" + s.name()
         + " age=" + Math.max(0, (nowMs - s.createdAtMs()) / 1000) + " idle=" + Math.max(0, (nowMs - s.lastInteractionMs()) / 1000)
-        + " flags=" + (s.subscribed() ? "P" : "N") + " db=" + s.db() + " sub=" + s.subscriptions().size()
+        + " flags=" + (s.replica() ? "S" : s.subscribed() ? "P" : "N") + " db=" + s.db() + " sub=" + s.subscriptions().size()
         + " psub=" + s.patterns().size() + " ssub=" + s.shardSubscriptions().size() + " multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0"
         + " obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + s.lastCommand() + " user=" + s.user() + " redir=-1 resp="
         + s.protocol() + " lib-name=" + s.libName() + " lib-ver=" + s.libVersion();

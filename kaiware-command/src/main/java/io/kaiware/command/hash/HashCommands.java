@@ -273,6 +273,7 @@ public final class HashCommands {
     ctx.dispatcher().compactEncodings().hashWritten(hashAt(ctx, slot), ctx.arg(2), text);
     ctx.db().table().touch(slot);
     ctx.notify(KeyspaceEvents.HASH, "hincrbyfloat", ctx.arg(1));
+    ctx.propagation().propagateAs(io.kaiware.command.Propagation.bytes("HSET"), ctx.arg(1), ctx.arg(2), text);
     ctx.reply().bulk(text);
   }
 

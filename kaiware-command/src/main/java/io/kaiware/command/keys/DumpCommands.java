@@ -7,6 +7,7 @@ import static io.kaiware.command.CommandSpec.command;
 
 import io.kaiware.command.CommandContext;
 import io.kaiware.command.KeyspaceEvents;
+import io.kaiware.command.Propagation;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.engine.Database;
@@ -143,6 +144,7 @@ final class DumpCommands {
     if (ttl != 0 && ttl <= ctx.nowMs()) {
       if (deleted) {
         ctx.notify(KeyspaceEvents.GENERIC, "del", key);
+        ctx.propagation().propagateAs(Propagation.DEL_WORD, key);
       }
       ctx.reply().ok(); // already expired: nothing is created (an old key was deleted by REPLACE)
       return;
@@ -150,6 +152,13 @@ final class DumpCommands {
     // IDLETIME and FREQ are accepted and validated; Kaiware keeps no LRU/LFU data to set.
     db.put(key, value, ttl == 0 ? KeyTable.NO_EXPIRY : ttl);
     ctx.notify(KeyspaceEvents.GENERIC, "restore", key);
+    if (ttl != 0 && !absTtl && ctx.propagation().wanted()) {
+      // Replicated with the absolute expiry and ABSTTL appended, as Redis's restoreCommand does.
+      byte[][] argv = java.util.Arrays.copyOf(ctx.args(), ctx.argc() + 1);
+      argv[2] = io.kaiware.command.Numbers.toBytes(ttl);
+      argv[ctx.argc()] = Propagation.bytes("ABSTTL");
+      ctx.propagation().propagateAs(argv);
+    }
     ctx.reply().ok();
   }
 }

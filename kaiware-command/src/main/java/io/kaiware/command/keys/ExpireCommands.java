@@ -7,6 +7,8 @@ import static io.kaiware.command.CommandSpec.command;
 
 import io.kaiware.command.CommandContext;
 import io.kaiware.command.KeyspaceEvents;
+import io.kaiware.command.Numbers;
+import io.kaiware.command.Propagation;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.command.string.StringCommands;
@@ -108,9 +110,17 @@ final class ExpireCommands {
     if (when <= ctx.nowMs()) {
       db.table().removeAt(slot);
       ctx.notify(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
+      ctx.propagation().propagateAs(Propagation.DEL_WORD, ctx.arg(1));
     } else {
       db.table().setExpireAtMs(slot, when);
       ctx.notify(KeyspaceEvents.GENERIC, "expire", ctx.arg(1));
+      if ((seconds || relative) && ctx.propagation().wanted()) {
+        // Replicated as PEXPIREAT with the absolute time, options kept (Redis's expireGenericCommand).
+        byte[][] argv = ctx.args().clone();
+        argv[0] = Propagation.PEXPIREAT_WORD;
+        argv[2] = Numbers.toBytes(when);
+        ctx.propagation().propagateAs(argv);
+      }
     }
     ctx.reply().integer(1);
   }

@@ -366,6 +366,7 @@ public final class KeyCommands {
       throw new CommandError(DB_OUT_OF_RANGE);
     }
     ctx.keyspace().swapDatabases(a, b, ctx.nowMs());
+    ctx.propagation().force(); // Redis's server.dirty++: swapping moves no key
     ctx.reply().ok();
   }
 

@@ -14,6 +14,7 @@ import io.kaiware.command.KeyspaceEvents;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.MultiPop;
 import io.kaiware.command.CommandSpec;
+import io.kaiware.command.Propagation;
 import io.kaiware.command.GetKeys;
 import io.kaiware.command.KeySpec;
 import io.kaiware.command.Numbers;
@@ -508,6 +509,9 @@ public final class ListCommands {
    * BLPOP, BRPOP key [key ...] timeout: the timeout first, then the keys in order; the first
    * non-empty list answers [key, element], a key of another type WRONGTYPE; none: the null array.
    */
+  private static final byte[] LPOP = Propagation.bytes("LPOP");
+  private static final byte[] RPOP = Propagation.bytes("RPOP");
+
   private static void bpop(CommandContext ctx, boolean head) {
     Blocking.timeoutMs(ctx, ctx.argc() - 1);
     for (int i = 1; i < ctx.argc() - 1; i++) {
@@ -521,6 +525,8 @@ public final class ListCommands {
       reply.bulk(ctx.arg(i));
       reply.bulk(head ? list.popHead() : list.popTail());
       popped(ctx, ctx.arg(i), slot, list, head);
+      // Replicated as the pop it was, on the key it served (Redis: "[LR]POP instead of B[LR]POP").
+      ctx.propagation().propagateAs(head ? LPOP : RPOP, ctx.arg(i));
       return;
     }
     ctx.reply().nullArray();
@@ -532,12 +538,18 @@ public final class ListCommands {
     boolean toHead = left(ctx, 4);
     Blocking.timeoutMs(ctx, 5);
     move(ctx, fromHead, toHead);
+    if (ctx.propagation().wanted()) {
+      ctx.propagation().propagateAs(Propagation.bytes("LMOVE"), ctx.arg(1), ctx.arg(2), ctx.arg(3), ctx.arg(4));
+    }
   }
 
   /** BRPOPLPUSH source destination timeout. */
   private static void brpoplpush(CommandContext ctx) {
     Blocking.timeoutMs(ctx, 3);
     move(ctx, false, true);
+    if (ctx.propagation().wanted()) {
+      ctx.propagation().propagateAs(Propagation.bytes("RPOPLPUSH"), ctx.arg(1), ctx.arg(2));
+    }
   }
 
   /**
@@ -568,6 +580,7 @@ public final class ListCommands {
       reply.bulk(ctx.arg(i));
       popEnd(reply, list, head, n);
       popped(ctx, ctx.arg(i), slot, list, head);
+      ctx.propagation().propagateAs(head ? LPOP : RPOP, ctx.arg(i), Numbers.toBytes(n)); // [LR]POP key count
       return;
     }
     reply.nullArray();

@@ -58,7 +58,10 @@ public final class PubSubCommands {
         command("publish").arity(3).flags(PUBSUB, LOADING, STALE, FAST).group("pubsub").since("2.0.0")
             .complexity("O(N+M) where N is the number of clients subscribed to the receiving channel.")
             .summary("Posts a message to a channel on this server; returns the number of subscribers that received it.")
-            .handler(ctx -> ctx.reply().integer(ctx.server() == null ? 0 : ctx.server().publish(ctx.argString(1), ctx.arg(2))))
+            .handler(ctx -> {
+              ctx.propagation().force(); // Redis replicates PUBLISH so replicas' subscribers hear it too
+              ctx.reply().integer(ctx.server() == null ? 0 : ctx.server().publish(ctx.argString(1), ctx.arg(2)));
+            })
             .build(),
         command("ssubscribe").arity(-2).flags(PUBSUB, NOSCRIPT, LOADING, STALE).keys(1, -1, 1).group("pubsub").since("7.0.0")
             .complexity("O(N) where N is the number of shard channels to subscribe to.")
@@ -71,7 +74,10 @@ public final class PubSubCommands {
         command("spublish").arity(3).flags(PUBSUB, LOADING, STALE, FAST).keys(1, 1, 1).group("pubsub").since("7.0.0")
             .complexity("O(N) where N is the number of clients subscribed to the receiving shard channel.")
             .summary("Posts a message to a shard channel on this server; returns the number of subscribers that received it.")
-            .handler(ctx -> ctx.reply().integer(ctx.server() == null ? 0 : ctx.server().publishShard(ctx.argString(1), ctx.arg(2))))
+            .handler(ctx -> {
+              ctx.propagation().force();
+              ctx.reply().integer(ctx.server() == null ? 0 : ctx.server().publishShard(ctx.argString(1), ctx.arg(2)));
+            })
             .build(),
         command("pubsub").arity(-2).group("pubsub").since("2.8.0").summary("A container for Pub/Sub commands.")
             .subcommand(command("channels").arity(-2).flags(PUBSUB, LOADING, STALE).since("2.8.0")

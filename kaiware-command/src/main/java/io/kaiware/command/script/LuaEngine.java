@@ -189,6 +189,7 @@ public final class LuaEngine {
    * of it is read after the script has started.
    */
   public void eval(CommandContext ctx, boolean evalsha, boolean ro) {
+    ctx.propagation().prevent(); // a script replicates its effects: the commands it called
     long numKeys = ctx.longArg(2);
     int argc = ctx.argc();
     if (numKeys > argc - 3) {

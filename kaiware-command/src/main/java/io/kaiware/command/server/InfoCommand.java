@@ -172,7 +172,7 @@ public final class InfoCommand {
   private static void persistence(CommandContext ctx, StringBuilder sb) {
     field(sb, "loading", 0);
     field(sb, "async_loading", 0);
-    field(sb, "rdb_changes_since_last_save", 0);
+    field(sb, "rdb_changes_since_last_save", ctx.keyspace().writesSinceLastSave());
     field(sb, "rdb_bgsave_in_progress", 0);
     field(sb, "rdb_last_save_time", ServerCommands.lastSaveTimeMs(ctx) / 1000);
     field(sb, "rdb_last_bgsave_status", "ok");

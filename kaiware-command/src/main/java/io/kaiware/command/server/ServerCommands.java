@@ -44,12 +44,14 @@ public final class ServerCommands {
             .complexity("O(N) where N is the number of keys in the selected database").handler(ctx -> {
               checkFlushMode(ctx);
               ctx.db().clear();
+              ctx.propagation().force(); // replicated even when the database was already empty
               ctx.reply().ok();
             }).build(),
         command("flushall").arity(-1).flags(WRITE).group("server").summary("Removes all keys from all databases.")
             .complexity("O(N) where N is the total number of keys in all databases").handler(ctx -> {
               checkFlushMode(ctx);
               ctx.keyspace().flushAll();
+              ctx.propagation().force();
               ctx.reply().ok();
             }).build(),
         command("time").arity(1).flags(LOADING, STALE, FAST).group("server").since("2.6.0")

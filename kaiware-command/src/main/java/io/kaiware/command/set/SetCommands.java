@@ -274,6 +274,7 @@ public final class SetCommands {
     byte[] member = set.memberAt(set.randomPosition(ctx.db().writeRandomSeed(ctx.nowMs())));
     set.remove(member);
     ctx.notify(KeyspaceEvents.SET, "spop", ctx.arg(1));
+    ctx.propagation().propagateAs(SREM, ctx.arg(1), member); // the member drawn, not the draw
     ctx.reply().bulk(member);
     TypedKeys.changed(ctx, slot, set.size() == 0);
     if (set.size() == 0) {
@@ -300,6 +301,7 @@ public final class SetCommands {
       replyMembers(ctx.reply(), union(List.of(set), maxIntset(ctx)));
       ctx.db().table().removeAt(slot);
       ctx.notify(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
+      ctx.propagation().propagateAs(io.kaiware.command.Propagation.DEL_WORD, ctx.arg(1));
       return;
     }
     SplittableRandom random = new SplittableRandom(ctx.db().writeRandomSeed(ctx.nowMs()));
@@ -312,6 +314,7 @@ public final class SetCommands {
         byte[] member = set.memberAt(set.randomPosition(random.nextLong()));
         set.remove(member);
         reply.bulk(member);
+        propagateSrem(ctx, member);
       }
       ctx.db().table().touch(slot);
     } else {
@@ -326,9 +329,20 @@ public final class SetCommands {
       for (int p = 0; p < set.capacity(); p++) {
         if (set.occupied(p)) {
           reply.bulk(set.memberAt(p));
+          propagateSrem(ctx, set.memberAt(p));
         }
       }
       ctx.db().table().setValueAt(slot, kept);
+    }
+  }
+
+  private static final byte[] SREM = io.kaiware.command.Propagation.bytes("SREM");
+
+  /** SPOP with a count replicates as one SREM per member popped (Redis 7.0), not as itself. */
+  private static void propagateSrem(CommandContext ctx, byte[] member) {
+    if (ctx.propagation().wanted()) {
+      ctx.propagation().prevent();
+      ctx.propagation().also(ctx.session().db(), SREM, ctx.arg(1), member);
     }
   }
 

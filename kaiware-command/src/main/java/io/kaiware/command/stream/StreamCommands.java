@@ -447,6 +447,12 @@ public final class StreamCommands {
     s.append(id, Arrays.copyOfRange(ctx.args(), fieldsAt, ctx.argc()), nodeMaxBytes(ctx), nodeMaxEntries(ctx));
     StreamIds.reply(ctx.reply(), id);
     ctx.notify(KeyspaceEvents.STREAM, "xadd", ctx.arg(1));
+    if ((t.id == null || !t.id.seqGiven()) && ctx.propagation().wanted()) {
+      // Replicated with the ID it got: a replica must not generate its own (Redis's XADD rewrite).
+      byte[][] argv = ctx.args().clone();
+      argv[t.idIndex] = id.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      ctx.propagation().propagateAs(argv);
+    }
     if (trim(s, t) > 0) {
       ctx.notify(KeyspaceEvents.STREAM, "xtrim", ctx.arg(1));
     }

@@ -11,6 +11,7 @@ import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.command.KeyspaceEvents;
 import io.kaiware.command.Numbers;
+import io.kaiware.command.Propagation;
 import io.kaiware.engine.Database;
 import io.kaiware.engine.KeyTable;
 import java.math.BigDecimal;
@@ -253,6 +254,13 @@ public final class StringCommands {
     if (o.expireArg != 0) {
       ctx.notify(KeyspaceEvents.GENERIC, "expire", key);
     }
+    if (ctx.propagation().wanted()) {
+      if (o.expireArg != 0) {
+        propagateAsSetPxat(ctx, key, ctx.arg(2), expireAtMs);
+      } else if (o.has(GET)) {
+        propagateWithoutGet(ctx);
+      }
+    }
     if (o.has(GET)) {
       ctx.reply().bulk(old);
     } else {
@@ -266,7 +274,26 @@ public final class StringCommands {
     ctx.db().put(ctx.arg(1), ctx.arg(3), expireAtMs);
     ctx.notify(KeyspaceEvents.STRING, "set", ctx.arg(1));
     ctx.notify(KeyspaceEvents.GENERIC, "expire", ctx.arg(1));
+    if (ctx.propagation().wanted()) {
+      propagateAsSetPxat(ctx, ctx.arg(1), ctx.arg(3), expireAtMs);
+    }
     ctx.reply().ok();
+  }
+
+  /** Redis 7.0 replicates every SET with an expiry as {@code SET key value PXAT <absolute ms>}. */
+  private static void propagateAsSetPxat(CommandContext ctx, byte[] key, byte[] value, long expireAtMs) {
+    ctx.propagation().propagateAs(Propagation.SET_WORD, key, value, Propagation.PXAT_WORD, Numbers.toBytes(expireAtMs));
+  }
+
+  /** SET ... GET without an expiry replicates without its GET words (the reply is not replicated). */
+  private static void propagateWithoutGet(CommandContext ctx) {
+    java.util.List<byte[]> argv = new java.util.ArrayList<>(ctx.argc());
+    for (int j = 0; j < ctx.argc(); j++) {
+      if (j < 3 || !ctx.argIs(j, "GET")) {
+        argv.add(ctx.arg(j));
+      }
+    }
+    ctx.propagation().propagateAs(argv.toArray(new byte[0][]));
   }
 
   private static void setnx(CommandContext ctx) {
@@ -293,6 +320,7 @@ public final class StringCommands {
     if (old != null) {
       ctx.db().delete(ctx.arg(1), ctx.nowMs());
       ctx.notify(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
+      ctx.propagation().propagateAs(Propagation.DEL_WORD, ctx.arg(1));
     }
     ctx.reply().bulk(old);
   }
@@ -312,12 +340,15 @@ public final class StringCommands {
     if ((o.has(EXAT) || o.has(PXAT)) && expireAtMs <= ctx.nowMs()) {
       db.table().removeAt(slot);
       ctx.notify(KeyspaceEvents.GENERIC, "del", ctx.arg(1));
+      ctx.propagation().propagateAs(Propagation.DEL_WORD, ctx.arg(1));
     } else if (o.expireArg != 0) {
       db.table().setExpireAtMs(slot, expireAtMs);
       ctx.notify(KeyspaceEvents.GENERIC, "expire", ctx.arg(1));
+      ctx.propagation().propagateAs(Propagation.PEXPIREAT_WORD, ctx.arg(1), Numbers.toBytes(expireAtMs));
     } else if (o.has(PERSIST) && db.table().expireAtMs(slot) != KeyTable.NO_EXPIRY) {
       db.table().setExpireAtMs(slot, KeyTable.NO_EXPIRY);
       ctx.notify(KeyspaceEvents.GENERIC, "persist", ctx.arg(1));
+      ctx.propagation().propagateAs(Propagation.PERSIST_WORD, ctx.arg(1));
     }
   }
 
@@ -412,6 +443,8 @@ public final class StringCommands {
     byte[] text = LongDoubles.format(sum).getBytes(StandardCharsets.US_ASCII);
     ctx.db().putKeepTtl(key, text, ctx.nowMs());
     ctx.notify(KeyspaceEvents.STRING, "incrbyfloat", key);
+    // Replicated as the value it produced, so float formatting can never make replicas differ.
+    ctx.propagation().propagateAs(Propagation.SET_WORD, key, text, Propagation.KEEPTTL_WORD);
     ctx.reply().bulk(text);
   }
 

@@ -82,6 +82,7 @@ public final class TransactionCommands {
       return;
     }
     List<Transaction.Queued> queued = tx.takeQueue();
+    ctx.propagation().prevent(); // EXEC itself is never replicated: its commands are, wrapped
     out.arrayHeader(queued.size());
     for (Transaction.Queued q : queued) {
       // Rebinds the shared context: nothing of EXEC's own context may be read after this loop.

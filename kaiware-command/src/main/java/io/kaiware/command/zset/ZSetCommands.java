@@ -14,6 +14,7 @@ import io.kaiware.command.KeyspaceEvents;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.MultiPop;
 import io.kaiware.command.CommandSpec;
+import io.kaiware.command.Numbers;
 import io.kaiware.command.ElementScan;
 import io.kaiware.command.GetKeys;
 import io.kaiware.command.KeySpec;
@@ -697,12 +698,16 @@ public final class ZSetCommands {
    * BZPOPMIN, BZPOPMAX key [key ...] timeout: the timeout first, then the keys in order; the first
    * non-empty set answers [key, member, score]; none: the null array.
    */
+  private static final byte[] ZPOPMIN = io.kaiware.command.Propagation.bytes("ZPOPMIN");
+  private static final byte[] ZPOPMAX = io.kaiware.command.Propagation.bytes("ZPOPMAX");
+
   private static void bzpop(CommandContext ctx, boolean max) {
     Blocking.timeoutMs(ctx, ctx.argc() - 1);
     for (int i = 1; i < ctx.argc() - 1; i++) {
       int slot = TypedKeys.findForWrite(ctx, ctx.arg(i), SortedSet.class);
       if (slot >= 0) {
         popFrom(ctx, ctx.arg(i), slot, max, 1, false, ctx.arg(i));
+        ctx.propagation().propagateAs(max ? ZPOPMAX : ZPOPMIN, ctx.arg(i)); // Redis: ZPOP instead of BZPOP
         return;
       }
     }
@@ -769,7 +774,11 @@ public final class ZSetCommands {
       if (slot >= 0) {
         ctx.reply().arrayHeader(2);
         ctx.reply().bulk(ctx.arg(i));
+        long popped = Math.min(count, zsetAt(ctx, slot).size());
         popFrom(ctx, ctx.arg(i), slot, max, count, true, null);
+        if (ctx.propagation().wanted()) {
+          ctx.propagation().propagateAs(max ? ZPOPMAX : ZPOPMIN, ctx.arg(i), Numbers.toBytes(popped));
+        }
         return;
       }
     }

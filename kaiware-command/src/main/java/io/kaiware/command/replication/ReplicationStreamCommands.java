@@ -1,0 +1,91 @@
+package io.kaiware.command.replication;
+
+import static io.kaiware.command.CommandFlag.ADMIN;
+import static io.kaiware.command.CommandFlag.ALLOW_BUSY;
+import static io.kaiware.command.CommandFlag.LOADING;
+import static io.kaiware.command.CommandFlag.NOSCRIPT;
+import static io.kaiware.command.CommandFlag.NO_MULTI;
+import static io.kaiware.command.CommandFlag.STALE;
+import static io.kaiware.command.CommandSpec.command;
+
+import io.kaiware.command.CommandContext;
+import io.kaiware.command.CommandError;
+import io.kaiware.command.CommandSpec;
+import io.kaiware.command.Propagation;
+import io.kaiware.engine.RdbWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SYNC, PSYNC and REPLCONF: Redis's replica handshake, answered with a full copy and then the
+ * member's replication stream ({@link Propagation}).
+ *
+ * <p>The copy is an RDB of the dataset as this member holds it when the command runs
+ * ({@link RdbWriter}), taken on the engine thread, so the stream that follows starts exactly after
+ * it. PSYNC always answers {@code +FULLRESYNC}: there is no backlog to continue from. The client is
+ * then a replica: nothing it sends is answered (REPLCONF ACK, PING), and the member sends PING every
+ * {@code repl-ping-replica-period} seconds. This member's own replication is Raft and does not
+ * change: a SYNC client is an observer, never a member.
+ */
+public final class ReplicationStreamCommands {
+  private ReplicationStreamCommands() {}
+
+  private static final Logger log = LoggerFactory.getLogger(ReplicationStreamCommands.class);
+
+  public static List<CommandSpec> specs() {
+    return List.of(
+        command("sync").arity(1).flags(ADMIN, NOSCRIPT, NO_MULTI).group("server").since("1.0.0")
+            .summary("Sends an RDB copy of the dataset, then every write this member applies (Redis's replication stream).")
+            .handler(ctx -> attach(ctx, false)).build(),
+        command("psync").arity(-3).flags(ADMIN, NOSCRIPT, NO_MULTI).group("server").since("2.8.0")
+            .summary("As SYNC, after +FULLRESYNC <replid> <offset>: a partial resynchronisation is never possible here.")
+            .handler(ctx -> attach(ctx, true)).build(),
+        command("replconf").arity(-1).flags(ADMIN, NOSCRIPT, LOADING, STALE, ALLOW_BUSY).group("server").since("3.0.0")
+            .summary("Replica handshake options (listening-port, capa, ip-address, ACK): accepted, OK.")
+            .handler(ReplicationStreamCommands::replconf).build());
+  }
+
+  private static void attach(CommandContext ctx, boolean psync) {
+    Propagation.Sink sink = ctx.server() == null ? null : ctx.server().replicaSink(ctx.session());
+    if (sink == null) {
+      throw new CommandError("ERR SYNC needs a network connection");
+    }
+    if (ctx.session().replica()) {
+      return; // Redis ignores SYNC from a client that is already a replica
+    }
+    ByteArrayOutputStream rdb = new ByteArrayOutputStream(4096);
+    RdbWriter.Result written;
+    try {
+      written = RdbWriter.write(ctx.keyspace(), ctx.nowMs(), rdb);
+    } catch (IOException e) {
+      throw new CommandError("ERR could not write the RDB copy: " + e.getMessage());
+    }
+    if (written.keysSkipped() > 0) {
+      log.warn("replica {}: {} keys of types RDB cannot hold ({}) are not in its copy",
+          ctx.session().remoteAddress(), written.keysSkipped(), written.skippedTypes());
+    }
+    Propagation propagation = ctx.propagation();
+    StringBuilder header = new StringBuilder();
+    if (psync) {
+      header.append("+FULLRESYNC ").append(ctx.server().runId()).append(' ').append(propagation.offset()).append("\r\n");
+    }
+    header.append('$').append(rdb.size()).append("\r\n");
+    sink.send(header.toString().getBytes(StandardCharsets.US_ASCII));
+    sink.send(rdb.toByteArray());
+    ctx.session().markReplica();
+    propagation.attach(ctx.session(), sink);
+    log.info("replica {} attached: {} keys in its copy ({} bytes)", ctx.session().remoteAddress(), written.keysWritten(), rdb.size());
+  }
+
+  /** REPLCONF option value ...: the handshake's options are accepted; ACK (from a replica) is not answered. */
+  private static void replconf(CommandContext ctx) {
+    if (ctx.argc() % 2 == 0) {
+      throw new CommandError(io.kaiware.command.CommandError.SYNTAX);
+    }
+    ctx.reply().ok();
+  }
+}
