@@ -1,0 +1,195 @@
+package io.kaiware.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
+
+/**
+ * SYNC and PSYNC on the embedded default (a durable one-member group): a raw SYNC client reads the
+ * RDB copy and then Redis 7.0's propagated commands; Debian's redis-server 7.0, started with
+ * {@code --replicaof} this member, loads the copy and follows the stream until both hold the same
+ * data.
+ */
+class ReplicationStreamIT {
+
+  @RegisterExtension
+  static final KaiwareServerExtension kaiware = new KaiwareServerExtension();
+
+  @Test
+  void aSyncClientReadsAnRdbCopyThenThePropagatedCommands() throws Exception {
+    try (Jedis k = new Jedis("127.0.0.1", kaiware.port()); Socket s = new Socket("127.0.0.1", kaiware.port())) {
+      k.set("sync:before", "1");
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      out.write("SYNC\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String header = line(in);
+      assertThat(header).startsWith("$");
+      byte[] rdb = new byte[Integer.parseInt(header.substring(1))];
+      in.readFully(rdb);
+      assertThat(new String(rdb, 0, 9, StandardCharsets.US_ASCII)).isEqualTo("REDIS0010");
+      assertThat(new String(rdb, StandardCharsets.ISO_8859_1)).contains("sync:before");
+
+      long beforeMs = System.currentTimeMillis();
+      k.setex("sync:ttl", 100, "v");
+      k.getDel("sync:before");
+      redis.clients.jedis.Transaction tx = k.multi();
+      tx.incr("sync:n");
+      tx.incr("sync:n");
+      tx.exec();
+      assertThat(command(in)).containsExactly("SELECT", "0");
+      List<String> set = command(in);
+      assertThat(set.subList(0, 4)).containsExactly("SET", "sync:ttl", "v", "PXAT");
+      assertThat(Long.parseLong(set.get(4))).isBetween(beforeMs + 100_000, System.currentTimeMillis() + 100_000);
+      assertThat(command(in)).containsExactly("DEL", "sync:before");
+      assertThat(command(in)).containsExactly("MULTI");
+      assertThat(command(in)).containsExactly("INCR", "sync:n");
+      assertThat(command(in)).containsExactly("INCR", "sync:n");
+      assertThat(command(in)).containsExactly("EXEC");
+      assertThat(k.clientList()).contains("flags=S");
+    }
+  }
+
+  @Test
+  void aRedisReplicaLoadsTheCopyAndFollowsTheStream() throws Exception {
+    KaiwareProcess.requireTool("redis-server");
+    try (Jedis k = new Jedis("127.0.0.1", kaiware.port())) {
+      k.set("r:str", "hello");
+      k.set("r:ttl", "v", redis.clients.jedis.params.SetParams.setParams().ex(1000));
+      k.set("r:int", "12345");
+      k.hset("r:hash", Map.of("a", "1", "b", "2"));
+      k.zadd("r:zset", Map.of("m1", 1.5, "m2", -2.0));
+      k.rpush("r:list", "a", "b", "c");
+      k.sadd("r:set", "x", "1", "2");
+      k.xadd("r:stream", StreamEntryID.NEW_ENTRY, Map.of("f", "v"));
+      k.select(3);
+      k.set("r:db3", "three");
+      k.select(0);
+
+      Path dir = Files.createTempDirectory("kaiware-redis-replica");
+      int port = RaftCluster.freePort();
+      Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+          "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+          "--replicaof", "127.0.0.1", Integer.toString(kaiware.port()))
+          .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+      try (Jedis r = new Jedis("127.0.0.1", port)) {
+        awaitTrue("the replica's link is up", dir, () -> {
+          try {
+            return r.info("replication").contains("master_link_status:up");
+          } catch (RuntimeException e) {
+            return false; // still starting
+          }
+        });
+        assertSameData(k, r, 0);
+        assertThat(r.pttl("r:ttl")).isBetween(900_000L, 1_000_000L);
+
+        // Writes after the copy arrive through the stream, rewritten so that the replica ends the same.
+        k.incrByFloat("r:float", 1.25);
+        k.expire("r:str", 500);
+        k.spop("r:set");
+        k.del("r:int");
+        k.hset("r:hash", "c", "3");
+        k.zincrby("r:zset", 1, "m1");
+        k.lpush("r:list", "z");
+        k.eval("redis.call('set', KEYS[1], 'x'); redis.call('incr', KEYS[2])", 2, "r:e1", "r:e2");
+        k.xadd("r:stream", StreamEntryID.NEW_ENTRY, Map.of("g", "w"));
+        k.select(3);
+        k.set("r:db3b", "more");
+        k.select(0);
+        k.set("r:done", "1");
+        awaitTrue("the last write reached the replica", dir, () -> "1".equals(r.get("r:done")));
+        assertSameData(k, r, 0);
+        assertThat(r.pttl("r:str")).isBetween(400_000L, 500_000L);
+        k.select(3);
+        r.select(3);
+        assertSameData(k, r, 3);
+      } finally {
+        redis.destroy();
+        redis.waitFor();
+        KaiwareProcess.deleteTree(dir);
+      }
+    }
+  }
+
+  /** Every key of database {@code db}: same type and same content on Kaiware and on the replica. */
+  private static void assertSameData(Jedis k, Jedis r, int db) {
+    Set<String> keys = new TreeSet<>(k.keys("*"));
+    assertThat(new TreeSet<>(r.keys("*"))).as("keys of db %d", db).isEqualTo(keys);
+    for (String key : keys) {
+      String type = k.type(key);
+      assertThat(r.type(key)).as(key).isEqualTo(type);
+      switch (type) {
+        case "string" -> assertThat(r.get(key)).as(key).isEqualTo(k.get(key));
+        case "hash" -> assertThat(r.hgetAll(key)).as(key).isEqualTo(k.hgetAll(key));
+        case "zset" -> assertThat(r.zrangeWithScores(key, 0, -1)).as(key).isEqualTo(k.zrangeWithScores(key, 0, -1));
+        case "list" -> assertThat(r.lrange(key, 0, -1)).as(key).isEqualTo(k.lrange(key, 0, -1));
+        case "set" -> assertThat(r.smembers(key)).as(key).isEqualTo(k.smembers(key));
+        case "stream" -> assertThat(r.xrange(key, "-", "+").toString()).as(key)
+            .isEqualTo(k.xrange(key, "-", "+").toString());
+        default -> throw new AssertionError("unexpected type " + type + " of " + key);
+      }
+    }
+  }
+
+  private static void awaitTrue(String what, Path dir, BooleanSupplier condition) throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        Path log = dir.resolve("redis.log");
+        throw new AssertionError(what + ": not within 30 s; redis-server's log:\n"
+            + (Files.exists(log) ? Files.readString(log) : "(none)"));
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static String line(DataInputStream in) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    int c;
+    while ((c = in.read()) != '\n') {
+      if (c < 0) {
+        throw new IOException("stream closed");
+      }
+      if (c != '\r') {
+        sb.append((char) c);
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The next command of the stream (PINGs, sent every repl-ping-replica-period, skipped). */
+  private static List<String> command(DataInputStream in) throws IOException {
+    for (;;) {
+      String header = line(in);
+      assertThat(header).startsWith("*");
+      int n = Integer.parseInt(header.substring(1));
+      List<String> words = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        byte[] word = new byte[Integer.parseInt(line(in).substring(1))];
+        in.readFully(word);
+        line(in);
+        words.add(new String(word, StandardCharsets.ISO_8859_1));
+      }
+      if (!words.equals(List.of("PING"))) {
+        return words;
+      }
+    }
+  }
+}
