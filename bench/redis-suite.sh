@@ -5,7 +5,7 @@
 #   bench/redis-suite.sh                         # strings, incr, keyspace, expire, multi
 #   bench/redis-suite.sh unit/type/hash unit/type/zset
 #   DURABLE=1 bench/redis-suite.sh               # --durable: a test that throws does not end its file
-#   TAGS="-needs:repl -needs:debug" bench/redis-suite.sh
+#   TAGS="-needs:repl -needs:debug" bench/redis-suite.sh   # leave tags out, as managed services do
 #   KAIWARE_OPTS="--non-durable-cache yes" bench/redis-suite.sh
 #
 # Needs tclsh (installed from Debian if missing) and the Redis source: $REDIS_SRC if set, else
@@ -15,8 +15,8 @@
 # default, a durable one-member Raft group, unless KAIWARE_OPTS says otherwise.
 #
 # Without DURABLE, Redis's harness ends a file at the first test that throws (an unknown command, a
-# CONFIG SET it refuses): exactly what a run of that suite sees. The default TAGS leave out only
-# needs:repl (Redis's own replication protocol, which Kaiware does not speak: it replicates with Raft).
+# CONFIG SET it refuses): exactly what a run of that suite sees. By default no tag is left out: the
+# needs:repl tests read the replication stream (SYNC), which Kaiware serves.
 # Prints per file the tests passed, failed and skipped, and each failure; exits 1 if any failed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -24,7 +24,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 
 KAIWARE_PORT="${KAIWARE_PORT:-16390}"
 KAIWARE_OPTS="${KAIWARE_OPTS:-}"
-TAGS="${TAGS:--needs:repl}"
+TAGS="${TAGS:-}"
 CACHE="${REDIS_SUITE_CACHE:-$HOME/.cache/kaiware/redis-src}"
 if [ "$#" -gt 0 ]; then UNITS=("$@"); else UNITS=(unit/type/string unit/type/incr unit/keyspace unit/expire unit/multi); fi
 

@@ -44,6 +44,11 @@ public final class ReplicationStreamCommands {
         command("psync").arity(-3).flags(ADMIN, NOSCRIPT, NO_MULTI).group("server").since("2.8.0")
             .summary("As SYNC, after +FULLRESYNC <replid> <offset>: a partial resynchronisation is never possible here.")
             .handler(ctx -> attach(ctx, true)).build(),
+        command("replicaof").arity(3).flags(ADMIN, NOSCRIPT, STALE).group("server").since("5.0.0")
+            .summary("REPLICAOF NO ONE: OK (a member follows no Redis master); REPLICAOF host port is refused: members replicate with Raft.")
+            .handler(ReplicationStreamCommands::replicaof).build(),
+        command("slaveof").arity(3).flags(ADMIN, NOSCRIPT, STALE).group("server").since("1.0.0")
+            .summary("The old name of REPLICAOF.").handler(ReplicationStreamCommands::replicaof).build(),
         command("replconf").arity(-1).flags(ADMIN, NOSCRIPT, LOADING, STALE, ALLOW_BUSY).group("server").since("3.0.0")
             .summary("Replica handshake options (listening-port, capa, ip-address, ACK): accepted, OK.")
             .handler(ReplicationStreamCommands::replconf).build());
@@ -79,6 +84,20 @@ public final class ReplicationStreamCommands {
     ctx.session().markReplica();
     propagation.attach(ctx.session(), sink);
     log.info("replica {} attached: {} keys in its copy ({} bytes)", ctx.session().remoteAddress(), written.keysWritten(), rdb.size());
+  }
+
+  /**
+   * REPLICAOF NO ONE is true of every member (none follows a Redis master); following one is not
+   * possible: the group's members replicate each other with Raft (RAFT ADD), and a Redis replica
+   * can follow a member instead (its own REPLICAOF, answered by PSYNC here).
+   */
+  private static void replicaof(CommandContext ctx) {
+    if (ctx.argIs(1, "NO") && ctx.argIs(2, "ONE")) {
+      ctx.reply().simpleString("OK");
+      return;
+    }
+    throw new CommandError("ERR REPLICAOF is not supported: Kaiware members replicate with Raft (RAFT ADD); "
+        + "a Redis replica can follow a Kaiware member with REPLICAOF on its side");
   }
 
   /** REPLCONF option value ...: the handshake's options are accepted; ACK (from a replica) is not answered. */

@@ -198,6 +198,14 @@ class PropagationTest {
   }
 
   @Test
+  void replicaofNoOneIsTrueAndFollowingAMasterIsRefusedWhileSyncNeedsAConnection() {
+    assertEquals("OK", r.exec("replicaof", "no", "one"));
+    assertTrue(r.exec("replicaof", "localhost", "9999").toString().startsWith("-ERR REPLICAOF is not supported"));
+    assertEquals("-ERR SYNC needs a network connection", r.exec("sync").toString());
+    assertEquals("OK", r.exec("replconf", "listening-port", "6380"));
+  }
+
+  @Test
   void dirtyCountsChangesOnlyAndNotReclaimedKeys() {
     long before = r.keyspace().writesSinceLastSave();
     r.exec("setbit", "bits", "0", "1");
