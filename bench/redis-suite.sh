@@ -71,16 +71,16 @@ for unit in "${UNITS[@]}"; do
   (cd "$SRC" && timeout 1200 ./runtest --host 127.0.0.1 --port "$KAIWARE_PORT" --single "$unit" \
     "${tag_args[@]}" "${durable[@]}" --timeout 600 --clients 1) > "$out" 2>&1 || true
   sed -i 's/\x1b\[[0-9;]*m//g' "$out"
-  ok=$(grep -c '^\[ok\]' "$out" || true)
-  err=$(grep -c '^\[err\]' "$out" || true)
-  ign=$(grep -c '^\[ignore\]\|^\[skip\]' "$out" || true)
+  ok=$(grep -ac '^\[ok\]' "$out" || true)
+  err=$(grep -ac '^\[err\]' "$out" || true)
+  ign=$(grep -ac '^\[ignore\]\|^\[skip\]' "$out" || true)
   early=no
-  if grep -q '^\[exception\]' "$out"; then early="yes: $(grep -A1 '^\[exception\]' "$out" | tail -n 1 | cut -c1-100)"; fi
+  if grep -aq '^\[exception\]' "$out"; then early="yes: $(grep -a -A1 '^\[exception\]' "$out" | tail -n 1 | cut -c1-100)"; fi
   printf '%-22s %6s %6s %7s %s\n' "$unit" "$ok" "$err" "$ign" "$early"
-  if [ "$ok" = 0 ]; then early="yes: $(grep -m1 -v '^Cleanup\|^Starting\|^\[ready\]\|^Testing' "$out" | cut -c1-100)"; fi
+  if [ "$ok" = 0 ]; then early="yes: $(grep -a -m1 -v '^Cleanup\|^Starting\|^\[ready\]\|^Testing' "$out" | cut -c1-100)"; fi
   if [ "$err" != 0 ] || [ "$early" != no ]; then
     failed=1
-    { grep -A1 '^\[err\]' "$out" | grep -v '^--' | cut -c1-160 | sed 's/^/    /' >&2; } || true
+    { grep -a -A1 '^\[err\]' "$out" | grep -av '^--' | cut -c1-160 | sed 's/^/    /' >&2; } || true
   fi
   cp "$out" "/tmp/kaiware-redis-suite-$(basename "$unit").out"
 done
