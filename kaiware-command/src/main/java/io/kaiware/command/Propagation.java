@@ -42,6 +42,11 @@ public final class Propagation {
     /** Sends stream bytes to the client; called on the engine thread, in stream order. */
     void send(byte[] bytes);
 
+    /** Sends part of the copy that precedes the stream (not bounded like the stream itself). */
+    default void sendCopy(byte[] bytes) {
+      send(bytes);
+    }
+
     /** Whether the client is still there (a closed one is dropped at the next send). */
     boolean open();
   }

@@ -68,6 +68,29 @@ class ReplicationStreamIT {
   }
 
   @Test
+  void aReplicaThatStopsReadingIsDisconnectedAtTheOutputLimit() throws Exception {
+    try (Jedis k = new Jedis("127.0.0.1", kaiware.port()); Socket s = new Socket()) {
+      k.configSet("replica-output-buffer-limit", "1mb");
+      try {
+        s.setReceiveBufferSize(4096);
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", kaiware.port()));
+        s.getOutputStream().write("SYNC\r\n".getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        awaitTrue("the SYNC client is attached", Path.of("/nonexistent"), () -> k.clientList().contains("flags=S"));
+        // Never read: the stream piles up in the member until it passes the limit.
+        String value = "v".repeat(64 * 1024);
+        for (int i = 0; i < 200 && k.clientList().contains("flags=S"); i++) {
+          k.set("limit:" + (i % 10), value);
+        }
+        awaitTrue("the replica is disconnected", Path.of("/nonexistent"), () -> !k.clientList().contains("flags=S"));
+        assertThat(k.ping()).isEqualTo("PONG");
+      } finally {
+        k.configSet("replica-output-buffer-limit", "256mb");
+      }
+    }
+  }
+
+  @Test
   void aRedisReplicaLoadsTheCopyAndFollowsTheStream() throws Exception {
     KaiwareProcess.requireTool("redis-server");
     try (Jedis k = new Jedis("127.0.0.1", kaiware.port())) {

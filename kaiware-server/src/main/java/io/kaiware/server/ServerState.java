@@ -254,8 +254,35 @@ final class ServerState implements ServerHooks {
       return null;
     }
     return new io.kaiware.command.Propagation.Sink() {
+      /** The copy's bytes: not part of the stream the limit bounds (Redis sends its RDB apart). */
+      private long copyBytes;
+
+      @Override
+      public void sendCopy(byte[] bytes) {
+        copyBytes += bytes.length;
+        write(bytes);
+      }
+
       @Override
       public void send(byte[] bytes) {
+        if (!ch.isActive()) {
+          return;
+        }
+        io.netty.channel.ChannelOutboundBuffer unsent = ch.unsafe().outboundBuffer();
+        long limit = config.getLong("replica-output-buffer-limit");
+        if (limit > 0 && unsent != null && unsent.totalPendingWriteBytes() + bytes.length > limit + copyBytes) {
+          // Redis's client-output-buffer-limit for replicas: a replica that stopped reading must not
+          // hold the member's memory; it reconnects and gets a new copy.
+          org.slf4j.LoggerFactory.getLogger(ServerState.class).warn(
+              "replica {} disconnected: {} bytes of its stream unsent (replica-output-buffer-limit {})",
+              session.remoteAddress(), unsent.totalPendingWriteBytes(), limit);
+          ch.close();
+          return;
+        }
+        write(bytes);
+      }
+
+      private void write(byte[] bytes) {
         stats.addOutput(bytes.length);
         ch.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(bytes), ch.voidPromise());
       }

@@ -83,6 +83,9 @@ public final class ServerConfig {
         "The master name the Sentinel facade answers for (SENTINEL get-master-addr-by-name <name>, +switch-master).");
     c.integer("raft-election-timeout-ms", 300, 50, 60_000, false,
         "Raft election timeout, lower bound (the upper bound is twice it): how soon followers notice a dead leader.");
+    c.memory("replica-output-buffer-limit", 256L * 1024 * 1024, 0, Long.MAX_VALUE, true,
+        "A SYNC/PSYNC client whose unsent stream (its copy included) passes this many bytes is disconnected "
+            + "(Redis's client-output-buffer-limit replica hard limit); 0: no limit.");
     c.integer("repl-ping-replica-period", 10, 1, Integer.MAX_VALUE, true,
         "Seconds between the PINGs sent to clients attached with SYNC/PSYNC (Redis's replication stream; Raft members do not use it).");
     // --- Redis parameters tools read; answered, not acted on

@@ -79,8 +79,8 @@ public final class ReplicationStreamCommands {
       header.append("+FULLRESYNC ").append(ctx.server().runId()).append(' ').append(propagation.offset()).append("\r\n");
     }
     header.append('$').append(rdb.size()).append("\r\n");
-    sink.send(header.toString().getBytes(StandardCharsets.US_ASCII));
-    sink.send(rdb.toByteArray());
+    sink.sendCopy(header.toString().getBytes(StandardCharsets.US_ASCII));
+    sink.sendCopy(rdb.toByteArray());
     ctx.session().markReplica();
     propagation.attach(ctx.session(), sink);
     log.info("replica {} attached: {} keys in its copy ({} bytes)", ctx.session().remoteAddress(), written.keysWritten(), rdb.size());
