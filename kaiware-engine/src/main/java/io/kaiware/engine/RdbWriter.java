@@ -52,6 +52,9 @@ import java.util.zip.Checksum;
  *
  * <p>Rankings and window counters are Kaiware's own types with no RDB form: they are left out,
  * counted in {@link Result#keysSkipped()} and named in {@link Result#skippedTypes()}.
+ *
+ * <p>DUMP uses the same value encodings: {@link #dumpPayload} is Redis's DUMP payload (type byte,
+ * value, RDB version, CRC-64), which {@link RdbValueReader} reads back.
  */
 public final class RdbWriter {
   private RdbWriter() {}

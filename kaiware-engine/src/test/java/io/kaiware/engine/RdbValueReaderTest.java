@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * and LZF-compressed, quicklist plain nodes, and the pre-7.0 encodings taken from the RDB files in
  * Redis's tests/assets (zipmap, ziplists, intsets, quicklist 1, zset with string scores) and
  * RESTOREd by that Redis to check them. Each line holds the value as Redis read it back (type and
- * elements in hex), which {@link #canonical} computes from Kaiware's value.
+ * elements in hex), which {@link #canonical} computes from Kaiware's value. The file is written by
+ * src/test/redis/capture.py against a redis-server of one's own.
  */
 class RdbValueReaderTest {
 

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  * restore, and rankings and window counters keep Kaiware's.
  *
  * <p>{@link #exportForRedis} also writes target/kaiware-dumps.tsv: per case the commands that
- * built the value and Kaiware's DUMP of it, which a script replays and RESTOREs into a real Redis
- * to compare (see the commit that added this test).
+ * built the value and Kaiware's DUMP of it, which kaiware-engine/src/test/redis/verify_kaiware.py
+ * replays in a real Redis and RESTOREs there to compare the two values.
  */
 class DumpCommandsTest {
 
@@ -85,6 +85,36 @@ class DumpCommandsTest {
       assertThat(r.exec("DEBUG", "DIGEST-VALUE", "all:" + e.getKey(), "again:" + e.getKey()))
           .satisfies(d -> assertThat(((List<?>) d).get(0)).isEqualTo(((List<?>) d).get(1)));
     }
+  }
+
+  /**
+   * stream-cgroups.tcl, "Loading from legacy (Redis <= v6.2.x, rdb_ver < 10) persistence": a
+   * stream DUMPed by Redis 5 (RDB_TYPE_STREAM_LISTPACKS, an LZF-compressed listpack) after XADD x
+   * 1-0 .. 6-0, XDEL x 3-0, XGROUP CREATE x g1 0 / g2 0, XREADGROUP GROUP g1 c11 COUNT 4, XTRIM x
+   * MAXLEN = 2. The counters Redis 7.0 derives on load are the test's.
+   */
+  @Test
+  void legacyStreamFromRedisTestSuite() {
+    String payload = "0f011000000000000000010000000000000000c3404a40571657000000230002010401010184646174610500010301002001"
+          + "0381610204200a0001400a0062600a0002400a0063600a4022018164200a4039200a0065600a0005400a0066200a00ff0206"
+          + "0002026731050004000000000000000100000000000000003ef783437a01000001000000000000000200000000000000003e"
+          + "f783437a01000001000000000000000400000000000000003ef783437a01000001000000000000000500000000000000003e"
+          + "f783437a0100000101036331313ef783437a0100000400000000000000010000000000000000000000000000000200000000"
+          + "0000000000000000000000040000000000000000000000000000000500000000000000000267320000000009003d52ef6867"
+          + "521dfa";
+    assertThat(restore("x", payload)).isEqualTo("OK");
+    assertThat(r.exec("XRANGE", "x", "-", "+")).isEqualTo(List.of(List.of("5-0", List.of("data", "e")), List.of("6-0", List.of("data", "f"))));
+    List<?> info = (List<?>) r.exec("XINFO", "STREAM", "x");
+    assertThat(info.get(info.indexOf("max-deleted-entry-id") + 1)).isEqualTo("0-0");
+    assertThat(info.get(info.indexOf("entries-added") + 1)).isEqualTo(2L);
+    List<?> groups = (List<?>) r.exec("XINFO", "GROUPS", "x");
+    List<?> g1 = (List<?>) groups.get(0);
+    List<?> g2 = (List<?>) groups.get(1);
+    assertThat(g1.get(g1.indexOf("entries-read") + 1)).isEqualTo(1L);
+    assertThat(g1.get(g1.indexOf("lag") + 1)).isEqualTo(1L);
+    assertThat(g2.get(g2.indexOf("entries-read") + 1)).isEqualTo(0L);
+    assertThat(g2.get(g2.indexOf("lag") + 1)).isEqualTo(2L);
+    assertThat(r.exec("XPENDING", "x", "g1")).isEqualTo(List.of(4L, "1-0", "5-0", List.of(List.of("c11", "4"))));
   }
 
   /** name -> payload hex, from kaiware-engine's test resource (the payloads Redis 7.0.15 DUMPed). */
