@@ -52,6 +52,9 @@ import java.util.zip.Checksum;
  *
  * <p>Rankings and window counters are Kaiware's own types with no RDB form: they are left out,
  * counted in {@link Result#keysSkipped()} and named in {@link Result#skippedTypes()}.
+ *
+ * <p>DUMP uses the same value encodings: {@link #dumpPayload} is Redis's DUMP payload (type byte,
+ * value, RDB version, CRC-64), which {@link RdbValueReader} reads back.
  */
 public final class RdbWriter {
   private RdbWriter() {}
@@ -59,6 +62,8 @@ public final class RdbWriter {
   /** What a write left out. */
   public record Result(long keysWritten, long keysSkipped, Set<String> skippedTypes) {}
 
+  /** The RDB version written: Redis 7.0's (the {@code REDIS0010} magic, the DUMP payload's footer). */
+  public static final int RDB_VERSION = 10;
   /** The version this file claims to come from (AUX {@code redis-ver}). */
   static final String REDIS_VERSION = "7.0.15";
   static final byte[] MAGIC = "REDIS0010".getBytes(StandardCharsets.US_ASCII);
@@ -75,8 +80,8 @@ public final class RdbWriter {
   static final int TYPE_HASH = 4;
   static final int TYPE_ZSET_2 = 5;
   static final int TYPE_STREAM_LISTPACKS_2 = 19;
-  /** Not a type: a value with no RDB form. */
-  private static final int NO_RDB_TYPE = -1;
+  /** Not a type: a value with no RDB form ({@link #rdbType}). */
+  public static final int NO_RDB_TYPE = -1;
 
   // t_stream.c's entry flags.
   private static final int STREAM_ITEM_FLAG_DELETED = 1;
@@ -169,8 +174,36 @@ public final class RdbWriter {
     rdb.string(value.getBytes(StandardCharsets.US_ASCII));
   }
 
-  /** The RDB type {@code value} is written as, or {@link #NO_RDB_TYPE}. */
-  private static int rdbType(Object value) {
+  /**
+   * A value as Redis's DUMP payload (cluster.c createDumpPayload): the RDB type byte and the value
+   * as this class writes it in a file, the RDB version (2 bytes little-endian) and the CRC-64 of
+   * everything before it (8 bytes little-endian). Null when the value has no RDB form (rankings,
+   * window counters).
+   */
+  public static byte[] dumpPayload(Object value) {
+    int type = rdbType(value);
+    if (type == NO_RDB_TYPE) {
+      return null;
+    }
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    Out rdb = new Out(buf);
+    rdb.opcode(type);
+    writeValue(rdb, value);
+    rdb.opcode(RDB_VERSION & 0xff);
+    rdb.opcode(RDB_VERSION >>> 8);
+    byte[] body = buf.toByteArray();
+    Crc64 crc = new Crc64();
+    crc.update(body, 0, body.length);
+    byte[] payload = Arrays.copyOf(body, body.length + 8);
+    long checksum = crc.getValue();
+    for (int i = 0; i < 8; i++) {
+      payload[body.length + i] = (byte) (checksum >>> (8 * i));
+    }
+    return payload;
+  }
+
+  /** The RDB type {@code value} is written as (rdbSaveObjectType's byte), or {@link #NO_RDB_TYPE}. */
+  public static int rdbType(Object value) {
     return switch (value) {
       case byte[] s -> TYPE_STRING;
       case ListValue l -> TYPE_LIST;
@@ -182,7 +215,8 @@ public final class RdbWriter {
     };
   }
 
-  private static void writeValue(Out rdb, Object value) {
+  /** The value after its type byte (rdbSaveObject), in the forms the class comment describes. */
+  static void writeValue(Out rdb, Object value) {
     switch (value) {
       case byte[] s -> rdb.string(s);
       case ListValue list -> {

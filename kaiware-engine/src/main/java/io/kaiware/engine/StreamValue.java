@@ -330,6 +330,43 @@ public final class StreamValue implements CollectionValue {
     }
   }
 
+  /**
+   * The estimate {@link #append} would have reached for {@code node} had its entries been appended
+   * one by one (deleted ones included, with the fields they had): the size that decides where the
+   * next node starts. RdbValueReader gives it to nodes loaded from listpacks, so a restored stream
+   * splits its nodes as the original would.
+   */
+  static long estimatedBytes(Node node) {
+    long bytes = 7 + 2 + 2 + 2 + 2;
+    byte[][] first = node.fieldsValues[0];
+    for (int i = 0; i < first.length; i += 2) {
+      bytes += listpackBytes(first[i]);
+    }
+    Node replay = new Node();
+    for (int i = 0; i < node.count; i++) {
+      bytes += entryBytes(replay, new StreamId(node.ms[i], node.seq[i]), node.fieldsValues[i]);
+      replay.add(node.ms[i], node.seq[i], node.fieldsValues[i]);
+    }
+    return bytes;
+  }
+
+  /**
+   * A stream of nodes loaded and checked by RdbValueReader (entries in increasing ID order, none
+   * of them empty), with its recorded IDs and counters; groups are added with {@link #createGroup}.
+   */
+  static StreamValue loaded(List<Node> nodes, StreamId last, StreamId first, StreamId maxDeleted, long added) {
+    StreamValue s = new StreamValue();
+    for (Node node : nodes) {
+      s.nodes.add(node);
+      s.length += node.live;
+    }
+    s.lastId = last;
+    s.firstId = first;
+    s.maxDeletedId = maxDeleted;
+    s.entriesAdded = added;
+    return s;
+  }
+
   /** The listpack bytes an entry adds to {@code node} (flags, ID deltas, fields unless the master's, values, count). */
   private static long entryBytes(Node node, StreamId id, byte[][] fv) {
     long bytes = 2 + 2;

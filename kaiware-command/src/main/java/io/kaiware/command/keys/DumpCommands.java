@@ -12,23 +12,38 @@ import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.engine.Database;
 import io.kaiware.engine.KeyTable;
+import io.kaiware.engine.RdbValueReader;
+import io.kaiware.engine.RdbWriter;
 import io.kaiware.engine.ValueCodec;
 import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * DUMP and RESTORE in Kaiware's own payload format (docs/commands/dump-format.md):
+ * DUMP and RESTORE with Redis 7.0's payload (docs/commands/dump-format.md), so values move between
+ * Redis and Kaiware both ways (MIGRATE-style tools, replication of RESTORE, Redis's own tests).
+ *
+ * <p><b>DUMP</b> of a Redis type writes what Redis's createDumpPayload writes: the RDB type byte,
+ * the value RDB-encoded ({@link RdbWriter}: the plain list, set, hash and zset_2 forms every Redis
+ * loads, streams as listpacks), the RDB version (10, two bytes little-endian) and the CRC-64 of all
+ * of it (eight bytes little-endian). Rankings and window counters have no RDB form and keep
+ * Kaiware's own payload:
  * <pre>
- *   type (1 byte: 0 = string, 1 = hash, 2 = zset, 4 = set, 16 = ranking, 17 = window counter) | body (see ValueCodec)
+ *   type (1 byte: 16 = ranking, 17 = window counter) | body (see ValueCodec)
  *   | format version (2 bytes, little-endian, currently 1) | CRC-32C of all preceding bytes (4 bytes, little-endian)
  * </pre>
- * Like Redis's payload it ends with a version and a checksum that RESTORE verifies before anything
- * else is decoded, but it is not RDB: Redis cannot RESTORE it and Kaiware cannot RESTORE Redis's.
+ *
+ * <p><b>RESTORE</b> accepts both. It tries Redis's footer first (an RDB version up to 10 and a
+ * matching CRC-64, as verifyDumpPayload), then Kaiware's (version 1 and a matching CRC-32C), so
+ * payloads DUMPed by earlier Kaiware builds, whatever their type, still restore; with two
+ * checksums a payload of one kind taken for the other is practically impossible. A Redis payload
+ * is read by {@link RdbValueReader} — every encoding Redis 7.0 DUMPs and every older one it loads
+ * — and must end exactly at its footer. Neither footer: {@code ERR DUMP payload version or
+ * checksum are wrong}; a value that does not decode: {@code ERR Bad data format}.
  */
 final class DumpCommands {
   private DumpCommands() {}
 
-  /** The payload format version written by DUMP; RESTORE accepts versions up to it. */
+  /** Kaiware's payload format version (rankings, window counters); RESTORE accepts versions up to it. */
   static final int FORMAT_VERSION = 1;
   private static final int TRAILER = 6;
 
@@ -51,7 +66,14 @@ final class DumpCommands {
     ctx.reply().bulk(encode(value));
   }
 
+  /** Redis's payload for a Redis type, else Kaiware's own. */
   static byte[] encode(Object value) {
+    byte[] redis = RdbWriter.dumpPayload(value);
+    return redis != null ? redis : encodeKaiware(value);
+  }
+
+  /** Kaiware's own payload: the ValueCodec body, the format version and the CRC-32C. */
+  static byte[] encodeKaiware(Object value) {
     ValueCodec.Out body = new ValueCodec.Out();
     ValueCodec.encode(value, body);
     byte[] out = body.toArray(TRAILER);
@@ -68,8 +90,8 @@ final class DumpCommands {
     return out;
   }
 
-  /** Redis's verifyDumpPayload: the version is known and the checksum matches. */
-  static boolean verify(byte[] p) {
+  /** Kaiware's footer: the version is known and the CRC-32C matches. */
+  static boolean verifyKaiware(byte[] p) {
     if (p.length < TRAILER + 1) {
       return false;
     }
@@ -86,9 +108,21 @@ final class DumpCommands {
     return c == stored;
   }
 
-  /** The value in a verified payload, or {@code null} for a bad data format. */
+  /** Thrown by {@link #decode} for a payload whose footer is neither Redis's nor Kaiware's. */
+  static final CommandError WRONG_FOOTER = new CommandError("ERR DUMP payload version or checksum are wrong");
+
+  /**
+   * The value in a payload of either kind (Redis's footer tried first), or {@code null} for a bad
+   * data format; throws {@link #WRONG_FOOTER} when neither footer matches.
+   */
   static Object decode(byte[] p) {
-    return ValueCodec.decode(p, 0, p.length - TRAILER);
+    if (RdbValueReader.verifyPayload(p)) {
+      return RdbValueReader.decodePayload(p);
+    }
+    if (verifyKaiware(p)) {
+      return ValueCodec.decode(p, 0, p.length - TRAILER);
+    }
+    throw WRONG_FOOTER;
   }
 
   /** RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]. */
@@ -128,11 +162,7 @@ final class DumpCommands {
     if (ttl < 0) {
       throw new CommandError("ERR Invalid TTL value, must be >= 0");
     }
-    byte[] payload = ctx.arg(3);
-    if (!verify(payload)) {
-      throw new CommandError("ERR DUMP payload version or checksum are wrong");
-    }
-    Object value = decode(payload);
+    Object value = decode(ctx.arg(3));
     if (value == null) {
       throw new CommandError("ERR Bad data format");
     }
