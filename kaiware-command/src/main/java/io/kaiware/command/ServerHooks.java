@@ -39,6 +39,11 @@ public interface ServerHooks {
   /** A random 40-hex-digit id for this run, like Redis's run_id. */
   String runId();
 
+  /** Runs {@code task} on the engine thread, after what it is doing now (tests: at once). */
+  default void onEngineThread(Runnable task) {
+    task.run();
+  }
+
   /**
    * Where SYNC/PSYNC send {@code session}'s replication stream: its connection, written in order
    * from the engine thread; null when the session has no connection (tests, the log applier).

@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -87,8 +89,88 @@ public final class RdbWriter {
   private static final int STREAM_ITEM_FLAG_DELETED = 1;
   private static final int STREAM_ITEM_FLAG_SAMEFIELDS = 2;
 
+  /**
+   * The keyspace at one instant, taken on the engine thread by {@link #cut} and written from any
+   * thread by {@link #write(Cut, OutputStream)}, so that a replica's copy costs the engine only the
+   * cut (as {@code SnapshotCodec.Cut} does for snapshots). Keys and strings are held by reference —
+   * they are never changed in place — and every other value is encoded there and then. Expired
+   * entries are skipped when written, at the cut's {@code nowMs}.
+   */
+  public record Cut(long nowMs, List<DatabaseCut> databases) {}
+
+  /** One non-empty database of a {@link Cut}: slot arrays in which a null key is an empty slot. */
+  public record DatabaseCut(int index, KeyTable.Slots slots) {}
+
+  /** A value already encoded at the cut: its RDB type and the bytes after the type. */
+  private record Encoded(int type, byte[] body) {}
+
+  /** A value with no RDB form, by type name (rankings, window counters). */
+  private record Skipped(String typeName) {}
+
+  /**
+   * Takes a {@link Cut}; must run on the thread that owns the keyspace. A database that has only
+   * ever held strings is cut by copying its slot arrays; otherwise each entry is visited and its
+   * non-string value encoded.
+   */
+  public static Cut cut(Keyspace keyspace, long nowMs) {
+    List<DatabaseCut> databases = new ArrayList<>();
+    for (int index = 0; index < keyspace.databaseCount(); index++) {
+      KeyTable table = keyspace.db(index).table();
+      if (table.size() == 0) {
+        continue;
+      }
+      databases.add(new DatabaseCut(index, table.mayHoldNonStrings() ? visitEach(table, nowMs) : table.copySlots()));
+    }
+    return new Cut(nowMs, databases);
+  }
+
+  private static KeyTable.Slots visitEach(KeyTable table, long nowMs) {
+    int n = table.size();
+    byte[][] keys = new byte[n][];
+    Object[] values = new Object[n];
+    long[] expiresAtMs = new long[n];
+    int i = 0;
+    boolean onlyStrings = true;
+    for (int slot = 0; slot < table.capacity(); slot++) {
+      if (!table.occupied(slot)) {
+        continue;
+      }
+      Object value = table.valueAt(slot);
+      if (!(value instanceof byte[])) {
+        onlyStrings = false; // expired or not: such a table must be visited next time too
+      }
+      if (Database.isExpired(table.expireAtMs(slot), nowMs)) {
+        continue;
+      }
+      if (!(value instanceof byte[])) {
+        int type = rdbType(value);
+        if (type == NO_RDB_TYPE) {
+          value = new Skipped(((CollectionValue) value).typeName());
+        } else {
+          ByteArrayOutputStream body = new ByteArrayOutputStream();
+          writeValue(new Out(body), value);
+          value = new Encoded(type, body.toByteArray());
+        }
+      }
+      keys[i] = table.keyAt(slot);
+      values[i] = value;
+      expiresAtMs[i] = table.expireAtMs(slot);
+      i++;
+    }
+    if (onlyStrings) {
+      table.noteOnlyStrings(); // the next cut copies the arrays
+    }
+    return new KeyTable.Slots(keys, values, expiresAtMs);
+  }
+
   /** Writes every key live at nowMs (expired ones are left out), with its absolute expiry, as RDB 10. */
   public static Result write(Keyspace keyspace, long nowMs, OutputStream out) throws IOException {
+    return write(cut(keyspace, nowMs), out);
+  }
+
+  /** Writes a {@link Cut} as RDB 10; any thread. */
+  public static Result write(Cut cut, OutputStream out) throws IOException {
+    long nowMs = cut.nowMs();
     Crc64 crc = new Crc64();
     // The buffer sits above the checksum, so the CRC is updated a block at a time.
     BufferedOutputStream checked = new BufferedOutputStream(new CheckedOutputStream(out, crc), 1 << 16);
@@ -103,23 +185,21 @@ public final class RdbWriter {
       aux(rdb, "ctime", Long.toString(Math.floorDiv(nowMs, 1000)));
       aux(rdb, "used-mem", "0");
       aux(rdb, "aof-base", "0");
-      for (int index = 0; index < keyspace.databaseCount(); index++) {
-        Database db = keyspace.db(index);
-        KeyTable table = db.table();
+      for (DatabaseCut db : cut.databases()) {
+        KeyTable.Slots slots = db.slots();
         // First pass: what RESIZEDB announces, and what is left out.
         long keys = 0;
         long keysWithTtl = 0;
-        for (int slot = 0; slot < table.capacity(); slot++) {
-          if (!table.occupied(slot) || db.expiredAt(slot, nowMs)) {
+        for (int slot = 0; slot < slots.keys().length; slot++) {
+          if (slots.keys()[slot] == null || Database.isExpired(slots.expireAtMs(slot), nowMs)) {
             continue;
           }
-          Object value = table.valueAt(slot);
-          if (rdbType(value) == NO_RDB_TYPE) {
+          if (slots.values()[slot] instanceof Skipped s) {
             skipped++;
-            skippedTypes.add(((CollectionValue) value).typeName());
+            skippedTypes.add(s.typeName());
           } else {
             keys++;
-            if (table.expireAtMs(slot) != KeyTable.NO_EXPIRY) {
+            if (slots.expireAtMs(slot) != KeyTable.NO_EXPIRY) {
               keysWithTtl++;
             }
           }
@@ -128,27 +208,29 @@ public final class RdbWriter {
           continue; // as rdbSaveRio, an empty database gets no SELECTDB
         }
         rdb.opcode(OPCODE_SELECTDB);
-        rdb.length(index);
+        rdb.length(db.index());
         rdb.opcode(OPCODE_RESIZEDB);
         rdb.length(keys);
         rdb.length(keysWithTtl);
-        for (int slot = 0; slot < table.capacity(); slot++) {
-          if (!table.occupied(slot) || db.expiredAt(slot, nowMs)) {
+        for (int slot = 0; slot < slots.keys().length; slot++) {
+          Object value = slots.values()[slot];
+          if (slots.keys()[slot] == null || value instanceof Skipped || Database.isExpired(slots.expireAtMs(slot), nowMs)) {
             continue;
           }
-          Object value = table.valueAt(slot);
-          int type = rdbType(value);
-          if (type == NO_RDB_TYPE) {
-            continue;
-          }
-          long expireAtMs = table.expireAtMs(slot);
+          long expireAtMs = slots.expireAtMs(slot);
           if (expireAtMs != KeyTable.NO_EXPIRY) {
             rdb.opcode(OPCODE_EXPIRETIME_MS);
             rdb.littleEndianLong(expireAtMs);
           }
-          rdb.opcode(type);
-          rdb.string(table.keyAt(slot));
-          writeValue(rdb, value);
+          if (value instanceof Encoded e) {
+            rdb.opcode(e.type());
+            rdb.string(slots.keys()[slot]);
+            rdb.raw(e.body());
+          } else {
+            rdb.opcode(TYPE_STRING);
+            rdb.string(slots.keys()[slot]);
+            rdb.string((byte[]) value);
+          }
           written++;
         }
       }

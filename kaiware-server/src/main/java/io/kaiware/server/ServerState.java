@@ -248,6 +248,11 @@ final class ServerState implements ServerHooks {
   }
 
   @Override
+  public void onEngineThread(Runnable task) {
+    engineLoop.execute(task);
+  }
+
+  @Override
   public io.kaiware.command.Propagation.Sink replicaSink(ClientSession session) {
     Channel ch = channels.get(session);
     if (ch == null) {

@@ -8,15 +8,20 @@ import static io.kaiware.command.CommandFlag.NO_MULTI;
 import static io.kaiware.command.CommandFlag.STALE;
 import static io.kaiware.command.CommandSpec.command;
 
+import io.kaiware.command.ClientSession;
 import io.kaiware.command.CommandContext;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.command.Propagation;
+import io.kaiware.command.ServerHooks;
 import io.kaiware.engine.RdbWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * member's replication stream ({@link Propagation}).
  *
  * <p>The copy is an RDB of the dataset as this member holds it when the command runs
- * ({@link RdbWriter}), taken on the engine thread, so the stream that follows starts exactly after
- * it. PSYNC always answers {@code +FULLRESYNC}: there is no backlog to continue from. The client is
+ * ({@link RdbWriter}): cut on the engine thread, written on another, so the stream that follows
+ * starts exactly after it and the engine pays only for the cut. PSYNC always answers {@code +FULLRESYNC}: there is no backlog to continue from. The client is
  * then a replica: nothing it sends is answered (REPLCONF ACK, PING), and the member sends PING every
  * {@code repl-ping-replica-period} seconds. This member's own replication is Raft and does not
  * change: a SYNC client is an observer, never a member.
@@ -54,36 +59,93 @@ public final class ReplicationStreamCommands {
             .handler(ReplicationStreamCommands::replconf).build());
   }
 
+  /** Writes replicas' copies off the engine thread, one at a time. */
+  private static final ExecutorService COPY_WRITER = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "kaiware-replica-copy");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /**
+   * Attaches the client: the cut is taken now, on the engine thread, and the client is attached to
+   * the stream at the same instant, so the stream starts exactly after the copy. The copy is written
+   * on another thread; until it has been sent, the stream is held back ({@link CopyFirst}).
+   */
   private static void attach(CommandContext ctx, boolean psync) {
     Propagation.Sink sink = ctx.server() == null ? null : ctx.server().replicaSink(ctx.session());
     if (sink == null) {
       throw new CommandError("ERR SYNC needs a network connection");
     }
-    if (ctx.session().replica()) {
+    ClientSession session = ctx.session();
+    if (session.replica()) {
       return; // Redis ignores SYNC from a client that is already a replica
     }
-    ByteArrayOutputStream rdb = new ByteArrayOutputStream(4096);
-    RdbWriter.Result written;
-    try {
-      written = RdbWriter.write(ctx.keyspace(), ctx.nowMs(), rdb);
-    } catch (IOException e) {
-      throw new CommandError("ERR could not write the RDB copy: " + e.getMessage());
-    }
-    if (written.keysSkipped() > 0) {
-      log.warn("replica {}: {} keys of types RDB cannot hold ({}) are not in its copy",
-          ctx.session().remoteAddress(), written.keysSkipped(), written.skippedTypes());
-    }
+    ServerHooks server = ctx.server();
+    long startNs = System.nanoTime();
+    RdbWriter.Cut cut = RdbWriter.cut(ctx.keyspace(), ctx.nowMs());
+    long cutUs = (System.nanoTime() - startNs) / 1000;
     Propagation propagation = ctx.propagation();
-    StringBuilder header = new StringBuilder();
-    if (psync) {
-      header.append("+FULLRESYNC ").append(ctx.server().runId()).append(' ').append(propagation.offset()).append("\r\n");
+    String fullResync = psync ? "+FULLRESYNC " + server.runId() + " " + propagation.offset() + "\r\n" : "";
+    CopyFirst held = new CopyFirst(sink);
+    session.markReplica();
+    propagation.attach(session, held);
+    COPY_WRITER.execute(() -> {
+      ByteArrayOutputStream rdb = new ByteArrayOutputStream(1 << 16);
+      RdbWriter.Result written;
+      try {
+        written = RdbWriter.write(cut, rdb);
+      } catch (IOException | RuntimeException e) {
+        log.error("replica {}: could not write its copy", session.remoteAddress(), e);
+        server.onEngineThread(() -> server.kill(session));
+        return;
+      }
+      byte[] header = (fullResync + "$" + rdb.size() + "\r\n").getBytes(StandardCharsets.US_ASCII);
+      byte[] copy = rdb.toByteArray();
+      server.onEngineThread(() -> held.release(header, copy));
+      if (written.keysSkipped() > 0) {
+        log.warn("replica {}: {} keys of types RDB cannot hold ({}) are not in its copy",
+            session.remoteAddress(), written.keysSkipped(), written.skippedTypes());
+      }
+      log.info("replica {} attached: {} keys in its copy ({} bytes; the engine spent {} us on the cut)",
+          session.remoteAddress(), written.keysWritten(), copy.length, cutUs);
+    });
+  }
+
+  /**
+   * A replica's sink while its copy is being written: stream bytes wait here, then go out after
+   * the copy, in order. Engine thread only.
+   */
+  private static final class CopyFirst implements Propagation.Sink {
+    private final Propagation.Sink target;
+    private List<byte[]> waiting = new ArrayList<>();
+
+    CopyFirst(Propagation.Sink target) {
+      this.target = target;
     }
-    header.append('$').append(rdb.size()).append("\r\n");
-    sink.sendCopy(header.toString().getBytes(StandardCharsets.US_ASCII));
-    sink.sendCopy(rdb.toByteArray());
-    ctx.session().markReplica();
-    propagation.attach(ctx.session(), sink);
-    log.info("replica {} attached: {} keys in its copy ({} bytes)", ctx.session().remoteAddress(), written.keysWritten(), rdb.size());
+
+    void release(byte[] header, byte[] copy) {
+      target.sendCopy(header);
+      target.sendCopy(copy);
+      List<byte[]> stream = waiting;
+      waiting = null;
+      for (byte[] bytes : stream) {
+        target.send(bytes);
+      }
+    }
+
+    @Override
+    public void send(byte[] bytes) {
+      if (waiting != null) {
+        waiting.add(bytes);
+      } else {
+        target.send(bytes);
+      }
+    }
+
+    @Override
+    public boolean open() {
+      return target.open();
+    }
   }
 
   /**
