@@ -39,6 +39,11 @@ public interface ServerHooks {
   /** A random 40-hex-digit id for this run, like Redis's run_id. */
   String runId();
 
+  /** Whether client {@code clientId} waits in a blocking command (CLIENT LIST flag b). */
+  default boolean isBlocked(long clientId) {
+    return false;
+  }
+
   /** Runs {@code task} on the engine thread, after what it is doing now (tests: at once). */
   default void onEngineThread(Runnable task) {
     task.run();

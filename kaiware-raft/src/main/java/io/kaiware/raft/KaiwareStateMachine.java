@@ -517,10 +517,19 @@ public final class KaiwareStateMachine extends BaseStateMachine {
   String replicable(byte[][] command) {
     CommandSpec spec = spec(command);
     if (spec == null || spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.READONLY)
-        || REPLICABLE_CONTROL.contains(spec.name())) {
+        || REPLICABLE_CONTROL.contains(spec.name()) || isDebugSleep(spec, command)) {
       return null; // an unknown command gets the dispatcher's (deterministic) error
     }
     return "ERR '" + spec.name() + "' cannot run on a replicated group";
+  }
+
+  /**
+   * DEBUG SLEEP inside MULTI (Redis's tests use it to let time pass in a transaction): every member
+   * sleeps, nothing changes. Log time stands still within an entry, so keys do not expire meanwhile.
+   */
+  private static boolean isDebugSleep(CommandSpec spec, byte[][] command) {
+    return spec.name().equals("debug") && command.length == 3
+        && new String(command[1], java.nio.charset.StandardCharsets.US_ASCII).equalsIgnoreCase("sleep");
   }
 
   /** Null when {@code command} may run as a read (it changes nothing), else the error to answer. */

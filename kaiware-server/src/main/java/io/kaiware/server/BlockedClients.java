@@ -125,6 +125,16 @@ final class BlockedClients {
     }
   }
 
+  /** Whether client {@code clientId} is parked (CLIENT LIST's flag b). Engine thread. */
+  boolean isParked(long clientId) {
+    for (Parked p : parked.values()) {
+      if (p.clientId == clientId) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** How many clients are parked (INFO's blocked_clients). */
   int count() {
     return parked.size();

@@ -248,6 +248,11 @@ final class ServerState implements ServerHooks {
   }
 
   @Override
+  public boolean isBlocked(long clientId) {
+    return blockedClients.isParked(clientId);
+  }
+
+  @Override
   public void onEngineThread(Runnable task) {
     engineLoop.execute(task);
   }

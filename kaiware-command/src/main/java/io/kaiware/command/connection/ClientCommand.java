@@ -43,7 +43,7 @@ public final class ClientCommand {
             .summary("Lists open connections.").handler(ClientCommand::list))
         .subcommand(command("info").arity(2).flags(NOSCRIPT, LOADING, STALE).since("6.2.0")
             .summary("Returns information about the connection.").handler(ctx -> ctx.reply().verbatim("txt",
-                describe(ctx.session(), ctx.nowMs()) + "\n")))
+                describe(ctx, ctx.session()) + "\n")))
         .subcommand(command("kill").arity(-3).flags(ADMIN, NOSCRIPT, LOADING, STALE).since("2.4.0")
             .complexity("O(N) where N is the number of client connections")
             .summary("Terminates open connections.").handler(ClientCommand::kill))
@@ -159,14 +159,33 @@ public final class ClientCommand {
   }
 
   /** One CLIENT LIST line, with Redis's field names and order (memory fields are not tracked: 0). */
-  static String describe(ClientSession s, long nowMs) {
+  static String describe(CommandContext ctx, ClientSession s) {
+    long nowMs = ctx.nowMs();
     String addr = s.remoteAddress();
     return "id=" + s.id() + " addr=" + addr + " laddr=" + s.localAddress() + " fd=-1 name=" + s.name()
         + " age=" + Math.max(0, (nowMs - s.createdAtMs()) / 1000) + " idle=" + Math.max(0, (nowMs - s.lastInteractionMs()) / 1000)
-        + " flags=" + (s.replica() ? "S" : s.subscribed() ? "P" : "N") + " db=" + s.db() + " sub=" + s.subscriptions().size()
+        + " flags=" + flags(ctx, s) + " db=" + s.db() + " sub=" + s.subscriptions().size()
         + " psub=" + s.patterns().size() + " ssub=" + s.shardSubscriptions().size() + " multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0"
         + " obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + s.lastCommand() + " user=" + s.user() + " redir=-1 resp="
         + s.protocol() + " lib-name=" + s.libName() + " lib-ver=" + s.libVersion();
+  }
+
+  /** Redis's flags field, in its order: S (replica), P (Pub/Sub), x (in MULTI), b (blocked); N for none. */
+  private static String flags(CommandContext ctx, ClientSession s) {
+    StringBuilder f = new StringBuilder(4);
+    if (s.replica()) {
+      f.append('S');
+    }
+    if (s.subscribed()) {
+      f.append('P');
+    }
+    if (s.transaction().active()) {
+      f.append('x');
+    }
+    if (ctx.server() != null && ctx.server().isBlocked(s.id())) {
+      f.append('b');
+    }
+    return f.isEmpty() ? "N" : f.toString();
   }
 
   private static void list(CommandContext ctx) {
@@ -199,7 +218,7 @@ public final class ClientCommand {
     StringBuilder sb = new StringBuilder();
     for (ClientSession s : ctx.server().clients()) {
       if (ids == null || ids.contains(s.id())) {
-        sb.append(describe(s, ctx.nowMs())).append('\n');
+        sb.append(describe(ctx, s)).append('\n');
       }
     }
     ctx.reply().verbatim("txt", sb.toString());
