@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The copy is an RDB of the dataset as this member holds it when the command runs
  * ({@link RdbWriter}): cut on the engine thread, written on another, so the stream that follows
- * starts exactly after it and the engine pays only for the cut. PSYNC always answers {@code +FULLRESYNC}: there is no backlog to continue from. The client is
- * then a replica: nothing it sends is answered (REPLCONF ACK, PING), and the member sends PING every
+ * starts exactly after it and the engine pays only for the cut. PSYNC always answers
+ * {@code +FULLRESYNC}: there is no backlog to continue from. The client is then a replica: nothing
+ * it sends is answered (REPLCONF ACK, PING), and the member sends PING every
  * {@code repl-ping-replica-period} seconds. This member's own replication is Raft and does not
  * change: a SYNC client is an observer, never a member.
  */
