@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.commands.ProtocolCommand;
 
 /**
  * SYNC and PSYNC on the embedded default (a durable one-member group): a raw SYNC client reads the
@@ -30,6 +31,8 @@ class ReplicationStreamIT {
 
   @RegisterExtension
   static final KaiwareServerExtension kaiware = new KaiwareServerExtension();
+
+  private static final ProtocolCommand DEBUG = () -> "DEBUG".getBytes(StandardCharsets.US_ASCII);
 
   @Test
   void aSyncClientReadsAnRdbCopyThenThePropagatedCommands() throws Exception {
@@ -64,6 +67,49 @@ class ReplicationStreamIT {
       assertThat(command(in)).containsExactly("INCR", "sync:n");
       assertThat(command(in)).containsExactly("EXEC");
       assertThat(k.clientList()).contains("flags=S");
+    }
+  }
+
+  @Test
+  void aWakeUpThatFindsTheKeyExpiredDeletesItAndTheClientStaysBlocked() throws Exception {
+    try (Jedis k = new Jedis("127.0.0.1", kaiware.port()); Jedis waiter = new Jedis("127.0.0.1", kaiware.port());
+        Socket s = new Socket("127.0.0.1", kaiware.port())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write("SYNC\r\n".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      in.readFully(new byte[Integer.parseInt(line(in).substring(1))]);
+      k.sendCommand(DEBUG, "SET-ACTIVE-EXPIRE", "0"); // only the wake-up deletes
+      k.select(1);
+      k.rpush("wake:k", "hello");
+      k.pexpire("wake:k", 100);
+      waiter.select(9);
+      long waiterId = waiter.clientId();
+      Thread blocked = new Thread(() -> {
+        try {
+          waiter.brpop(2, "wake:k");
+        } catch (RuntimeException e) {
+          // the connection closes at the end of the test
+        }
+      });
+      blocked.start();
+      awaitTrue("the waiter is blocked", Path.of("/nonexistent"), () -> k.clientList().contains("id=" + waiterId + " ")
+          && k.clientList().lines().anyMatch(l -> l.startsWith("id=" + waiterId + " ") && l.contains("flags=b")));
+      Thread.sleep(150);
+      k.swapDB(1, 9); // the expired list lands under the waiter, which wakes, finds it expired, and waits on
+      assertThat(command(in)).containsExactly("SELECT", "1");
+      assertThat(command(in)).containsExactly("RPUSH", "wake:k", "hello");
+      assertThat(command(in).get(0)).isEqualTo("PEXPIREAT");
+      assertThat(command(in)).containsExactly("SWAPDB", "1", "9");
+      assertThat(command(in)).containsExactly("SELECT", "9");
+      assertThat(command(in)).containsExactly("DEL", "wake:k");
+      assertThat(k.clientList().lines().filter(l -> l.startsWith("id=" + waiterId + " ")).findFirst().orElseThrow())
+          .contains("flags=b");
+      blocked.join(5_000);
+    } finally {
+      try (Jedis k = new Jedis("127.0.0.1", kaiware.port())) {
+        k.sendCommand(DEBUG, "SET-ACTIVE-EXPIRE", "1");
+      }
     }
   }
 

@@ -247,6 +247,9 @@ final class BlockedClients {
       }
       long expireAt = table.expireAtMs(slot);
       if (expireAt != KeyTable.NO_EXPIRY && expireAt <= now) {
+        // Redis's wake-up looks the key up, which deletes an expired key (a DEL on the replication
+        // stream): a lookup here does the same, within the reclaim horizon every lookup keeps to.
+        keyspace.db(p.db).lookup(key, now);
         continue;
       }
       if (Blocking.serves(table.valueAt(slot), p.type, p.command, k)) {
