@@ -79,7 +79,7 @@ public final class KeyTable {
   private int mask;
   private TouchListener touchListener;
   /**
-   * False while every value ever stored since the last {@link #clear} or {@link #noteOnlyStrings}
+   * False while every value ever stored since the last {@link #clear} or {@link #cut}
    * is a {@code byte[]}: a snapshot cut of such a table copies the slot arrays and nothing else.
    */
   private boolean mayHoldNonStrings;
@@ -349,15 +349,10 @@ public final class KeyTable {
 
   /**
    * Whether a value other than a {@code byte[]} may be in the table. False guarantees there is
-   * none; true may be stale (the hash was deleted since) until {@link #noteOnlyStrings}.
+   * none; true may be stale (the hash was deleted since) until a {@link #cut} finds only strings.
    */
   public boolean mayHoldNonStrings() {
     return mayHoldNonStrings;
-  }
-
-  /** Records that a full pass over the table found only {@code byte[]} values. */
-  public void noteOnlyStrings() {
-    mayHoldNonStrings = false;
   }
 
   /** Copies of the slot arrays, for a snapshot cut: an empty slot has a null key. */
@@ -366,6 +361,42 @@ public final class KeyTable {
     public long expireAtMs(int slot) {
       return expiresAtMs == null ? NO_EXPIRY : expiresAtMs[slot];
     }
+  }
+
+  /**
+   * {@link Slots} of the whole table for a cut taken on the owning thread and written from another
+   * (a snapshot, a replica's copy). Keys and strings are never changed in place, so they are held by
+   * reference; every other value is replaced by what {@code encodeNow} makes of it (its bytes,
+   * captured before the engine changes it). A table that has only held strings since the last full
+   * pass is cut by copying its arrays; a pass that finds only strings lets the next cut do that.
+   */
+  public Slots cut(java.util.function.UnaryOperator<Object> encodeNow) {
+    if (!mayHoldNonStrings) {
+      return copySlots();
+    }
+    byte[][] cutKeys = new byte[size][];
+    Object[] cutValues = new Object[size];
+    long[] cutExpiresAtMs = new long[size];
+    boolean onlyStrings = true;
+    int i = 0;
+    for (int slot = 0; slot < keys.length; slot++) {
+      if (hashes[slot] == 0) {
+        continue;
+      }
+      Object value = values[slot];
+      if (!(value instanceof byte[])) {
+        onlyStrings = false;
+        value = encodeNow.apply(value);
+      }
+      cutKeys[i] = keys[slot];
+      cutValues[i] = value;
+      cutExpiresAtMs[i] = expireAtMs(slot);
+      i++;
+    }
+    if (onlyStrings) {
+      mayHoldNonStrings = false;
+    }
+    return new Slots(cutKeys, cutValues, cutExpiresAtMs);
   }
 
   /** {@link Slots} of the whole table: three array copies, no per-entry work. */

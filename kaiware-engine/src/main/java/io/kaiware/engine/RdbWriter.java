@@ -107,11 +107,7 @@ public final class RdbWriter {
   /** A value with no RDB form, by type name (rankings, window counters). */
   private record Skipped(String typeName) {}
 
-  /**
-   * Takes a {@link Cut}; must run on the thread that owns the keyspace. A database that has only
-   * ever held strings is cut by copying its slot arrays; otherwise each entry is visited and its
-   * non-string value encoded.
-   */
+  /** Takes a {@link Cut} ({@link KeyTable#cut}); must run on the thread that owns the keyspace. */
   public static Cut cut(Keyspace keyspace, long nowMs) {
     List<DatabaseCut> databases = new ArrayList<>();
     for (int index = 0; index < keyspace.databaseCount(); index++) {
@@ -119,48 +115,20 @@ public final class RdbWriter {
       if (table.size() == 0) {
         continue;
       }
-      databases.add(new DatabaseCut(index, table.mayHoldNonStrings() ? visitEach(table, nowMs) : table.copySlots()));
+      databases.add(new DatabaseCut(index, table.cut(RdbWriter::encodeNow)));
     }
     return new Cut(nowMs, databases);
   }
 
-  private static KeyTable.Slots visitEach(KeyTable table, long nowMs) {
-    int n = table.size();
-    byte[][] keys = new byte[n][];
-    Object[] values = new Object[n];
-    long[] expiresAtMs = new long[n];
-    int i = 0;
-    boolean onlyStrings = true;
-    for (int slot = 0; slot < table.capacity(); slot++) {
-      if (!table.occupied(slot)) {
-        continue;
-      }
-      Object value = table.valueAt(slot);
-      if (!(value instanceof byte[])) {
-        onlyStrings = false; // expired or not: such a table must be visited next time too
-      }
-      if (Database.isExpired(table.expireAtMs(slot), nowMs)) {
-        continue;
-      }
-      if (!(value instanceof byte[])) {
-        int type = rdbType(value);
-        if (type == NO_RDB_TYPE) {
-          value = new Skipped(((CollectionValue) value).typeName());
-        } else {
-          ByteArrayOutputStream body = new ByteArrayOutputStream();
-          writeValue(new Out(body), value);
-          value = new Encoded(type, body.toByteArray());
-        }
-      }
-      keys[i] = table.keyAt(slot);
-      values[i] = value;
-      expiresAtMs[i] = table.expireAtMs(slot);
-      i++;
+  /** A collection as a cut holds it: encoded now, or marked as having no RDB form. */
+  private static Object encodeNow(Object value) {
+    int type = rdbType(value);
+    if (type == NO_RDB_TYPE) {
+      return new Skipped(((CollectionValue) value).typeName());
     }
-    if (onlyStrings) {
-      table.noteOnlyStrings(); // the next cut copies the arrays
-    }
-    return new KeyTable.Slots(keys, values, expiresAtMs);
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    writeValue(new Out(body), value);
+    return new Encoded(type, body.toByteArray());
   }
 
   /** Writes every key live at nowMs (expired ones are left out), with its absolute expiry, as RDB 10. */

@@ -6,6 +6,7 @@ import io.kaiware.engine.Keyspace;
 import io.kaiware.engine.ValueCodec;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -103,43 +104,25 @@ public final class SnapshotCodec {
       if (t.size() == 0) {
         continue;
       }
-      databases.add(new DatabaseCut(d, t.mayHoldNonStrings() ? visitEach(t) : t.copySlots()));
+      try {
+        databases.add(new DatabaseCut(d, t.cut(SnapshotCodec::encodeNow)));
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
     }
     return new Cut(term, index, logTimeMs, keyspace.databaseCount(), writeDraws, databases);
   }
 
-  /** The slots of a table that may hold mutable values, those encoded now. */
-  private static KeyTable.Slots visitEach(KeyTable t) throws IOException {
-    int n = t.size();
-    byte[][] keys = new byte[n][];
-    Object[] values = new Object[n];
-    long[] expiresAtMs = new long[n];
-    boolean onlyStrings = true;
-    int i = 0;
-    for (int slot = 0; slot < t.capacity(); slot++) {
-      if (!t.occupied(slot)) {
-        continue;
-      }
-      Object value = t.valueAt(slot);
-      if (!(value instanceof byte[])) {
-        onlyStrings = false;
-        ValueCodec.Out encoded = new ValueCodec.Out();
-        try {
-          ValueCodec.encode(value, encoded);
-        } catch (IllegalArgumentException e) {
-          throw new IOException("snapshot codec v2 cannot write a value of type " + value.getClass().getName());
-        }
-        value = new Encoded(encoded.toArray(0));
-      }
-      keys[i] = t.keyAt(slot);
-      values[i] = value;
-      expiresAtMs[i] = t.expireAtMs(slot);
-      i++;
+  /** A mutable value as a cut holds it: its codec bytes, taken now. */
+  private static Object encodeNow(Object value) {
+    ValueCodec.Out encoded = new ValueCodec.Out();
+    try {
+      ValueCodec.encode(value, encoded);
+    } catch (IllegalArgumentException e) {
+      throw new UncheckedIOException(
+          new IOException("snapshot codec v2 cannot write a value of type " + value.getClass().getName()));
     }
-    if (onlyStrings) {
-      t.noteOnlyStrings(); // the next cut copies the arrays
-    }
-    return new KeyTable.Slots(keys, values, expiresAtMs);
+    return new Encoded(encoded.toArray(0));
   }
 
   /**
