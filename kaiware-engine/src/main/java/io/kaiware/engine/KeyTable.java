@@ -112,6 +112,14 @@ public final class KeyTable {
   }
 
   /**
+   * Counts a change that is not a write of an entry WATCH should see: Redis's {@code server.dirty++}
+   * without {@code signalModifiedKey} (a stream consumer group's state: XGROUP, XACK, XREADGROUP).
+   */
+  public void noteWrite() {
+    writes++;
+  }
+
+  /**
    * Removes a key because it expired: the listener still hears of it (WATCH), but it is not one of
    * the {@link #writes} — reclaiming what time already removed is not a change, as in Redis.
    */

@@ -465,8 +465,17 @@ public final class StreamCommands {
     StreamValue.Consumer c = group.touchConsumer(name, ctx.nowMs());
     if (!existed) {
       ctx.notify(KeyspaceEvents.STREAM, "xgroup-createconsumer", key);
+      groupChanged(ctx);
     }
     return c;
+  }
+
+  /**
+   * A consumer group changed: Redis's {@code server.dirty++} without signalModifiedKey (WATCH does
+   * not see group state), so the command reaches the replication stream and INFO's change count.
+   */
+  private static void groupChanged(CommandContext ctx) {
+    ctx.db().table().noteWrite();
   }
 
   private static void xtrim(CommandContext ctx) {
@@ -679,6 +688,9 @@ public final class StreamCommands {
         bodies.add(consumerHistory(ctx, s, consumer, start, count));
       } else {
         List<Entry> entries = collect(s, start, StreamId.MAX, count, false);
+        if (!entries.isEmpty()) {
+          groupChanged(ctx);
+        }
         for (Entry e : entries) {
           if (e.id().compareTo(group.lastId) > 0) {
             s.groupRead(group, e.id());
@@ -824,29 +836,34 @@ public final class StreamCommands {
       }
       reply.ok();
       ctx.notify(KeyspaceEvents.STREAM, "xgroup-create", ctx.arg(2));
+      groupChanged(ctx);
     } else if (setid && (argc == 5 || argc == 7)) {
       StreamId id = isDollar(ctx.arg(4)) ? s.lastId() : StreamIds.id(ctx, 4, 0);
       group.lastId = id;
       group.entriesRead = entriesRead;
       reply.ok();
       ctx.notify(KeyspaceEvents.STREAM, "xgroup-setid", ctx.arg(2));
+      groupChanged(ctx);
     } else if (ctx.argIs(1, "DESTROY") && argc == 4) {
       boolean destroyed = s.destroyGroup(groupName);
       reply.integer(destroyed ? 1 : 0);
       if (destroyed) {
         ctx.notify(KeyspaceEvents.STREAM, "xgroup-destroy", ctx.arg(2));
+        groupChanged(ctx);
       }
     } else if (ctx.argIs(1, "CREATECONSUMER") && argc == 5) {
       boolean created = group.createConsumer(ctx.arg(4), ctx.nowMs()) != null;
       reply.integer(created ? 1 : 0);
       if (created) {
         ctx.notify(KeyspaceEvents.STREAM, "xgroup-createconsumer", ctx.arg(2));
+        groupChanged(ctx);
       }
     } else if (ctx.argIs(1, "DELCONSUMER") && argc == 5) {
       StreamValue.Consumer consumer = group.consumer(ctx.arg(4));
       reply.integer(consumer == null ? 0 : group.deleteConsumer(consumer));
       if (consumer != null) {
         ctx.notify(KeyspaceEvents.STREAM, "xgroup-delconsumer", ctx.arg(2));
+        groupChanged(ctx);
       }
     } else {
       throw subcommandSyntax(ctx);
@@ -895,6 +912,7 @@ public final class StreamCommands {
     s.setIds(id, entriesAdded, maxDeleted);
     ctx.reply().ok();
     ctx.notify(KeyspaceEvents.STREAM, "xsetid", ctx.arg(1));
+    groupChanged(ctx);
   }
 
   /** The stream at key 1 and its group named by argument 2, or null when either is missing (WRONGTYPE if not a stream). */
@@ -914,6 +932,9 @@ public final class StreamCommands {
       if (group.ack(id)) {
         acknowledged++;
       }
+    }
+    if (acknowledged > 0) {
+      groupChanged(ctx);
     }
     ctx.reply().integer(acknowledged);
   }
@@ -1085,6 +1106,7 @@ public final class StreamCommands {
         consumer = touchConsumer(ctx, group, ctx.arg(3), ctx.arg(1));
       }
       group.claim(id, nack, consumer);
+      groupChanged(ctx);
       nack.deliveryTimeMs = deliveryTime;
       if (retryCount >= 0) {
         nack.deliveryCount = retryCount;
@@ -1141,6 +1163,7 @@ public final class StreamCommands {
       byte[][] fv = s.get(id);
       if (fv == null) {
         group.ack(id);
+        groupChanged(ctx);
         deleted.add(id);
         count--;
         continue;
@@ -1152,6 +1175,7 @@ public final class StreamCommands {
         consumer = touchConsumer(ctx, group, ctx.arg(3), ctx.arg(1));
       }
       group.claim(id, nack, consumer);
+      groupChanged(ctx);
       nack.deliveryTimeMs = now;
       if (!justId) {
         nack.deliveryCount++;

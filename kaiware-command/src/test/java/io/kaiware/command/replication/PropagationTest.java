@@ -198,6 +198,24 @@ class PropagationTest {
   }
 
   @Test
+  void consumerGroupChangesPropagateThoughWatchDoesNotSeeThem() {
+    r.exec("xadd", "st", "1-1", "f", "v");
+    r.exec("xgroup", "create", "st", "g", "0");
+    r.exec("xreadgroup", "group", "g", "c", "streams", "st", ">");
+    r.exec("xreadgroup", "group", "g", "c", "streams", "st", ">"); // nothing new: no change
+    r.exec("xack", "st", "g", "1-1");
+    r.exec("xack", "st", "g", "1-1"); // already acknowledged
+    assertEquals(List.of("SELECT 0", "xadd st 1-1 f v", "xgroup create st g 0",
+        "xreadgroup group g c streams st >", "xack st g 1-1"), received());
+    CommandHarness other = r.otherClient();
+    r.exec("watch", "st");
+    other.exec("xgroup", "createconsumer", "st", "g", "c2");
+    r.exec("multi");
+    r.exec("xlen", "st");
+    assertEquals(List.of(1L), r.exec("exec"), "group state does not dirty a WATCH (Redis: no signalModifiedKey)");
+  }
+
+  @Test
   void replicaofNoOneIsTrueAndFollowingAMasterIsRefusedWhileSyncNeedsAConnection() {
     assertEquals("OK", r.exec("replicaof", "no", "one"));
     assertTrue(r.exec("replicaof", "localhost", "9999").toString().startsWith("-ERR REPLICAOF is not supported"));
