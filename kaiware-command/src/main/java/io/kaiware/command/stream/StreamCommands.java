@@ -11,6 +11,8 @@ import static io.kaiware.command.CommandSpec.command;
 
 import io.kaiware.command.CommandContext;
 import io.kaiware.command.KeyspaceEvents;
+import io.kaiware.command.Numbers;
+import io.kaiware.command.Propagation;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.command.CommandTable;
@@ -470,6 +472,27 @@ public final class StreamCommands {
     return c;
   }
 
+  private static final byte[] XGROUP = Propagation.bytes("XGROUP");
+  private static final byte[] CREATECONSUMER = Propagation.bytes("CREATECONSUMER");
+  private static final byte[] SETID = Propagation.bytes("SETID");
+  private static final byte[] ENTRIESREAD = Propagation.bytes("ENTRIESREAD");
+
+  /**
+   * Redis's streamPropagateXCLAIM: a delivery by XREADGROUP replicated as the claim that makes a
+   * replica's pending entry identical — owner, delivery time and count, and the group's last ID.
+   */
+  private static void propagateClaim(CommandContext ctx, byte[] key, byte[] groupName, StreamValue.Group group, StreamId id) {
+    if (!ctx.propagation().wanted()) {
+      return;
+    }
+    StreamValue.Nack nack = group.pel().get(id);
+    ctx.propagation().also(ctx.session().db(), Propagation.bytes("XCLAIM"), key, groupName, nack.consumer().name(),
+        Propagation.bytes("0"), id.toString().getBytes(StandardCharsets.US_ASCII), Propagation.bytes("TIME"),
+        Numbers.toBytes(nack.deliveryTimeMs), Propagation.bytes("RETRYCOUNT"), Numbers.toBytes(nack.deliveryCount),
+        Propagation.bytes("FORCE"), Propagation.bytes("JUSTID"), Propagation.bytes("LASTID"),
+        group.lastId.toString().getBytes(StandardCharsets.US_ASCII));
+  }
+
   /**
    * A consumer group changed: Redis's {@code server.dirty++} without signalModifiedKey (WATCH does
    * not see group state), so the command reaches the replication stream and INFO's change count.
@@ -559,6 +582,10 @@ public final class StreamCommands {
 
   /** Redis's xreadCommand, without the blocking: what it serves now, else a null array. */
   private static void xread(CommandContext ctx, boolean xreadgroup) {
+    if (xreadgroup) {
+      // Replicated as what it did to the group (XCLAIM per delivery, XGROUP for NOACK), not as itself.
+      ctx.propagation().prevent();
+    }
     long count = 0;
     int streamsAt = 0;
     int streams = 0;
@@ -683,7 +710,11 @@ public final class StreamCommands {
         bodies.add(() -> replyEntries(reply, entries));
         continue;
       }
+      boolean newConsumer = group.consumer(consumerName) == null;
       StreamValue.Consumer consumer = touchConsumer(ctx, group, consumerName, key);
+      if (newConsumer && noack && ctx.propagation().wanted()) {
+        ctx.propagation().also(ctx.session().db(), XGROUP, CREATECONSUMER, key, groupName, consumerName);
+      }
       if (history) {
         bodies.add(consumerHistory(ctx, s, consumer, start, count));
       } else {
@@ -691,13 +722,20 @@ public final class StreamCommands {
         if (!entries.isEmpty()) {
           groupChanged(ctx);
         }
+        boolean lastIdMoved = false;
         for (Entry e : entries) {
           if (e.id().compareTo(group.lastId) > 0) {
             s.groupRead(group, e.id());
+            lastIdMoved = true;
           }
           if (!noack) {
             group.deliver(e.id(), consumer, ctx.nowMs());
+            propagateClaim(ctx, key, groupName, group, e.id());
           }
+        }
+        if (noack && lastIdMoved && ctx.propagation().wanted()) {
+          ctx.propagation().also(ctx.session().db(), XGROUP, SETID, key, groupName, group.lastId.toString().getBytes(StandardCharsets.US_ASCII),
+              ENTRIESREAD, Numbers.toBytes(group.entriesRead));
         }
         bodies.add(() -> replyEntries(reply, entries));
       }

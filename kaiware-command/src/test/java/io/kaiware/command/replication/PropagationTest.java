@@ -205,14 +205,19 @@ class PropagationTest {
     r.exec("xreadgroup", "group", "g", "c", "streams", "st", ">"); // nothing new: no change
     r.exec("xack", "st", "g", "1-1");
     r.exec("xack", "st", "g", "1-1"); // already acknowledged
+    long now = r.nowMs();
     assertEquals(List.of("SELECT 0", "xadd st 1-1 f v", "xgroup create st g 0",
-        "xreadgroup group g c streams st >", "xack st g 1-1"), received());
+        "XCLAIM st g c 0 1-1 TIME " + now + " RETRYCOUNT 1 FORCE JUSTID LASTID 1-1", "xack st g 1-1"), received());
+    r.exec("xadd", "st", "2-1", "f", "v");
+    r.exec("xreadgroup", "group", "g", "c3", "noack", "streams", "st", ">");
+    assertEquals(List.of("xadd st 2-1 f v", "MULTI", "XGROUP CREATECONSUMER st g c3", "XGROUP SETID st g 2-1 ENTRIESREAD 2",
+        "EXEC"), received());
     CommandHarness other = r.otherClient();
     r.exec("watch", "st");
     other.exec("xgroup", "createconsumer", "st", "g", "c2");
     r.exec("multi");
     r.exec("xlen", "st");
-    assertEquals(List.of(1L), r.exec("exec"), "group state does not dirty a WATCH (Redis: no signalModifiedKey)");
+    assertEquals(List.of(2L), r.exec("exec"), "group state does not dirty a WATCH (Redis: no signalModifiedKey)");
   }
 
   @Test
