@@ -52,13 +52,11 @@ public final class Propagation {
   }
 
   private static final class Feed {
-    final Object owner;
     final Sink sink;
     /** The database of the last command sent; -1 until the first one (Redis's slaveseldb). */
     int db = -1;
 
-    Feed(Object owner, Sink sink) {
-      this.owner = owner;
+    Feed(Sink sink) {
       this.sink = sink;
     }
   }
@@ -106,13 +104,8 @@ public final class Propagation {
   }
 
   /** Attaches a client: from now on it receives every change, starting with a SELECT. */
-  public void attach(Object owner, Sink sink) {
-    feeds.add(new Feed(owner, sink));
-  }
-
-  /** Detaches the client {@code owner} attached (nothing if it is not attached). */
-  public void detach(Object owner) {
-    feeds.removeIf(f -> f.owner == owner);
+  public void attach(Sink sink) {
+    feeds.add(new Feed(sink));
   }
 
   /** The number of attached clients (INFO replication's connected_slaves). */

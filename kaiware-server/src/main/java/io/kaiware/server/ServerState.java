@@ -44,7 +44,12 @@ final class ServerState implements ServerHooks {
     this.clock = clock;
     this.transport = transport;
     this.shutdownAction = shutdownAction;
+    replicaOutputLimitBytes = config.getLong("replica-output-buffer-limit");
+    config.onChange("replica-output-buffer-limit", p -> replicaOutputLimitBytes = config.getLong("replica-output-buffer-limit"));
   }
+
+  /** replica-output-buffer-limit, kept here: every write sent to a replica checks it. */
+  private volatile long replicaOutputLimitBytes;
 
   void attach(Engine engine, EventLoop engineLoop) {
     this.engine = engine;
@@ -279,7 +284,7 @@ final class ServerState implements ServerHooks {
           return;
         }
         io.netty.channel.ChannelOutboundBuffer unsent = ch.unsafe().outboundBuffer();
-        long limit = config.getLong("replica-output-buffer-limit");
+        long limit = replicaOutputLimitBytes;
         if (limit > 0 && unsent != null && unsent.totalPendingWriteBytes() + bytes.length > limit + copyBytes) {
           // Redis's client-output-buffer-limit for replicas: a replica that stopped reading must not
           // hold the member's memory; it reconnects and gets a new copy.

@@ -89,7 +89,7 @@ public final class ReplicationStreamCommands {
     String fullResync = psync ? "+FULLRESYNC " + server.runId() + " " + propagation.offset() + "\r\n" : "";
     CopyFirst held = new CopyFirst(sink);
     session.markReplica();
-    propagation.attach(session, held);
+    propagation.attach(held);
     COPY_WRITER.execute(() -> {
       ByteArrayOutputStream rdb = new ByteArrayOutputStream(1 << 16);
       RdbWriter.Result written;

@@ -26,7 +26,7 @@ class PropagationTest {
   @BeforeEach
   void attach() {
     r = new CommandHarness();
-    r.dispatcher().propagation().attach(this, new Propagation.Sink() {
+    r.dispatcher().propagation().attach(new Propagation.Sink() {
       @Override
       public void send(byte[] bytes) {
         stream.writeBytes(bytes);
