@@ -34,7 +34,12 @@ import java.util.TreeMap;
  *       master's, values and back count per entry); deleted entries keep their ID and lose their
  *       fields, as in Kaiware.
  * </ul>
- * Modules' types and 7.2's {@code RDB_TYPE_STREAM_LISTPACKS_3} are not read.
+ * Redis 7.2's types are read too (what a file from a 7.2 master holds; a DUMP payload's version
+ * stays limited to 10 by {@link #verifyPayload}): {@code RDB_TYPE_SET_LISTPACK} (the members in a
+ * listpack, which becomes an intset or a hash table as {@code RDB_TYPE_SET} does) and
+ * {@code RDB_TYPE_STREAM_LISTPACKS_3} (as {@code _2}, with each consumer's active time after its
+ * seen time; Kaiware, like 7.0, keeps only the seen time). Modules' types and 7.4's hashes with
+ * field expiries are not read.
  *
  * <h2>Validation</h2>
  * Every read is bounded by the bytes left: a declared length or count larger than the input
@@ -71,6 +76,8 @@ public final class RdbValueReader {
   static final int TYPE_ZSET_LISTPACK = 17;
   static final int TYPE_LIST_QUICKLIST_2 = 18;
   static final int TYPE_STREAM_LISTPACKS_2 = 19;
+  static final int TYPE_SET_LISTPACK = 20; // Redis 7.2
+  static final int TYPE_STREAM_LISTPACKS_3 = 21; // Redis 7.2
 
   /** The DUMP payload's footer: 2 bytes of RDB version, 8 of CRC-64. */
   public static final int PAYLOAD_TRAILER = 10;
@@ -103,10 +110,11 @@ public final class RdbValueReader {
 
   /**
    * The value in a payload that passed {@link #verifyPayload}: its type byte, then the value, which
-   * must end exactly at the footer. Null for a malformed value or a type Kaiware cannot load.
+   * must end exactly at the footer. Null for a malformed value or a type Kaiware cannot load — and
+   * for 7.2's types, which no payload of version 10 or older holds (Redis 7.0 refuses them too).
    */
   public static Object decodePayload(byte[] p) {
-    if (p.length < PAYLOAD_TRAILER + 1) {
+    if (p.length < PAYLOAD_TRAILER + 1 || (p[0] & 0xff) > TYPE_STREAM_LISTPACKS_2) {
       return null;
     }
     return read(p[0] & 0xff, p, 1, p.length - PAYLOAD_TRAILER);
@@ -121,6 +129,25 @@ public final class RdbValueReader {
     } catch (RuntimeException e) { // Malformed, and any slip on hostile input
       return null;
     }
+  }
+
+  /**
+   * Whether {@link #readAt} reads values of this RDB type: 0-5, 9-21 (not modules' 6 and 7, nor
+   * Redis 7.4's hashes with field expiries, 22-25).
+   */
+  static boolean readsType(int type) {
+    return type >= TYPE_STRING && type <= TYPE_ZSET_2
+        || type >= TYPE_HASH_ZIPMAP && type <= TYPE_STREAM_LISTPACKS_3;
+  }
+
+  /**
+   * The value of RDB type {@code type} starting at {@code in}'s position, which is left just past
+   * it (an RDB file's reader goes on from there). Null for a type not {@link #readsType read} or an
+   * empty collection; throws {@link ValueCodec.Malformed} (or, on hostile input, possibly another
+   * RuntimeException) for anything malformed.
+   */
+  static Object readAt(int type, In in) {
+    return readValue(type, in);
   }
 
   private static Object readValue(int type, In in) {
@@ -155,6 +182,17 @@ public final class RdbValueReader {
         yield set;
       }
       case TYPE_SET_INTSET -> intset(in.string());
+      case TYPE_SET_LISTPACK -> {
+        // Redis 7.2: the members in one listpack (lpValidateIntegrityAndDups: no duplicates).
+        Listpack lp = new Listpack(in.string());
+        SetValue set = new SetValue();
+        while (lp.next()) {
+          check(set.add(lp.bytes(), SetValue.DEFAULT_MAX_INTSET_ENTRIES)); // a hash table past 512, as below
+        }
+        check(set.size() > 0);
+        set.encodeAsLoaded(SetValue.DEFAULT_MAX_INTSET_ENTRIES); // as RDB_TYPE_SET: intset or hashtable
+        yield set;
+      }
       case TYPE_ZSET, TYPE_ZSET_2 -> {
         int n = nonEmpty(in.count(type == TYPE_ZSET_2 ? 9 : 2));
         SortedSet zset = new SortedSet();
@@ -197,7 +235,8 @@ public final class RdbValueReader {
         yield hash.size() == 0 ? null : compact(hash);
       }
       case TYPE_HASH_ZIPMAP -> zipmap(in.string());
-      case TYPE_STREAM_LISTPACKS, TYPE_STREAM_LISTPACKS_2 -> stream(in, type == TYPE_STREAM_LISTPACKS_2);
+      case TYPE_STREAM_LISTPACKS, TYPE_STREAM_LISTPACKS_2, TYPE_STREAM_LISTPACKS_3 ->
+          stream(in, type != TYPE_STREAM_LISTPACKS, type == TYPE_STREAM_LISTPACKS_3);
       default -> null;
     };
   }
@@ -297,7 +336,7 @@ public final class RdbValueReader {
   }
 
   /** rdbLoadObject's stream: listpack nodes, length and IDs, consumer groups with their PELs. */
-  private static StreamValue stream(In in, boolean v2) {
+  private static StreamValue stream(In in, boolean v2, boolean v3) {
     int nodeCount = in.count(2);
     List<StreamValue.Node> nodes = new ArrayList<>();
     long live = 0;
@@ -405,6 +444,9 @@ public final class RdbValueReader {
         byte[] consumerName = in.string();
         StreamValue.Consumer consumer = group.createConsumer(consumerName, in.littleEndian(8));
         check(consumer != null);
+        if (v3) {
+          in.littleEndian(8); // 7.2's active time: Kaiware keeps the seen time only (as 7.0)
+        }
         int owned = in.count(16);
         for (int i = 0; i < owned; i++) {
           StreamId id = in.rawStreamId();
@@ -451,7 +493,7 @@ public final class RdbValueReader {
   }
 
   /** The RDB primitives (rdb.c's rdbLoadLen, rdbGenericLoadStringObject, ...) over {@code p[pos, end)}. */
-  private static final class In {
+  static final class In {
     final byte[] p;
     int pos;
     final int end;

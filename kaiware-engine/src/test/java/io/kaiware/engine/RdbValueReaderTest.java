@@ -303,7 +303,7 @@ class RdbValueReaderTest {
     // A listpack blob claiming 4 GB: the string length itself is bounded by the input.
     byte[] lp = HEX.parseHex("1080ffffffff00");
     assertThat(RdbValueReader.read(16, lp, 1, lp.length)).isNull();
-    // Unknown types: modules, 7.2's stream, nonsense.
+    // Unknown types (modules, nonsense), and 7.2's listpack set and stream cut short.
     for (int type : new int[] {6, 7, 8, 20, 21, 255}) {
       byte[] p = {(byte) type, 0};
       assertThat(RdbValueReader.read(type, p, 1, p.length)).isNull();
