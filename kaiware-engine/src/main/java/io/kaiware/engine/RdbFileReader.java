@@ -34,6 +34,7 @@ import java.util.Arrays;
  * allocated before the input is known to hold it (see {@link RdbValueReader}). Empty collections
  * are refused (Redis 7.0 skips them with a warning; only old bugs wrote them). Keys are not checked
  * for duplicates (Redis panics on one): the caller's RESTORE ... REPLACE would keep the last.
+ * Whatever the visitor throws passes through unchanged.
  */
 public final class RdbFileReader {
   private RdbFileReader() {}
@@ -74,7 +75,8 @@ public final class RdbFileReader {
     /**
      * A key: its database, its bytes, its value as {@link RdbValueReader} builds it, and its
      * absolute expiry in unix ms or -1 for none. Expired keys are handed over too (the caller
-     * decides); an expiry before 1970 is given as 0.
+     * decides). An {@code EXPIRETIME_MS} of exactly -1 means none, as in rdb.c (whose "no expiry"
+     * it is); any other expiry before 1970 is given as 0.
      */
     void key(int db, byte[] key, Object value, long expireAtMs);
 
