@@ -70,6 +70,34 @@ public final class ClientSession {
     return logApplier;
   }
 
+  private boolean fromMaster;
+
+  /**
+   * Marks (or clears) this session as carrying the commands of the Redis master this server follows
+   * (Redis's CLIENT_MASTER): they are obeyed without admission checks (READONLY, OOM ...) and are
+   * propagated to this server's own replicas while it follows.
+   */
+  public void fromMaster(boolean fromMaster) {
+    this.fromMaster = fromMaster;
+  }
+
+  /** Whether this session carries the followed master's commands. */
+  public boolean fromMaster() {
+    return fromMaster;
+  }
+
+  private volatile long replicaAckMs;
+
+  /** A SYNC replica's REPLCONF ACK arrived at {@code nowMs} (min-replicas-max-lag counts from it). */
+  public void replicaAck(long nowMs) {
+    replicaAckMs = nowMs;
+  }
+
+  /** When this replica last sent REPLCONF ACK (ms), or 0. */
+  public long replicaAckMs() {
+    return replicaAckMs;
+  }
+
   private boolean rerunOfParkedCommand;
   private boolean scriptsOverMaxmemory;
 
@@ -269,6 +297,7 @@ public final class ClientSession {
     transaction.discard();
     scriptsOverMaxmemory = false;
     rerunOfParkedCommand = false;
+    fromMaster = false;
     protocol = 2;
     db = 0;
     name = "";

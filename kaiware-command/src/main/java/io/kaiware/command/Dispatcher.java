@@ -5,6 +5,7 @@ import io.kaiware.command.observe.CommandLatency;
 import io.kaiware.command.observe.LatencyMonitor;
 import io.kaiware.command.observe.SlowLog;
 import io.kaiware.command.observe.WriteDelayWatch;
+import io.kaiware.command.replication.ReplicaRole;
 import io.kaiware.command.transaction.Transaction;
 import io.kaiware.command.transaction.TransactionCommands;
 import io.kaiware.resp.RespWriter;
@@ -68,10 +69,15 @@ public final class Dispatcher {
       writeDelays.configure(config.getLong("write-delay-warn-ms"));
       memoryLimit.configure(config.getLong("maxmemory"));
       compactEncodings.configure(config);
+      minReplicasToWrite = config.getInt("min-replicas-to-write");
+      minReplicasMaxLagMs = config.getLong("min-replicas-max-lag") * 1000;
+      replicaReadOnly = config.getBool("replica-read-only");
+      replicaServeStaleData = config.getBool("replica-serve-stale-data");
     };
     apply.run();
     for (String key : new String[] {"slowlog-log-slower-than", "slowlog-max-len", "latency-monitor-threshold", "latency-tracking",
-        "write-delay-warn-ms", "maxmemory"}) {
+        "write-delay-warn-ms", "maxmemory", "min-replicas-to-write", "min-replicas-max-lag", "replica-read-only",
+        "replica-serve-stale-data"}) {
       config.onChange(key, p -> apply.run());
     }
     for (String key : CompactEncodings.PARAMS) {
@@ -182,8 +188,8 @@ public final class Dispatcher {
     if (rejection == null && queuing && spec.has(CommandFlag.NO_MULTI)) {
       rejection = "ERR Command not allowed inside a transaction";
     }
-    if (rejection == null && !session.logApplier()) {
-      rejection = memoryLimit.refusal(spec, tx);
+    if (rejection == null) {
+      rejection = admission(session, spec, tx, nowMs);
     }
     if (rejection != null) {
       if (spec != null) {
@@ -217,6 +223,66 @@ public final class Dispatcher {
   }
 
   private final Propagation propagation = new Propagation();
+  private final ReplicaRole replicaRole = new ReplicaRole();
+  private int minReplicasToWrite;
+  private long minReplicasMaxLagMs;
+  private boolean replicaReadOnly = true;
+  private boolean replicaServeStaleData = true;
+
+  static final String NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
+  static final String READONLY = "READONLY You can't write against a read only replica.";
+  static final String MASTERDOWN = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+
+  /** Whether this server follows a Redis master, and how its link stands. */
+  public ReplicaRole replicaRole() {
+    return replicaRole;
+  }
+
+  /** Whether {@link #admission} can refuse anything now (a limit set, or following a master). */
+  public boolean admissionMayRefuse() {
+    return memoryLimit.enabled() || minReplicasToWrite > 0 || replicaRole.following();
+  }
+
+  /**
+   * Redis's admission of a client's command (processCommand), in its order: maxmemory (OOM),
+   * min-replicas-to-write (NOREPLICAS), a read-only replica of a Redis master (READONLY), a
+   * replica whose master link is down with replica-serve-stale-data no (MASTERDOWN, for commands
+   * not flagged STALE). EXEC is judged by the commands it would run and refused with EXECABORT,
+   * its transaction discarded; a command refused while queued condemns its transaction (the
+   * caller flags it). Null when the command may run. Nothing applies to the log applier or to the
+   * master's own commands: the entries were admitted where they were received (ADR 0003).
+   */
+  public String admission(ClientSession session, CommandSpec spec, Transaction tx, long nowMs) {
+    if (session.logApplier() || session.fromMaster()) {
+      return null;
+    }
+    String refusal = memoryLimit.refusal(spec, tx);
+    if (refusal != null || (minReplicasToWrite == 0 && !replicaRole.following())) {
+      return refusal; // the usual case: two field reads
+    }
+    boolean exec = tx.active() && spec.name().equals("exec");
+    boolean writes = spec.has(CommandFlag.WRITE);
+    boolean denyStale = !spec.has(CommandFlag.STALE);
+    if (exec) {
+      for (Transaction.Queued q : tx.queued()) {
+        writes |= q.spec().has(CommandFlag.WRITE);
+        denyStale |= !q.spec().has(CommandFlag.STALE);
+      }
+    }
+    if (writes && !replicaRole.following() && minReplicasToWrite > 0 && minReplicasMaxLagMs > 0
+        && (ctx.server() == null ? 0 : ctx.server().goodReplicaCount(minReplicasMaxLagMs)) < minReplicasToWrite) {
+      refusal = NOREPLICAS;
+    } else if (writes && replicaRole.following() && replicaReadOnly) {
+      refusal = READONLY;
+    } else if (denyStale && replicaRole.following() && !replicaRole.linkUp() && !replicaServeStaleData) {
+      refusal = MASTERDOWN;
+    }
+    if (refusal != null && exec) {
+      tx.discard();
+      return "EXECABORT Transaction discarded because of: " + refusal;
+    }
+    return refusal;
+  }
 
   /** The replication stream of the clients attached with SYNC/PSYNC. */
   public Propagation propagation() {
@@ -347,7 +413,7 @@ public final class Dispatcher {
     }
     long durationNs = System.nanoTime() - startNs;
     if (frame >= 0) {
-      p.leave(frame, spec, args, session.db(), ctx.keyspace().writes() != writesBefore);
+      p.leave(frame, spec, args, session.db(), ctx.keyspace().writes() != writesBefore, p.relays(session));
     }
     if (!session.rerunOfParkedCommand()) {
       s.calls++;

@@ -98,6 +98,21 @@ public final class Propagation {
   private int depth;
   private final List<Op> pending = new ArrayList<>();
 
+  private boolean following;
+
+  /**
+   * Whether this server follows a Redis master: then, as in Redis, its replicas receive what the
+   * master sent and nothing else (a unit that did not come from the master is dropped).
+   */
+  public void following(boolean following) {
+    this.following = following;
+  }
+
+  /** Whether units of {@code session} reach the replicas: always, unless following and not the master's. */
+  boolean relays(ClientSession session) {
+    return !following || session.fromMaster();
+  }
+
   /** Whether any client is attached: when not, commands propagate nothing and cost one test. */
   public boolean active() {
     return !feeds.isEmpty();
@@ -129,7 +144,7 @@ public final class Propagation {
    * {@code db}, which changed the dataset if {@code wrote}; the outermost call sends what was
    * collected.
    */
-  void leave(int frame, CommandSpec spec, byte[][] argv, int db, boolean wrote) {
+  void leave(int frame, CommandSpec spec, byte[][] argv, int db, boolean wrote, boolean relayed) {
     Frame f = frames.get(frame);
     if (!f.prevented && (wrote || f.forced)) {
       pending.add(new Op(db, encode(f.replacement != null ? f.replacement : argv)));
@@ -137,6 +152,9 @@ public final class Propagation {
     f.clear();
     depth = frame;
     if (depth == 0) {
+      if (!relayed) {
+        pending.clear(); // a replica of a Redis master sends its replicas only what the master sent
+      }
       flush(!TOUCHES_ARBITRARY_KEYS.contains(spec.name()));
     }
   }
@@ -166,8 +184,8 @@ public final class Propagation {
 
   /** Propagates {@code argv} for database {@code db} now, within the running command's unit. */
   public void also(int db, byte[]... argv) {
-    if (feeds.isEmpty()) {
-      return;
+    if (feeds.isEmpty() || (depth == 0 && following)) {
+      return; // while following, a key's expiry reaches the replicas as the master's DEL
     }
     pending.add(new Op(db, encode(argv)));
     if (depth == 0) {

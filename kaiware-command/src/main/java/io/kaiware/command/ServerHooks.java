@@ -102,6 +102,27 @@ public interface ServerHooks {
     return null;
   }
 
+  /**
+   * Replicas that answered within {@code maxLagMs}, for min-replicas-to-write: the Raft followers
+   * the leader heard from, and the SYNC replicas whose REPLCONF ACK came. Engine thread.
+   */
+  default int goodReplicaCount(long maxLagMs) {
+    return 0;
+  }
+
+  /**
+   * REPLICAOF host port: this server has started following that Redis master ({@code role} says
+   * which), and the host connects to it, loads its copy and applies its stream. Engine thread.
+   *
+   * @return null when the link was started, else the error to answer (the role is left unchanged)
+   */
+  default String followMaster(io.kaiware.command.replication.ReplicaRole role) {
+    return "ERR this server cannot connect to a master";
+  }
+
+  /** REPLICAOF NO ONE: the link to the master followed until now is closed. Engine thread. */
+  default void unfollowMaster() {}
+
   /** Server counters kept by the I/O side. */
   interface ServerStats {
     long totalConnectionsReceived();

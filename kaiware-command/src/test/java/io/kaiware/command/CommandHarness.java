@@ -79,7 +79,7 @@ public final class CommandHarness {
   }
 
   /** The fake server hooks; {@code clients()} is the live, mutable session list. */
-  public ServerHooks hooks() {
+  public FakeHooks hooks() {
     return hooks;
   }
 
@@ -217,10 +217,25 @@ public final class CommandHarness {
   }
 
   /** A ServerHooks that knows only its sessions and the default configuration. */
-  static final class FakeHooks implements ServerHooks {
+  public static final class FakeHooks implements ServerHooks {
     final List<ClientSession> sessions = new ArrayList<>();
     /** Every PUBLISH (and keyspace notification) as "channel message", in order. */
     final List<String> published = new ArrayList<>();
+    /** REPLICAOF host port accepted here (no link): the masters followed, in order. */
+    public final List<String> followed = new ArrayList<>();
+    /** What goodReplicaCount answers (min-replicas-to-write). */
+    public int goodReplicas;
+
+    @Override
+    public String followMaster(io.kaiware.command.replication.ReplicaRole role) {
+      followed.add(role.master().host() + ":" + role.master().port());
+      return null;
+    }
+
+    @Override
+    public int goodReplicaCount(long maxLagMs) {
+      return goodReplicas;
+    }
 
     @Override
     public int publish(String channel, byte[] message) {

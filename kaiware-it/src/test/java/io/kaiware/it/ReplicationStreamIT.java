@@ -12,9 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
@@ -93,7 +90,7 @@ class ReplicationStreamIT {
         }
       });
       blocked.start();
-      awaitTrue("the waiter is blocked", Path.of("/nonexistent"), () -> k.clientList().contains("id=" + waiterId + " ")
+      RedisData.awaitTrue("the waiter is blocked", Path.of("/nonexistent"), () -> k.clientList().contains("id=" + waiterId + " ")
           && k.clientList().lines().anyMatch(l -> l.startsWith("id=" + waiterId + " ") && l.contains("flags=b")));
       Thread.sleep(150);
       k.swapDB(1, 9); // the expired list lands under the waiter, which wakes, finds it expired, and waits on
@@ -122,13 +119,13 @@ class ReplicationStreamIT {
         s.connect(new java.net.InetSocketAddress("127.0.0.1", kaiware.port()));
         s.getOutputStream().write("SYNC\r\n".getBytes(StandardCharsets.US_ASCII));
         s.getOutputStream().flush();
-        awaitTrue("the SYNC client is attached", Path.of("/nonexistent"), () -> k.clientList().contains("flags=S"));
+        RedisData.awaitTrue("the SYNC client is attached", Path.of("/nonexistent"), () -> k.clientList().contains("flags=S"));
         // Never read: the stream piles up in the member until it passes the limit.
         String value = "v".repeat(64 * 1024);
         for (int i = 0; i < 200 && k.clientList().contains("flags=S"); i++) {
           k.set("limit:" + (i % 10), value);
         }
-        awaitTrue("the replica is disconnected", Path.of("/nonexistent"), () -> !k.clientList().contains("flags=S"));
+        RedisData.awaitTrue("the replica is disconnected", Path.of("/nonexistent"), () -> !k.clientList().contains("flags=S"));
         assertThat(k.ping()).isEqualTo("PONG");
       } finally {
         k.configSet("replica-output-buffer-limit", "256mb");
@@ -159,14 +156,14 @@ class ReplicationStreamIT {
           "--replicaof", "127.0.0.1", Integer.toString(kaiware.port()))
           .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
       try (Jedis r = new Jedis("127.0.0.1", port)) {
-        awaitTrue("the replica's link is up", dir, () -> {
+        RedisData.awaitTrue("the replica's link is up", dir, () -> {
           try {
             return r.info("replication").contains("master_link_status:up");
           } catch (RuntimeException e) {
             return false; // still starting
           }
         });
-        assertSameData(k, r, 0);
+        RedisData.assertSameData(k, r, 0);
         assertThat(r.pttl("r:ttl")).isBetween(900_000L, 1_000_000L);
 
         // Writes after the copy arrive through the stream, rewritten so that the replica ends the same.
@@ -183,49 +180,17 @@ class ReplicationStreamIT {
         k.set("r:db3b", "more");
         k.select(0);
         k.set("r:done", "1");
-        awaitTrue("the last write reached the replica", dir, () -> "1".equals(r.get("r:done")));
-        assertSameData(k, r, 0);
+        RedisData.awaitTrue("the last write reached the replica", dir, () -> "1".equals(r.get("r:done")));
+        RedisData.assertSameData(k, r, 0);
         assertThat(r.pttl("r:str")).isBetween(400_000L, 500_000L);
         k.select(3);
         r.select(3);
-        assertSameData(k, r, 3);
+        RedisData.assertSameData(k, r, 3);
       } finally {
         redis.destroy();
         redis.waitFor();
         KaiwareProcess.deleteTree(dir);
       }
-    }
-  }
-
-  /** Every key of database {@code db}: same type and same content on Kaiware and on the replica. */
-  private static void assertSameData(Jedis k, Jedis r, int db) {
-    Set<String> keys = new TreeSet<>(k.keys("*"));
-    assertThat(new TreeSet<>(r.keys("*"))).as("keys of db %d", db).isEqualTo(keys);
-    for (String key : keys) {
-      String type = k.type(key);
-      assertThat(r.type(key)).as(key).isEqualTo(type);
-      switch (type) {
-        case "string" -> assertThat(r.get(key)).as(key).isEqualTo(k.get(key));
-        case "hash" -> assertThat(r.hgetAll(key)).as(key).isEqualTo(k.hgetAll(key));
-        case "zset" -> assertThat(r.zrangeWithScores(key, 0, -1)).as(key).isEqualTo(k.zrangeWithScores(key, 0, -1));
-        case "list" -> assertThat(r.lrange(key, 0, -1)).as(key).isEqualTo(k.lrange(key, 0, -1));
-        case "set" -> assertThat(r.smembers(key)).as(key).isEqualTo(k.smembers(key));
-        case "stream" -> assertThat(r.xrange(key, "-", "+").toString()).as(key)
-            .isEqualTo(k.xrange(key, "-", "+").toString());
-        default -> throw new AssertionError("unexpected type " + type + " of " + key);
-      }
-    }
-  }
-
-  private static void awaitTrue(String what, Path dir, BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        Path log = dir.resolve("redis.log");
-        throw new AssertionError(what + ": not within 30 s; redis-server's log:\n"
-            + (Files.exists(log) ? Files.readString(log) : "(none)"));
-      }
-      Thread.sleep(50);
     }
   }
 

@@ -432,6 +432,17 @@ public final class KaiwareStateMachine extends BaseStateMachine {
     } else {
       session.setDb(r.db());
       List<byte[][]> commands = r.commands();
+      boolean originMarked = false;
+      boolean fromHere = false;
+      if (!readOnly && !commands.isEmpty() && isMarker(commands.get(0), FROM_MASTER)) {
+        session.fromMaster(true); // the followed Redis master's commands (MasterLink): relayed to SYNC replicas
+        commands = commands.subList(1, commands.size());
+      }
+      if (!readOnly && !commands.isEmpty() && isMarker(commands.get(0), ORIGIN)) {
+        originMarked = true;
+        fromHere = commands.get(0).length == 2 && java.util.Arrays.equals(commands.get(0)[1], originToken);
+        commands = commands.subList(1, commands.size());
+      }
       if (!readOnly && !commands.isEmpty() && isWatchGuard(commands.get(0))) {
         if (!watchGuardHolds(commands.get(0), now)) {
           writer.nullArray(); // EXEC's reply when a watched key changed: the block does not run
@@ -441,7 +452,15 @@ public final class KaiwareStateMachine extends BaseStateMachine {
         }
       }
       for (byte[][] command : commands) {
-        String refusal = readOnly ? readable(command) : replicable(command);
+        String refusal;
+        if (originMarked && isNodeLocal(command)) {
+          // REPLICAOF or CONFIG inside a MULTI block: runs on the member that received the block, in
+          // this run of it; a PING everywhere else (and on replay), so no transaction differs.
+          command = fromHere ? command : PING_COMMAND;
+          refusal = null;
+        } else {
+          refusal = readOnly ? readable(command) : replicable(command);
+        }
         if (refusal != null) {
           if (session.transaction().active()) {
             session.transaction().flagError();
@@ -476,6 +495,49 @@ public final class KaiwareStateMachine extends BaseStateMachine {
 
   static boolean isWatchGuard(byte[][] command) {
     return java.util.Arrays.equals(command[0], WATCH_GUARD);
+  }
+
+  /**
+   * The first command of a request that carries the commands of the Redis master this member
+   * follows (REPLICAOF host port): they run as the master's (Redis's CLIENT_MASTER), so they reach
+   * this member's own SYNC replicas.
+   */
+  public static final byte[] FROM_MASTER = "\0kaiware-from-master".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /**
+   * {@code [ORIGIN, token]} first in a MULTI block that holds node-local commands (REPLICAOF,
+   * CONFIG): they run only on the state machine whose {@link #originToken} it is — the member that
+   * received the block, in this run of its process — and are a PING on every other member and on
+   * any replay of the log, so each member's transaction runs the same commands on the dataset.
+   */
+  public static final byte[] ORIGIN = "\0kaiware-origin".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private static final byte[][] PING_COMMAND = {"PING".getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
+
+  /** Node-local commands a MULTI block may carry through the log (see {@link #ORIGIN}). */
+  private static final Set<String> NODE_LOCAL_IN_BLOCK = Set.of("replicaof", "slaveof", "config");
+
+  private final byte[] originToken = randomToken();
+
+  private static byte[] randomToken() {
+    byte[] random = new byte[16];
+    new java.security.SecureRandom().nextBytes(random);
+    return java.util.HexFormat.of().formatHex(random).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /** This state machine's token for {@link #ORIGIN}: random, new in every run. */
+  public byte[] originToken() {
+    return originToken;
+  }
+
+  /** Whether {@code command} is one {@link #NODE_LOCAL_IN_BLOCK} names (container or not). */
+  public boolean isNodeLocal(byte[][] command) {
+    CommandSpec spec = table.lookup(command[0]);
+    return spec != null && NODE_LOCAL_IN_BLOCK.contains(spec.name());
+  }
+
+  private static boolean isMarker(byte[][] command, byte[] marker) {
+    return java.util.Arrays.equals(command[0], marker);
   }
 
   /** The value-and-expiry digest of {@code key} in {@code db} at {@code nowMs} (all zeros when absent). */

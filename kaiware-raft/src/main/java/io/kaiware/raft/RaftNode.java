@@ -860,6 +860,28 @@ public final class RaftNode implements AutoCloseable {
     return out;
   }
 
+  /**
+   * On the leader: how many followers it heard from within {@code maxElapsedMs} (min-replicas-to-write
+   * counts them as good replicas); 0 on a follower.
+   */
+  public int followersHeardWithin(long maxElapsedMs) {
+    try {
+      var role = server.getDivision(groupId).getInfo().getRoleInfoProto();
+      if (!role.hasLeaderInfo()) {
+        return 0;
+      }
+      int n = 0;
+      for (var follower : role.getLeaderInfo().getFollowerInfoList()) {
+        if (follower.getLastRpcElapsedTimeMs() <= maxElapsedMs) {
+          n++;
+        }
+      }
+      return n;
+    } catch (IOException | RuntimeException e) {
+      return 0; // not started
+    }
+  }
+
   // ---------------------------------------------------------------- observability
 
   /** Counters and listeners of fsyncs, snapshots and batches (LATENCY events and the delay warning hook in here). */

@@ -332,7 +332,7 @@ final class ConnectionPipeline {
       s.kind = Kind.WRITE;
       s.started = true;
       s.blocking = Blocking.isBlocking(s.command);
-      if (!refusedForMemory(s)) {
+      if (!refused(s)) {
         submit(s, writeRequest(s.command), 0);
       }
       if (s.blocking) {
@@ -383,12 +383,12 @@ final class ConnectionPipeline {
       }
       case WRITE -> {
         slot.blocking = Blocking.isBlocking(slot.command);
-        if (!refusedForMemory(slot)) {
+        if (!refused(slot)) {
           submit(slot, writeRequest(slot.command), 0);
         }
       }
       case BLOCK -> {
-        if (!refusedForMemory(slot)) {
+        if (!refused(slot)) {
           submitBlock(slot);
         }
       }
@@ -649,16 +649,17 @@ final class ConnectionPipeline {
   }
 
   /**
-   * maxmemory admission for what goes to the log without passing the dispatcher here: a write, or
-   * EXEC of a block (the dispatcher checks everything else, queueing included).
+   * Admission (maxmemory, min-replicas-to-write, a read-only replica of a Redis master ...) for what
+   * goes to the log without passing the dispatcher here: a write, or EXEC of a block (the
+   * dispatcher checks everything else, queueing included).
    */
-  private boolean refusedForMemory(Slot slot) {
-    io.kaiware.command.MemoryLimit limit = server.engine().dispatcher().memoryLimit();
-    if (!limit.enabled()) {
+  private boolean refused(Slot slot) {
+    io.kaiware.command.Dispatcher dispatcher = server.engine().dispatcher();
+    if (!dispatcher.admissionMayRefuse()) {
       return false; // the usual case: no second command-table lookup per write
     }
     CommandSpec spec = table.lookup(slot.command[0]);
-    String error = spec == null ? null : limit.refusal(spec, session.transaction());
+    String error = spec == null ? null : dispatcher.admission(session, spec, session.transaction(), replication.commandTimeMs());
     if (error == null) {
       return false;
     }
@@ -696,6 +697,14 @@ final class ConnectionPipeline {
       commands.add(guard.toArray(new byte[0][]));
     }
     List<Transaction.Queued> queued = tx.queued();
+    io.kaiware.raft.KaiwareStateMachine machine = replication.node().stateMachine();
+    for (Transaction.Queued q : queued) {
+      if (machine.isNodeLocal(q.args())) {
+        // REPLICAOF or CONFIG in the block: they run on this member only, where the block applies.
+        commands.add(0, new byte[][] {io.kaiware.raft.KaiwareStateMachine.ORIGIN, machine.originToken()});
+        break;
+      }
+    }
     commands.add(new byte[][] {MULTI});
     for (int i = 0; i < queued.size(); i++) {
       commands.add(forLog(queued.get(i).args(), queued.subList(0, i)));

@@ -338,6 +338,7 @@ public final class KaiwareServer implements AutoCloseable {
     for (Channel ch : state.channels()) {
       ch.close();
     }
+    state.unfollowMaster(); // stopping a link only closes its socket: safe off the engine loop
     Replication replication = state.replicationOrNull();
     if (replication != null) {
       replication.close();

@@ -100,6 +100,47 @@ final class ServerState implements ServerHooks {
     return engineLoop;
   }
 
+  /** The link to the Redis master this server follows (REPLICAOF host port), or null. Engine loop. */
+  private MasterLink masterLink;
+
+  @Override
+  public String followMaster(io.kaiware.command.replication.ReplicaRole role) {
+    Replication r = replication;
+    if (r != null && !r.node().isLeader()) {
+      String leader = r.node().leaderAddress();
+      return "ERR REPLICAOF host port must be sent to the Raft leader" + (leader == null ? "" : " (" + leader + ")")
+          + ": it follows the master and the group follows it through the log";
+    }
+    unfollowMaster();
+    masterLink = new MasterLink(this, role);
+    masterLink.start();
+    return null;
+  }
+
+  @Override
+  public void unfollowMaster() {
+    if (masterLink != null) {
+      masterLink.stop();
+      masterLink = null;
+    }
+  }
+
+  @Override
+  public int goodReplicaCount(long maxLagMs) {
+    int good = 0;
+    Replication r = replication;
+    if (r != null) {
+      good += r.node().followersHeardWithin(maxLagMs);
+    }
+    long now = System.currentTimeMillis();
+    for (ClientSession session : sessions.values()) {
+      if (session.replica() && now - session.replicaAckMs() <= maxLagMs) {
+        good++;
+      }
+    }
+    return good;
+  }
+
   InstantSource clock() {
     return clock;
   }

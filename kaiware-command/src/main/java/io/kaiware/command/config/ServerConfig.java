@@ -88,6 +88,25 @@ public final class ServerConfig {
             + "(Redis's client-output-buffer-limit replica hard limit); 0: no limit.");
     c.integer("repl-ping-replica-period", 10, 1, Integer.MAX_VALUE, true,
         "Seconds between the PINGs sent to clients attached with SYNC/PSYNC (Redis's replication stream; Raft members do not use it).");
+    // --- following a Redis master (REPLICAOF host port): see docs/operations.md
+    c.bool("replica-read-only", true, true,
+        "While following a Redis master (REPLICAOF host port), refuse clients' writes with -READONLY.");
+    c.alias("slave-read-only", "replica-read-only");
+    c.bool("replica-serve-stale-data", true, true,
+        "While following a Redis master whose link is down or still syncing: yes, serve the data held; "
+            + "no, answer -MASTERDOWN to commands not flagged stale.");
+    c.alias("slave-serve-stale-data", "replica-serve-stale-data");
+    c.string("masteruser", "", true, "The user REPLICAOF authenticates as on the Redis master (AUTH masteruser masterauth).");
+    c.add("masterauth", Kind.PASSWORD, "", true, 0, 0, List.of(), "The password REPLICAOF sends to the Redis master; empty: none.", false);
+    c.integer("repl-timeout", 60, 1, Integer.MAX_VALUE, true,
+        "Seconds without data from the Redis master (or during its copy) before the link is dropped and reconnected.");
+    c.integer("min-replicas-to-write", 0, 0, Integer.MAX_VALUE, true,
+        "Refuse writes (-NOREPLICAS) unless at least this many replicas (Raft followers and SYNC replicas) "
+            + "answered within min-replicas-max-lag seconds; 0: off.");
+    c.alias("min-slaves-to-write", "min-replicas-to-write");
+    c.integer("min-replicas-max-lag", 10, 0, Integer.MAX_VALUE, true,
+        "The lag, in seconds, under which a replica counts for min-replicas-to-write; 0: off.");
+    c.alias("min-slaves-max-lag", "min-replicas-max-lag");
     // --- Redis parameters tools read; answered, not acted on
     c.compat("save", "", "Kaiware persists through its own log (see docs); RDB save points are not used.");
     c.reportDurability(true);

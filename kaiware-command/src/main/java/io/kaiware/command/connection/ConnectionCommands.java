@@ -25,7 +25,7 @@ public final class ConnectionCommands {
 
   public static List<CommandSpec> specs() {
     return List.of(
-        command("ping").arity(-1).flags(FAST, STALE).group("connection").summary("Returns the server's liveliness response.")
+        command("ping").arity(-1).flags(FAST).group("connection").summary("Returns the server's liveliness response.")
             .handler(ConnectionCommands::ping).build(),
         command("echo").arity(2).flags(FAST, LOADING, STALE).group("connection").summary("Returns the given string.")
             .handler(ctx -> ctx.reply().bulk(ctx.arg(1))).build(),

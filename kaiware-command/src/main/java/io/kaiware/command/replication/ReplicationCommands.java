@@ -184,6 +184,18 @@ public final class ReplicationCommands {
 
   private static void role(CommandContext ctx) {
     RespWriter out = ctx.reply();
+    ReplicaRole following = ctx.dispatcher().replicaRole();
+    ReplicaRole.Master master = following.master();
+    if (master != null) {
+      // A replica of a Redis master, as Redis answers: host, port, link state, offset (-1 before the copy).
+      out.arrayHeader(5);
+      out.bulk("slave");
+      out.bulk(master.host());
+      out.integer(master.port());
+      out.bulk(following.linkState().redisName());
+      out.integer(following.linkUp() ? following.offset() : -1);
+      return;
+    }
     ReplicationView view = ctx.server() == null ? null : ctx.server().replication();
     if (view == null || view.isReadyLeader()) {
       List<Node> replicas = view == null ? List.of() : nodes(ctx).stream().filter(n -> !n.master()).toList();

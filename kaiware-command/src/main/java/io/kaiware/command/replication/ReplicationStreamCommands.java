@@ -51,7 +51,7 @@ public final class ReplicationStreamCommands {
             .summary("As SYNC, after +FULLRESYNC <replid> <offset>: a partial resynchronisation is never possible here.")
             .handler(ctx -> attach(ctx, true)).build(),
         command("replicaof").arity(3).flags(ADMIN, NOSCRIPT, STALE).group("server").since("5.0.0")
-            .summary("REPLICAOF NO ONE: OK (a member follows no Redis master); REPLICAOF host port is refused: members replicate with Raft.")
+            .summary("Follows a Redis master (loads its copy, applies its stream, refuses clients' writes) or, with NO ONE, stops.")
             .handler(ReplicationStreamCommands::replicaof).build(),
         command("slaveof").arity(3).flags(ADMIN, NOSCRIPT, STALE).group("server").since("1.0.0")
             .summary("The old name of REPLICAOF.").handler(ReplicationStreamCommands::replicaof).build(),
@@ -89,6 +89,7 @@ public final class ReplicationStreamCommands {
     String fullResync = psync ? "+FULLRESYNC " + server.runId() + " " + propagation.offset() + "\r\n" : "";
     CopyFirst held = new CopyFirst(sink);
     session.markReplica();
+    session.replicaAck(System.currentTimeMillis());
     propagation.attach(held);
     COPY_WRITER.execute(() -> {
       ByteArrayOutputStream rdb = new ByteArrayOutputStream(1 << 16);
@@ -150,23 +151,73 @@ public final class ReplicationStreamCommands {
   }
 
   /**
-   * REPLICAOF NO ONE is true of every member (none follows a Redis master); following one is not
-   * possible: the group's members replicate each other with Raft (RAFT ADD), and a Redis replica
-   * can follow a member instead (its own REPLICAOF, answered by PSYNC here).
+   * REPLICAOF host port: this server follows that Redis master — the host's link loads its copy and
+   * applies its stream, and clients' writes are refused (READONLY) meanwhile; REPLICAOF NO ONE: a
+   * master again, keeping the data. Redis's replies, including {@code +OK Already connected to
+   * specified master}. On a Raft group only the leader follows (the host refuses elsewhere): the
+   * master's writes reach the other members through the log. The role is this server's own state
+   * ({@link ReplicaRole}), never the dataset's; on a member applying the log it changes nothing.
    */
   private static void replicaof(CommandContext ctx) {
+    ReplicaRole role = ctx.dispatcher().replicaRole();
+    ServerHooks server = ctx.server();
     if (ctx.argIs(1, "NO") && ctx.argIs(2, "ONE")) {
-      ctx.reply().simpleString("OK");
+      if (role.following()) {
+        ReplicaRole.Master was = role.master();
+        role.unfollow();
+        ctx.propagation().following(false);
+        if (server != null) {
+          server.unfollowMaster();
+        }
+        log.info("MASTER MODE enabled (user request from '{}'), was following {}:{}", ctx.session().remoteAddress(),
+            was.host(), was.port());
+      }
+      ctx.reply().ok();
       return;
     }
-    throw new CommandError("ERR REPLICAOF is not supported: Kaiware members replicate with Raft (RAFT ADD); "
-        + "a Redis replica can follow a Kaiware member with REPLICAOF on its side");
+    if (ctx.session().replica()) {
+      throw new CommandError("ERR Command is not valid when client is a replica.");
+    }
+    long port;
+    try {
+      port = Long.parseLong(ctx.argString(2));
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (port < 0 || port > 65535) {
+      throw new CommandError("ERR Invalid master port");
+    }
+    String host = ctx.argString(1);
+    ReplicaRole.Master current = role.master();
+    if (current != null && current.host().equalsIgnoreCase(host) && current.port() == port) {
+      ctx.reply().simpleString("OK Already connected to specified master");
+      return;
+    }
+    if (server == null) {
+      throw new CommandError("ERR this server cannot connect to a master");
+    }
+    role.follow(host, (int) port, System.currentTimeMillis());
+    String refusal = server.followMaster(role);
+    if (refusal != null) {
+      if (current == null) {
+        role.unfollow();
+      } else {
+        role.follow(current.host(), current.port(), System.currentTimeMillis());
+      }
+      throw new CommandError(refusal);
+    }
+    ctx.propagation().following(true);
+    log.info("REPLICAOF {}:{} enabled (user request from '{}')", host, port, ctx.session().remoteAddress());
+    ctx.reply().ok();
   }
 
   /** REPLCONF option value ...: the handshake's options are accepted; ACK (from a replica) is not answered. */
   private static void replconf(CommandContext ctx) {
     if (ctx.argc() % 2 == 0) {
       throw new CommandError(io.kaiware.command.CommandError.SYNTAX);
+    }
+    if (ctx.argIs(1, "ACK")) {
+      ctx.session().replicaAck(System.currentTimeMillis()); // min-replicas-max-lag counts from here
     }
     ctx.reply().ok();
   }

@@ -201,6 +201,42 @@ public final class InfoCommand {
 
   private static void replication(CommandContext ctx, StringBuilder sb) {
     io.kaiware.command.replication.ReplicationView view = ctx.server() == null ? null : ctx.server().replication();
+    io.kaiware.command.replication.ReplicaRole following = ctx.dispatcher().replicaRole();
+    io.kaiware.command.replication.ReplicaRole.Master master = following.master();
+    if (master != null) {
+      // Following a Redis master (REPLICAOF host port): Redis's replica fields, then the group's.
+      long nowMs = System.currentTimeMillis();
+      boolean up = following.linkUp();
+      field(sb, "role", "slave");
+      field(sb, "master_host", master.host());
+      field(sb, "master_port", master.port());
+      field(sb, "master_link_status", up ? "up" : "down");
+      field(sb, "master_last_io_seconds_ago", following.lastIoMs() == 0 ? -1 : (nowMs - following.lastIoMs()) / 1000);
+      field(sb, "master_sync_in_progress",
+          following.linkState() == io.kaiware.command.replication.ReplicaRole.LinkState.SYNC ? 1 : 0);
+      field(sb, "slave_read_repl_offset", following.offset());
+      field(sb, "slave_repl_offset", following.offset());
+      if (!up) {
+        field(sb, "master_link_down_since_seconds", (nowMs - following.linkDownSinceMs()) / 1000);
+      }
+      field(sb, "slave_priority", 100);
+      field(sb, "slave_read_only", ctx.server().config().getBool("replica-read-only") ? 1 : 0);
+      field(sb, "replica_announced", 1);
+      field(sb, "connected_slaves", ctx.propagation().attachedCount());
+      field(sb, "master_failover_state", "no-failover");
+      field(sb, "master_replid", ctx.server().runId());
+      field(sb, "master_replid2", "0000000000000000000000000000000000000000");
+      field(sb, "master_repl_offset", following.offset());
+      field(sb, "second_repl_offset", -1);
+      field(sb, "repl_backlog_active", 0);
+      if (view != null) {
+        field(sb, "raft_node", view.nodeId());
+        field(sb, "raft_role", view.role().toLowerCase(Locale.ROOT));
+        field(sb, "raft_term", view.term());
+        field(sb, "raft_applied_index", view.appliedIndex());
+      }
+      return;
+    }
     if (view == null) {
       field(sb, "role", "master");
       field(sb, "connected_slaves", 0);

@@ -221,11 +221,31 @@ class PropagationTest {
   }
 
   @Test
-  void replicaofNoOneIsTrueAndFollowingAMasterIsRefusedWhileSyncNeedsAConnection() {
-    assertEquals("OK", r.exec("replicaof", "no", "one"));
-    assertTrue(r.exec("replicaof", "localhost", "9999").toString().startsWith("-ERR REPLICAOF is not supported"));
+  void syncNeedsAConnectionAndReplconfIsAccepted() {
     assertEquals("-ERR SYNC needs a network connection", r.exec("sync").toString());
     assertEquals("OK", r.exec("replconf", "listening-port", "6380"));
+  }
+
+  @Test
+  void aReplicaSendsItsReplicasOnlyWhatItsMasterSent() {
+    // Redis's multi.tcl "MULTI / EXEC with REPLICAOF": the block that made the server a replica
+    // is not propagated, nor anything after it that did not come from the master.
+    r.exec("set", "foo", "bar");
+    r.exec("multi");
+    r.exec("set", "foo2", "bar");
+    r.exec("replicaof", "localhost", "9999");
+    r.exec("set", "foo3", "bar");
+    assertEquals(List.of("OK", "OK", "OK"), r.exec("exec"));
+    assertEquals(List.of("SELECT 0", "set foo bar"), received());
+    assertEquals(List.of("localhost:9999"), r.hooks().followed);
+
+    r.session().fromMaster(true); // the master link's session
+    r.exec("set", "from-master", "1");
+    r.session().fromMaster(false);
+    assertEquals(List.of("set from-master 1"), received());
+    r.exec("replicaof", "no", "one");
+    r.exec("set", "again", "1");
+    assertEquals(List.of("set again 1"), received());
   }
 
   @Test
