@@ -189,7 +189,7 @@ public final class Dispatcher {
       rejection = "ERR Command not allowed inside a transaction";
     }
     if (rejection == null) {
-      rejection = admission(session, spec, tx, nowMs);
+      rejection = admission(session, spec, args, tx);
     }
     if (rejection != null) {
       if (spec != null) {
@@ -238,6 +238,26 @@ public final class Dispatcher {
     return replicaRole;
   }
 
+  /**
+   * EVAL or EVALSHA of a script that does not declare {@code no-writes}: counted as a write while
+   * following a master, so a read-only replica refuses it up front. (Redis refuses such a script's
+   * first write instead; a script's write here happens in apply, where no admission may differ
+   * between members. Read-only scripts are EVAL_RO, EVALSHA_RO, or a no-writes shebang.)
+   */
+  private boolean mayWriteByScript(CommandSpec spec, byte[][] args) {
+    if (!replicaRole.following() || args.length < 2 || !"scripting".equals(spec.group())) {
+      return false;
+    }
+    if (spec.name().equals("eval")) {
+      return !io.kaiware.command.script.LuaEngine.declaresNoWrites(args[1]);
+    }
+    if (spec.name().equals("evalsha")) {
+      io.kaiware.command.script.LuaEngine.Script script = scripts().cached(args[1]);
+      return script == null || !script.readOnly();
+    }
+    return false;
+  }
+
   /** Whether {@link #admission} can refuse anything now (a limit set, or following a master). */
   public boolean admissionMayRefuse() {
     return memoryLimit.enabled() || minReplicasToWrite > 0 || replicaRole.following();
@@ -252,7 +272,7 @@ public final class Dispatcher {
    * caller flags it). Null when the command may run. Nothing applies to the log applier or to the
    * master's own commands: the entries were admitted where they were received (ADR 0003).
    */
-  public String admission(ClientSession session, CommandSpec spec, Transaction tx, long nowMs) {
+  public String admission(ClientSession session, CommandSpec spec, byte[][] args, Transaction tx) {
     if (session.logApplier() || session.fromMaster()) {
       return null;
     }
@@ -261,11 +281,11 @@ public final class Dispatcher {
       return refusal; // the usual case: two field reads
     }
     boolean exec = tx.active() && spec.name().equals("exec");
-    boolean writes = spec.has(CommandFlag.WRITE);
+    boolean writes = spec.has(CommandFlag.WRITE) || mayWriteByScript(spec, args);
     boolean denyStale = !spec.has(CommandFlag.STALE);
     if (exec) {
       for (Transaction.Queued q : tx.queued()) {
-        writes |= q.spec().has(CommandFlag.WRITE);
+        writes |= q.spec().has(CommandFlag.WRITE) || mayWriteByScript(q.spec(), q.args());
         denyStale |= !q.spec().has(CommandFlag.STALE);
       }
     }

@@ -125,6 +125,48 @@ class FollowRedisMasterIT {
   }
 
   @Test
+  void aThreeMemberGroupFollowsThroughItsLeader() throws Exception {
+    KaiwareProcess.requireTool("redis-server");
+    Path dir = Files.createTempDirectory("kaiware-redis-master");
+    int port = RaftCluster.freePort();
+    Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        "--save", "", "--appendonly", "no", "--dir", dir.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+    try (RaftCluster cluster = RaftCluster.start(3, Map.of()); Jedis r = new Jedis("127.0.0.1", port)) {
+      RedisData.awaitTrue("redis-server is up", dir, () -> {
+        try {
+          return "PONG".equals(r.ping());
+        } catch (RuntimeException e) {
+          return false;
+        }
+      });
+      r.set("g:copied", "1");
+      String leader = cluster.awaitLeader(30_000);
+      String follower = cluster.servers.keySet().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+      try (Jedis f = new Jedis("127.0.0.1", cluster.port(follower)); Jedis l = new Jedis("127.0.0.1", cluster.port(leader))) {
+        assertThatThrownBy(() -> f.replicaof("127.0.0.1", port))
+            .hasMessageContaining("must be sent to the Raft leader");
+        assertThat(l.replicaof("127.0.0.1", port)).isEqualTo("OK");
+        RedisData.awaitTrue("the leader's link is up", dir, () -> l.info("replication").contains("master_link_status:up"));
+        r.set("g:streamed", "2");
+        for (String id : cluster.servers.keySet()) {
+          try (Jedis member = new Jedis("127.0.0.1", cluster.port(id))) {
+            member.readonly(); // a follower's own state (Redis Cluster's replica reads)
+            RaftCluster.await(10_000, "the master's writes reach " + id,
+                () -> "1".equals(member.get("g:copied")) && "2".equals(member.get("g:streamed")));
+          }
+        }
+        assertThat(l.replicaofNoOne()).isEqualTo("OK");
+        assertThat(l.set("g:own", "3")).isEqualTo("OK");
+      }
+    } finally {
+      redis.destroy();
+      redis.waitFor();
+      KaiwareProcess.deleteTree(dir);
+    }
+  }
+
+  @Test
   void replicaofInsideMultiTurnsTheServerIntoAReplicaAndTheBlockStillRuns() throws Exception {
     int unused = RaftCluster.freePort();
     try (Jedis k = new Jedis("127.0.0.1", kaiware.port())) {

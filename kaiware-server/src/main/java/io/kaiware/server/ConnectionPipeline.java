@@ -659,7 +659,7 @@ final class ConnectionPipeline {
       return false; // the usual case: no second command-table lookup per write
     }
     CommandSpec spec = table.lookup(slot.command[0]);
-    String error = spec == null ? null : dispatcher.admission(session, spec, session.transaction(), replication.commandTimeMs());
+    String error = spec == null ? null : dispatcher.admission(session, spec, slot.command, session.transaction());
     if (error == null) {
       return false;
     }

@@ -65,7 +65,8 @@ import org.slf4j.LoggerFactory;
  * An error, the master closing the link, or {@code repl-timeout} seconds without a byte from it,
  * closes the link; it is retried every second, with a new full copy, for as long as this server
  * follows the same master. On a replicated group only the leader follows: when this member stops
- * leading, it stops following (the new leader is a master; REPLICAOF there follows again).
+ * leading (noticed within a second, or at its next append), it stops following (the new leader is
+ * a master; REPLICAOF there follows again).
  *
  * <p>One thread per link, blocking I/O: the link is one connection and its throughput is bounded
  * by applying, not by reading.
@@ -137,6 +138,12 @@ final class MasterLink {
     return !stopped && role.master() == master;
   }
 
+  /** Whether this server may append the master's commands: not replicated, or the Raft leader. */
+  private boolean leading() {
+    Replication replication = server.replicationOrNull();
+    return replication == null || replication.node().isLeader();
+  }
+
   private void run() {
     log.info("Connecting to MASTER {}:{}", master.host(), master.port());
     while (current()) {
@@ -179,6 +186,9 @@ final class MasterLink {
 
   /** One connection: handshake, copy, stream — until something fails or the link is stopped. */
   private void follow() throws IOException, InterruptedException, LeadershipLost {
+    if (!leading()) {
+      throw new LeadershipLost();
+    }
     ServerConfig config = server.config();
     long timeoutMs = config.getLong("repl-timeout") * 1000;
     role.linkState(LinkState.CONNECTING, System.currentTimeMillis());
@@ -486,6 +496,10 @@ final class MasterLink {
     try {
       while (current() && role.linkUp()) {
         Thread.sleep(ACK_PERIOD_MS);
+        if (!leading()) {
+          closeSocket(); // the link thread then finds it no longer leads, and stops following
+          return;
+        }
         sendAck();
       }
     } catch (InterruptedException | IOException e) {

@@ -28,6 +28,11 @@ class ReplicaRoleTest {
     assertEquals("-EXECABORT Transaction discarded because of previous errors.", r.exec("exec").toString());
     assertEquals(List.of("slave", "127.0.0.1", 6379L, "connect", -1L), r.exec("role"));
 
+    assertEquals("-READONLY You can't write against a read only replica.",
+        r.exec("eval", "return redis.call('set', KEYS[1], 'w')", "1", "k").toString(), "a script that may write");
+    assertEquals("v", r.exec("eval_ro", "return redis.call('get', KEYS[1])", "1", "k"));
+    assertEquals("v", r.exec("eval", "#!lua flags=no-writes\nreturn redis.call('get', KEYS[1])", "1", "k"));
+
     r.exec("config", "set", "replica-read-only", "no");
     assertEquals("OK", r.exec("set", "k", "w"));
     r.exec("config", "set", "replica-read-only", "yes");
