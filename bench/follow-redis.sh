@@ -61,4 +61,7 @@ wait_until 300 caught_up
 total_ms=$(( $(now_ms) - start ))
 echo "stream: $WRITES SETs written to Redis in $bench_ms ms; Kaiware had applied them $(( total_ms - bench_ms )) ms after the benchmark ended ($(( WRITES * 1000 / total_ms )) writes/s applied overall)"
 redis-cli -p "$KAIWARE_PORT" replicaof no one >/dev/null
-echo "kaiware: $(redis-cli -p "$KAIWARE_PORT" dbsize) keys after REPLICAOF NO ONE"
+redis_keys=$(redis-cli -p "$REDIS_PORT" dbsize)
+kaiware_keys=$(redis-cli -p "$KAIWARE_PORT" dbsize)
+echo "after REPLICAOF NO ONE: redis $redis_keys keys, kaiware $kaiware_keys keys"
+[ "$redis_keys" = "$kaiware_keys" ] || { echo "the key counts differ" >&2; exit 1; }
