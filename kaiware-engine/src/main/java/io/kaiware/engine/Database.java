@@ -87,6 +87,8 @@ public final class Database {
           if (expiredListener != null) {
             expiredListener.expired(index, expiredKey);
           }
+        } else if (deferredExpiryListener != null) {
+          deferredExpiryListener.deferred(index, table.keyAt(slot));
         }
         return -1;
       }
@@ -95,6 +97,11 @@ public final class Database {
   }
 
   private Keyspace.ExpiredListener expiredListener;
+  private Keyspace.DeferredExpiryListener deferredExpiryListener;
+
+  void deferredExpiryListener(Keyspace.DeferredExpiryListener listener) {
+    this.deferredExpiryListener = listener;
+  }
 
   void expiredListener(Keyspace.ExpiredListener listener) {
     this.expiredListener = listener;

@@ -69,6 +69,23 @@ public final class Keyspace {
     }
   }
 
+  /**
+   * Told of a key a lookup found expired at its command time but could not remove, because the
+   * reclaim horizon (log time) has not passed its expiry: a read on a replicated server, ahead of
+   * the log. The server may then reclaim it through the log.
+   */
+  @FunctionalInterface
+  public interface DeferredExpiryListener {
+    void deferred(int db, byte[] key);
+  }
+
+  /** Sets (or with {@code null} clears) the listener of expired keys a lookup could not remove yet. */
+  public void deferredExpiryListener(DeferredExpiryListener listener) {
+    for (Database db : databases) {
+      db.deferredExpiryListener(listener);
+    }
+  }
+
   /** Told of every key added to a database (not replaced): Redis's "new" event. */
   @FunctionalInterface
   public interface NewKeyListener {

@@ -68,6 +68,41 @@ class ReplicationStreamIT {
   }
 
   @Test
+  void aReadThatFindsAKeyExpiredAheadOfTheLogReclaimsItThroughTheLog() throws Exception {
+    // Redis's expire.tcl "SCAN: Lazy-expire should not be wrapped in MULTI/EXEC": a read that finds
+    // keys expired deletes them, a DEL each on the stream. On the durable default the read is ahead
+    // of log time, so the leader appends a RECLAIM entry that deletes them on every member.
+    try (Jedis k = new Jedis("127.0.0.1", kaiware.port()); Socket s = new Socket("127.0.0.1", kaiware.port())) {
+      k.sendCommand(DEBUG, "SET-ACTIVE-EXPIRE", "0"); // nothing but the reads reclaims them
+      k.flushAll();
+      k.set("lazy:1", "v", redis.clients.jedis.params.SetParams.setParams().px(1));
+      k.set("lazy:2", "v", redis.clients.jedis.params.SetParams.setParams().px(1));
+      Thread.sleep(20);
+      assertThat(k.dbSize()).as("expired, not reclaimed").isEqualTo(2);
+      long expiredBefore = Long.parseLong(k.info("stats").lines()
+          .filter(l -> l.startsWith("expired_keys:")).findFirst().orElseThrow().substring(13).trim());
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write("SYNC\r\n".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      String header = line(in);
+      in.readFully(new byte[Integer.parseInt(header.substring(1))]);
+
+      assertThat(k.scan("0").getResult()).isEmpty();
+      assertThat(command(in)).containsExactly("SELECT", "0");
+      List<String> first = command(in);
+      List<String> second = command(in);
+      assertThat(List.of(first, second)).containsExactlyInAnyOrder(List.of("DEL", "lazy:1"), List.of("DEL", "lazy:2"));
+      RedisData.awaitTrue("the keys are gone", Path.of("/nonexistent"), () -> k.dbSize() == 0);
+      assertThat(k.info("stats")).contains("expired_keys:" + (expiredBefore + 2));
+    } finally {
+      try (Jedis k = new Jedis("127.0.0.1", kaiware.port())) {
+        k.sendCommand(DEBUG, "SET-ACTIVE-EXPIRE", "1");
+      }
+    }
+  }
+
+  @Test
   void aWakeUpThatFindsTheKeyExpiredDeletesItAndTheClientStaysBlocked() throws Exception {
     try (Jedis k = new Jedis("127.0.0.1", kaiware.port()); Jedis waiter = new Jedis("127.0.0.1", kaiware.port());
         Socket s = new Socket("127.0.0.1", kaiware.port())) {

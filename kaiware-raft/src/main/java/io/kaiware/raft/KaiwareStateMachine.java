@@ -443,6 +443,16 @@ public final class KaiwareStateMachine extends BaseStateMachine {
         fromHere = commands.get(0).length == 2 && java.util.Arrays.equals(commands.get(0)[1], originToken);
         commands = commands.subList(1, commands.size());
       }
+      if (!readOnly && !commands.isEmpty() && isMarker(commands.get(0), RECLAIM)) {
+        // Keys a read on the leader found expired before log time reached them: a lookup at this
+        // entry's time removes each one expired now — Redis's lazy expiry, a DEL each to replicas.
+        byte[][] reclaim = commands.get(0);
+        io.kaiware.engine.Database db = keyspace.db(r.db());
+        for (int i = 1; i < reclaim.length; i++) {
+          db.lookup(reclaim[i], now);
+        }
+        commands = List.of();
+      }
       if (!readOnly && !commands.isEmpty() && isWatchGuard(commands.get(0))) {
         if (!watchGuardHolds(commands.get(0), now)) {
           writer.nullArray(); // EXEC's reply when a watched key changed: the block does not run
@@ -503,6 +513,13 @@ public final class KaiwareStateMachine extends BaseStateMachine {
    * this member's own SYNC replicas.
    */
   public static final byte[] FROM_MASTER = "\0kaiware-from-master".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /**
+   * {@code [RECLAIM, key ...]}: the whole request; each key a read found expired ahead of the log
+   * is looked up at the entry's time, which removes it if it is expired then (see
+   * {@code Replication}). Nothing else runs; the reply is empty.
+   */
+  public static final byte[] RECLAIM = "\0kaiware-reclaim".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   /**
    * {@code [ORIGIN, token]} first in a MULTI block that holds node-local commands (REPLICAOF,

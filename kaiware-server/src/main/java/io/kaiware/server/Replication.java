@@ -163,7 +163,67 @@ final class Replication implements ReplicationView {
     node.stateMachine().onLeaderChange(r::leaderChanged);
     node.onShutDownByGroup(server::shutdownShutOutByGroup);
     r.reportSlowRaftWork(dispatcher);
+    keyspace.deferredExpiryListener(r::expiredAheadOfTheLog);
     return r;
+  }
+
+  // ---------------------------------------------------------------- lazy expiry found by reads
+
+  /** Keys waiting to be reclaimed through the log, per database. */
+  private final Map<Integer, java.util.Set<java.nio.ByteBuffer>> toReclaim = new java.util.HashMap<>();
+  /** Keys whose RECLAIM request is in the log's hands, per database. */
+  private final Map<Integer, java.util.Set<java.nio.ByteBuffer>> reclaiming = new java.util.HashMap<>();
+  private int reclaimsPending;
+  private boolean reclaimScheduled;
+  static final int MAX_RECLAIMS = 10_000;
+
+  /**
+   * Engine loop: a read on this leader found {@code key} expired by its clock, ahead of log time,
+   * which no read may act on (ADR 0004). Redis's master deletes such a key at once and sends its
+   * replicas a DEL; here the key goes into a RECLAIM request appended after the current engine
+   * task, whose lookup at the entry's time removes it on every member (and sends the DEL). A key is
+   * asked for once until its request completes; beyond {@link #MAX_RECLAIMS} keys pending, the
+   * log's tick entries reclaim the rest.
+   */
+  private void expiredAheadOfTheLog(int db, byte[] key) {
+    if (reclaimsPending >= MAX_RECLAIMS || !node.isLeader()) {
+      return;
+    }
+    java.nio.ByteBuffer k = java.nio.ByteBuffer.wrap(key);
+    java.util.Set<java.nio.ByteBuffer> inFlight = reclaiming.get(db);
+    if (inFlight != null && inFlight.contains(k)) {
+      return;
+    }
+    if (toReclaim.computeIfAbsent(db, d -> new java.util.LinkedHashSet<>()).add(k)) {
+      reclaimsPending++;
+      if (!reclaimScheduled) {
+        reclaimScheduled = true;
+        engineLoop.execute(this::submitReclaims);
+      }
+    }
+  }
+
+  private void submitReclaims() {
+    reclaimScheduled = false;
+    for (Map.Entry<Integer, java.util.Set<java.nio.ByteBuffer>> e : toReclaim.entrySet()) {
+      int db = e.getKey();
+      List<java.nio.ByteBuffer> keys = new ArrayList<>(e.getValue());
+      if (keys.isEmpty()) {
+        continue;
+      }
+      e.getValue().clear();
+      byte[][] reclaim = new byte[keys.size() + 1][];
+      reclaim[0] = io.kaiware.raft.KaiwareStateMachine.RECLAIM;
+      for (int i = 0; i < keys.size(); i++) {
+        reclaim[i + 1] = keys.get(i).array();
+      }
+      reclaiming.computeIfAbsent(db, d -> new java.util.HashSet<>()).addAll(keys);
+      node.submit(io.kaiware.raft.LogEntryCodec.Request.of(db, 2, reclaim))
+          .whenComplete((reply, error) -> engineLoop.execute(() -> {
+            reclaiming.get(db).removeAll(keys);
+            reclaimsPending -= keys.size();
+          }));
+    }
   }
 
   RaftNode node() {
