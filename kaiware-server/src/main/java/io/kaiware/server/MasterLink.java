@@ -98,7 +98,7 @@ final class MasterLink {
   private final ReplicaRole role;
   private final ReplicaRole.Master master;
   private final CommandTable table;
-  /** The master's session on the engine (not replicated); its database carries over between batches. */
+  /** The master's session on the engine when not replicated; each batch sets its starting database. */
   private final ClientSession masterSession;
   private final Thread thread;
   private volatile boolean stopped;
@@ -334,7 +334,6 @@ final class MasterLink {
     while (current()) {
       Batch batch = new Batch(db);
       boolean inMulti = false;
-      long bytesBefore = in.consumed;
       do {
         long commandStart = in.consumed;
         byte[][] command = in.command();
@@ -345,7 +344,6 @@ final class MasterLink {
           role.offset(baseOffset + commandStart);
           batch = new Batch(db);
           sendAck();
-          bytesBefore = in.consumed;
           continue;
         }
         String name = commandName(command);
@@ -362,9 +360,7 @@ final class MasterLink {
         batch.add(command);
       } while (current() && (inMulti || (in.available() > 0 && !batch.full())));
       apply(batch);
-      if (in.consumed != bytesBefore || !batch.commands.isEmpty()) {
-        role.offset(baseOffset + in.consumed);
-      }
+      role.offset(baseOffset + in.consumed);
     }
   }
 

@@ -69,6 +69,11 @@ public final class ReplicaRole {
     return m;
   }
 
+  /** Puts back {@code previous} (null: a master) after a REPLICAOF the host refused. */
+  public void restore(Master previous) {
+    master = previous;
+  }
+
   /** Stops following: this server is a master again (REPLICAOF NO ONE). */
   public void unfollow() {
     master = null;

@@ -199,11 +199,7 @@ public final class ReplicationStreamCommands {
     role.follow(host, (int) port, System.currentTimeMillis());
     String refusal = server.followMaster(role);
     if (refusal != null) {
-      if (current == null) {
-        role.unfollow();
-      } else {
-        role.follow(current.host(), current.port(), System.currentTimeMillis());
-      }
+      role.restore(current);
       throw new CommandError(refusal);
     }
     ctx.propagation().following(true);
