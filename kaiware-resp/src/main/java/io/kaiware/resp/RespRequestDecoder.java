@@ -19,6 +19,10 @@ import java.util.Arrays;
  *       arrive, and a bulk string is copied out only once all its bytes are buffered.</li>
  *   <li>One {@code byte[]} per argument and nothing else. The engine keeps a SET's value array as
  *       it is, so a stored value is copied exactly once, from the socket buffer.</li>
+ *   <li>Except the command name: when it has the same bytes as the previous request's (a pipeline,
+ *       or a client that repeats its command), that array is handed out again. Arguments are never
+ *       written to after decoding (handlers and the replication stream copy what they change), so
+ *       requests may share it; it saves one array per request on the hot path.</li>
  * </ul>
  * Like Redis, the two bytes after a bulk string are skipped, not checked, and an empty multibulk
  * ({@code *0} or {@code *-1}) or an empty inline line is no command at all.
@@ -33,6 +37,12 @@ public final class RespRequestDecoder {
 
   private final RespLimits limits;
   private boolean authenticated = true;
+
+  /** Command names longer than this are not kept for reuse (no command name is). */
+  private static final int MAX_REUSED_NAME = 32;
+
+  /** The last command name decoded (see the class comment). */
+  private byte[] lastName = new byte[0];
 
   private State state = State.START;
   private byte[][] args = NO_ARGS;
@@ -88,9 +98,18 @@ public final class RespRequestDecoder {
           if (in.readableBytes() < bulkLength + 2L) {
             return null;
           }
-          byte[] arg = new byte[bulkLength];
-          in.readBytes(arg);
-          in.skipBytes(2);
+          byte[] arg;
+          if (argCount == 0 && bulkLength == lastName.length && sameBytes(in, lastName)) {
+            arg = lastName;
+            in.skipBytes(bulkLength + 2);
+          } else {
+            arg = new byte[bulkLength];
+            in.readBytes(arg);
+            in.skipBytes(2);
+            if (argCount == 0 && bulkLength <= MAX_REUSED_NAME) {
+              lastName = arg;
+            }
+          }
           if (argCount == args.length) {
             args = Arrays.copyOf(args, Math.min(argsExpected, Math.max(8, args.length * 2)));
           }
@@ -106,6 +125,17 @@ public final class RespRequestDecoder {
         }
       }
     }
+  }
+
+  /** Whether the next {@code name.length} readable bytes of {@code in} are {@code name}'s. */
+  private static boolean sameBytes(ByteBuf in, byte[] name) {
+    int at = in.readerIndex();
+    for (int i = 0; i < name.length; i++) {
+      if (in.getByte(at + i) != name[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code *<count>\r\n}. Returns false when the line is not complete yet. */

@@ -64,6 +64,23 @@ class RespRequestDecoderTest {
   }
 
   @Test
+  void aRepeatedCommandNameIsHandedOutAsTheSameArray() {
+    RespRequestDecoder decoder = new RespRequestDecoder(RespLimits.DEFAULTS);
+    ByteBuf in = Unpooled.wrappedBuffer(bytes("*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$1\r\nb\r\n"
+        + "*2\r\n$3\r\nget\r\n$1\r\nc\r\n*3\r\n$3\r\nSET\r\n$3\r\nGET\r\n$3\r\nGET\r\n"));
+    byte[][] first = decoder.decode(in);
+    byte[][] second = decoder.decode(in);
+    byte[][] lower = decoder.decode(in);
+    byte[][] set = decoder.decode(in);
+    assertThat(second[0]).isSameAs(first[0]).isEqualTo(bytes("GET"));
+    assertThat(second[1]).isEqualTo(bytes("b"));
+    assertThat(lower[0]).isNotSameAs(first[0]).isEqualTo(bytes("get")); // other bytes, another array
+    assertThat(set[0]).isEqualTo(bytes("SET"));
+    assertThat(set[1]).isNotSameAs(first[0]).isEqualTo(bytes("GET")); // only the name is reused
+    assertThat(set[2]).isNotSameAs(set[1]);
+  }
+
+  @Test
   void decodesOneByteAtATime() {
     RespRequestDecoder decoder = new RespRequestDecoder(RespLimits.DEFAULTS);
     assertThat(decodeInChunks(decoder, bytes(PIPELINE), new int[] {1})).isEqualTo(PIPELINE_REQUESTS);
