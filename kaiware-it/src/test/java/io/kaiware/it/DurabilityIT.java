@@ -103,6 +103,15 @@ class DurabilityIT {
       }
       assertThat(jedis.ttl("s")).isBetween(990L, 1000L);
       assertThat(jedis.lrange("l", 0, -1)).containsExactly("a", "b", "a");
+
+      // Loaded values take the encodings the configuration gives them now, as Redis's RDB load.
+      assertThat(jedis.objectEncoding("z")).isEqualTo("listpack");
+      jedis.configSet("zset-max-listpack-entries", "0");
+      jedis.configSet("hash-max-listpack-entries", "0");
+      jedis.sendCommand(() -> "DEBUG".getBytes(), "RELOAD");
+      assertThat(jedis.objectEncoding("z")).isEqualTo("skiplist");
+      assertThat(jedis.objectEncoding("h")).isEqualTo("hashtable");
+      assertThat(jedis.zscore("z", "m")).isEqualTo(1.5);
     } finally {
       KaiwareProcess.deleteTree(dir);
     }

@@ -320,6 +320,17 @@ public final class ServerCommands {
       long cutTimeMs = Math.min(ctx.nowMs(), ctx.keyspace().reclaimHorizonMs());
       try {
         ctx.server().reloadDataset(ctx.keyspace(), cutTimeMs);
+        // As Redis's RDB load: each hash, sorted set and set takes the encoding today's
+        // configuration gives it (zset-max-listpack-entries 0 loads a skiplist).
+        io.kaiware.command.CompactEncodings encodings = ctx.dispatcher().compactEncodings();
+        for (int d = 0; d < ctx.keyspace().databaseCount(); d++) {
+          io.kaiware.engine.KeyTable table = ctx.keyspace().db(d).table();
+          for (int slot = 0; slot < table.capacity(); slot++) {
+            if (table.occupied(slot)) {
+              encodings.built(table.valueAt(slot));
+            }
+          }
+        }
         ctx.reply().ok();
       } catch (UnsupportedOperationException | java.io.IOException e) {
         ctx.reply().error("ERR Error trying to reload the dataset: " + e.getMessage());

@@ -680,14 +680,10 @@ public final class ZSetCommands {
       if (count < 0) {
         throw new CommandError(NOT_POSITIVE);
       }
-      if (count == 0) {
-        ctx.reply().arrayHeader(0);
-        return;
-      }
     }
     boolean nested = count != -1 && ctx.reply().isResp3();
-    int slot = TypedKeys.findForWrite(ctx, ctx.arg(1), SortedSet.class);
-    if (slot < 0) {
+    int slot = TypedKeys.findForWrite(ctx, ctx.arg(1), SortedSet.class); // WRONGTYPE even for count 0, as Redis
+    if (slot < 0 || count == 0) {
       ctx.reply().arrayHeader(0);
       return;
     }

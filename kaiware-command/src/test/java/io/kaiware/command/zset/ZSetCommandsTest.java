@@ -44,6 +44,10 @@ class ZSetCommandsTest {
     assertThat(r.exec("ZADD", "s", "1", "a")).isEqualTo(WRONGTYPE);
     assertThat(r.exec("ZRANGE", "s", "0", "-1")).isEqualTo(WRONGTYPE);
     assertThat(r.exec("ZUNION", "2", "z", "s")).isEqualTo(WRONGTYPE);
+    assertThat(r.exec("ZPOPMIN", "s", "0")).as("the type is checked before the count").isEqualTo(WRONGTYPE);
+    assertThat(r.exec("ZPOPMAX", "s", "0")).isEqualTo(WRONGTYPE);
+    assertThat(r.exec("ZPOPMIN", "z", "0")).isEqualTo(java.util.List.of());
+    assertThat(r.exec("ZPOPMIN", "nokey", "0")).isEqualTo(java.util.List.of());
     assertThat(r.exec("TYPE", "z")).isEqualTo("zset");
     assertThat(r.exec("OBJECT", "ENCODING", "z")).isEqualTo("listpack");
   }
