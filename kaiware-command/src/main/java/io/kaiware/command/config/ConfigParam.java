@@ -139,7 +139,7 @@ public final class ConfigParam {
   }
 
   /** Redis memory units: 1k = 1000, 1kb = 1024, 1m = 1000000, 1mb = 1048576, g and gb alike. */
-  static long parseMemory(String raw) {
+  public static long parseMemory(String raw) {
     String s = raw.trim().toLowerCase(Locale.ROOT);
     long multiplier = 1;
     String[][] units = {{"gb", "1073741824"}, {"mb", "1048576"}, {"kb", "1024"}, {"g", "1000000000"}, {"m", "1000000"},

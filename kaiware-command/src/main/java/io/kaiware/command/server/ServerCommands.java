@@ -306,6 +306,7 @@ public final class ServerCommands {
       Help.reply(ctx, "DEBUG",
           "OBJECT <key>", "    Show low level info about the key and associated value.",
           "SET-ACTIVE-EXPIRE <0|1>", "    Setting it to 0 disables expiring keys in background when they are not accessed.",
+          "QUICKLIST-PACKED-THRESHOLD <size>", "    Accepted (Redis's plain list nodes): every Kaiware list element is its own array.",
           "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed.",
           "CHANGE-REPL-ID", "    Accepted for compatibility; Kaiware's replication id is its run id.",
           "RELOAD", "    Pass the dataset through the persistence format (the Raft snapshot codec) and load it back.",
@@ -353,6 +354,20 @@ public final class ServerCommands {
         Thread.sleep((long) (seconds * 1000));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+      ctx.reply().ok();
+    } else if (ctx.argIs(1, "QUICKLIST-PACKED-THRESHOLD") && ctx.argc() == 3) {
+      // Redis keeps a list element above this size in a quicklist node of its own (a "plain" node).
+      // A Kaiware list holds every element as its own array already, so no reply depends on the
+      // threshold: it is checked as Redis checks it, and answered.
+      long size;
+      try {
+        size = io.kaiware.command.config.ConfigParam.parseMemory(ctx.argString(2));
+      } catch (IllegalArgumentException e) {
+        size = -1;
+      }
+      if (size < 0 || size > (1L << 32) - (1 << 20)) {
+        throw new CommandError("ERR argument must be a memory value bigger than 1 and smaller than 4gb");
       }
       ctx.reply().ok();
     } else if (ctx.argIs(1, "SET-ACTIVE-EXPIRE") && ctx.argc() == 3) {

@@ -27,6 +27,20 @@ class ListCommandsTest {
   }
 
   @Test
+  void quicklistPackedThresholdIsCheckedAsRedisChecksItAndChangesNoReply() {
+    Err bad = new Err("ERR argument must be a memory value bigger than 1 and smaller than 4gb");
+    assertThat(r.exec("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "1b")).isEqualTo("OK");
+    assertThat(r.exec("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "4gb")).isEqualTo(bad);
+    assertThat(r.exec("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "x")).isEqualTo(bad);
+    assertThat(r.exec("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "-1")).isEqualTo(bad);
+    String big = "x".repeat(500);
+    r.exec("RPUSH", "p", big, "1");
+    r.exec("LINSERT", "p", "AFTER", big, "y".repeat(500));
+    assertThat(all("p")).isEqualTo(List.of(big, "y".repeat(500), "1"));
+    assertThat(r.exec("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "0")).isEqualTo("OK");
+  }
+
+  @Test
   void pushesAndLength() {
     assertThat(r.exec("LPUSH", "l", "a", "b", "c")).isEqualTo(3L);
     assertThat(all("l")).isEqualTo(List.of("c", "b", "a"));
