@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
+import redis.clients.jedis.args.ClientType;
+import redis.clients.jedis.params.ClientKillParams;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.SetParams;
 
@@ -107,6 +109,16 @@ class FollowRedisMasterIT {
       RedisData.assertSameData(r, k, 3);
       k.select(0);
 
+      // The link breaks (Redis drops its replicas): Kaiware continues from its offset, no new copy.
+      r.select(0);
+      long fullSyncs = stat(r, "sync_full");
+      r.clientKill(ClientKillParams.clientKillParams().type(ClientType.REPLICA));
+      r.set("m:after-break", "1");
+      RedisData.awaitTrue("the write after the break arrived", dir, () -> "1".equals(k.get("m:after-break")));
+      assertThat(stat(r, "sync_partial_ok")).as("a partial resynchronisation").isEqualTo(1);
+      assertThat(stat(r, "sync_full")).as("no second copy").isEqualTo(fullSyncs);
+      RedisData.assertSameData(r, k, 0);
+
       // The master goes away: the link is down, the data stays and is served.
       redis.destroy();
       redis.waitFor();
@@ -122,6 +134,11 @@ class FollowRedisMasterIT {
       redis.waitFor();
       KaiwareProcess.deleteTree(dir);
     }
+  }
+
+  private static long stat(Jedis redis, String field) {
+    return redis.info("stats").lines().filter(l -> l.startsWith(field + ":")).findFirst()
+        .map(l -> Long.parseLong(l.substring(field.length() + 1).trim())).orElseThrow();
   }
 
   @Test

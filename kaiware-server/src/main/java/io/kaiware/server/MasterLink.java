@@ -39,9 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>The link</h2>
  * Redis's replica handshake, from the replica's side (replication.c, syncWithMaster): AUTH when
- * {@code masterauth} is set, PING, REPLCONF listening-port and capa psync2, then {@code PSYNC ? -1}:
- * always a full resynchronisation, as this server keeps no replication backlog of the master's.
- * The master answers {@code +FULLRESYNC <replid> <offset>} and sends its RDB as one bulk
+ * {@code masterauth} is set, PING, REPLCONF listening-port and capa psync2, then {@code PSYNC ? -1}
+ * the first time. The master answers {@code +FULLRESYNC <replid> <offset>} and sends its RDB as one bulk
  * ({@code $<length>}, then the bytes; bare newlines before it are its keep-alives — EOF-marked
  * diskless copies are not announced, so never sent). Then its stream: every write it applies, as
  * commands, with a PING every {@code repl-ping-replica-period} and {@code REPLCONF GETACK} when a
@@ -63,8 +62,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Failures</h2>
  * An error, the master closing the link, or {@code repl-timeout} seconds without a byte from it,
- * closes the link; it is retried every second, with a new full copy, for as long as this server
- * follows the same master. On a replicated group only the leader follows: when this member stops
+ * closes the link; it is retried every second for as long as this server follows the same
+ * master: with {@code PSYNC <replid> <offset+1>} when the link broke while reading — everything
+ * read before was applied, so the master's backlog can resume the stream ({@code +CONTINUE}) — and
+ * with a full copy after an apply failed (what it submitted may still commit, so the offset is no
+ * longer exact) or when the master cannot continue. On a replicated group only the leader follows: when this member stops
  * leading (noticed within a second, or at its next append), it stops following (the new leader is
  * a master; REPLICAOF there follows again).
  *
@@ -105,8 +107,19 @@ final class MasterLink {
   private volatile Socket socket;
   private final Object writeLock = new Object();
   private volatile OutputStream out;
-  /** The master's offset that the applied bytes count from (its +FULLRESYNC). */
+  /** The master's offset that the applied bytes count from (its +FULLRESYNC, or ours at +CONTINUE). */
   private long baseOffset;
+  /**
+   * The master's replication id (+FULLRESYNC, +CONTINUE), for a partial resynchronisation after the
+   * link breaks; null before the first copy.
+   */
+  private String replId;
+  /**
+   * Whether an apply failed (timed out, lost leadership ...) since the last copy: whatever it
+   * submitted may still be applied, so the offset no longer says exactly what was, and only a
+   * full copy is safe. A link that broke while reading may continue (PSYNC replid offset).
+   */
+  private boolean applyFailed;
   /** The database the next request starts in (the master's last SELECT). */
   private int db;
   private int errorsLogged;
@@ -226,27 +239,30 @@ final class MasterLink {
     in.reply(); // errors ignored, as Redis ignores them
     send("REPLCONF", "capa", "psync2");
     in.reply();
-    send("PSYNC", "?", "-1");
-    String fullResync = in.reply();
-    if (!fullResync.startsWith("+FULLRESYNC ")) {
-      throw new IOException("master answered PSYNC with " + fullResync);
+    boolean mayContinue = replId != null && !applyFailed;
+    if (mayContinue) {
+      send("PSYNC", replId, Long.toString(role.offset() + 1)); // the next byte wanted
+    } else {
+      send("PSYNC", "?", "-1");
     }
-    String[] words = fullResync.split(" ");
-    baseOffset = words.length >= 3 ? Long.parseLong(words[2].trim()) : 0;
-    role.linkState(LinkState.SYNC, System.currentTimeMillis());
-    role.lastIoMs(System.currentTimeMillis());
-
-    long copyBytes = in.bulkLength();
-    if (copyBytes > MAX_COPY_BYTES) {
-      throw new IOException("the master's copy is " + copyBytes + " bytes, more than one array holds");
+    String answer = in.reply();
+    if (mayContinue && answer.startsWith("+CONTINUE")) {
+      // The master still holds what came after our offset in its backlog: no copy, the stream resumes.
+      String[] words = answer.trim().split(" ");
+      if (words.length >= 2) {
+        replId = words[1]; // the master's new replication id, after a failover on its side
+      }
+      baseOffset = role.offset();
+      log.info("MASTER <-> REPLICA sync: partial resynchronisation accepted at offset {}", baseOffset);
+    } else {
+      if (!answer.startsWith("+FULLRESYNC ")) {
+        throw new IOException("master answered PSYNC with " + answer);
+      }
+      String[] words = answer.trim().split(" ");
+      replId = words.length >= 3 ? words[1] : null;
+      baseOffset = words.length >= 3 ? Long.parseLong(words[2]) : 0;
+      fullCopy(in);
     }
-    long startMs = System.currentTimeMillis();
-    log.info("MASTER <-> REPLICA sync: receiving {} bytes from master", copyBytes);
-    byte[] rdb = in.bytes((int) copyBytes);
-    role.lastIoMs(System.currentTimeMillis());
-    long keys = load(rdb);
-    log.info("MASTER <-> REPLICA sync: loaded {} keys ({} bytes) in {} ms", keys, copyBytes, System.currentTimeMillis() - startMs);
-
     role.offset(baseOffset);
     role.linkState(LinkState.CONNECTED, System.currentTimeMillis());
     lastFailure = null;
@@ -257,6 +273,23 @@ final class MasterLink {
     } finally {
       acker.interrupt();
     }
+  }
+
+  /** After +FULLRESYNC: the master's RDB, loaded in place of this server's data. */
+  private void fullCopy(Reader in) throws IOException, InterruptedException, LeadershipLost {
+    role.linkState(LinkState.SYNC, System.currentTimeMillis());
+    role.lastIoMs(System.currentTimeMillis());
+    long copyBytes = in.bulkLength();
+    if (copyBytes > MAX_COPY_BYTES) {
+      throw new IOException("the master's copy is " + copyBytes + " bytes, more than one array holds");
+    }
+    long startMs = System.currentTimeMillis();
+    log.info("MASTER <-> REPLICA sync: receiving {} bytes from master", copyBytes);
+    byte[] rdb = in.bytes((int) copyBytes);
+    role.lastIoMs(System.currentTimeMillis());
+    applyFailed = false;
+    long keys = load(rdb);
+    log.info("MASTER <-> REPLICA sync: loaded {} keys ({} bytes) in {} ms", keys, copyBytes, System.currentTimeMillis() - startMs);
   }
 
   // ---------------------------------------------------------------- the copy
@@ -451,11 +484,13 @@ final class MasterLink {
         replies = done.get(timeoutMs, TimeUnit.MILLISECONDS);
       }
     } catch (ExecutionException e) {
+      applyFailed = true;
       if (e.getCause() instanceof NotLeaderException) {
         throw new LeadershipLost();
       }
       throw new IOException("applying the master's commands failed: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
+      applyFailed = true;
       throw new IOException("applying the master's commands took over repl-timeout");
     }
     logErrors(replies);

@@ -475,10 +475,10 @@ class ZSetModelPropertyTest {
         }
         case "ZPOPMIN", "ZPOPMAX" -> {
           long count = a.length > 2 ? Long.parseLong(a[2]) : 1;
+          List<E> es = sorted(a[1]); // the type is checked first, even for count 0 (Redis's genericZpopCommand)
           if (count == 0) {
             return List.of();
           }
-          List<E> es = sorted(a[1]);
           if (cmd.equals("ZPOPMAX")) {
             java.util.Collections.reverse(es);
           }
