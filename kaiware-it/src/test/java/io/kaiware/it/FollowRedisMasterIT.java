@@ -43,20 +43,10 @@ class FollowRedisMasterIT {
 
   @Test
   void followsARedisMasterThenBecomesAMasterWithItsData() throws Exception {
-    KaiwareProcess.requireTool("redis-server");
     Path dir = Files.createTempDirectory("kaiware-redis-master");
     int port = RaftCluster.freePort();
-    Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--dir", dir.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+    Process redis = RedisData.startRedisServer(dir, port);
     try (Jedis r = new Jedis("127.0.0.1", port); Jedis k = new Jedis("127.0.0.1", kaiware.port())) {
-      RedisData.awaitTrue("redis-server is up", dir, () -> {
-        try {
-          return "PONG".equals(r.ping());
-        } catch (RuntimeException e) {
-          return false;
-        }
-      });
       k.set("k:stale", "removed by the copy");
       r.set("m:str", "hello");
       r.set("m:ttl", "v", SetParams.setParams().ex(1000));
@@ -143,20 +133,10 @@ class FollowRedisMasterIT {
 
   @Test
   void aThreeMemberGroupFollowsThroughItsLeader() throws Exception {
-    KaiwareProcess.requireTool("redis-server");
     Path dir = Files.createTempDirectory("kaiware-redis-master");
     int port = RaftCluster.freePort();
-    Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--dir", dir.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+    Process redis = RedisData.startRedisServer(dir, port);
     try (RaftCluster cluster = RaftCluster.start(3, Map.of()); Jedis r = new Jedis("127.0.0.1", port)) {
-      RedisData.awaitTrue("redis-server is up", dir, () -> {
-        try {
-          return "PONG".equals(r.ping());
-        } catch (RuntimeException e) {
-          return false;
-        }
-      });
       r.set("g:copied", "1");
       String leader = cluster.awaitLeader(30_000);
       String follower = cluster.servers.keySet().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();

@@ -13,6 +13,32 @@ import redis.clients.jedis.Jedis;
 final class RedisData {
   private RedisData() {}
 
+  /**
+   * Debian's redis-server on {@code port} (loopback, no persistence, data and {@code redis.log} in
+   * {@code dir}, then {@code extraArgs}); it answers PING when this returns.
+   */
+  static Process startRedisServer(Path dir, int port, String... extraArgs) throws Exception {
+    KaiwareProcess.requireTool("redis-server");
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("redis-server", "--port",
+        Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+    command.addAll(java.util.List.of(extraArgs));
+    Process redis = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile())
+        .start();
+    try (Jedis r = new Jedis("127.0.0.1", port)) {
+      awaitTrue("redis-server is up", dir, () -> {
+        try {
+          return "PONG".equals(r.ping());
+        } catch (RuntimeException e) {
+          return false; // still starting
+        }
+      });
+    } catch (Exception | AssertionError e) {
+      redis.destroy();
+      throw e;
+    }
+    return redis;
+  }
+
   /** Every key of database {@code db}: same type and same content on both servers. */
   static void assertSameData(Jedis k, Jedis r, int db) {
     Set<String> keys = new TreeSet<>(k.keys("*"));

@@ -170,7 +170,6 @@ class ReplicationStreamIT {
 
   @Test
   void aRedisReplicaLoadsTheCopyAndFollowsTheStream() throws Exception {
-    KaiwareProcess.requireTool("redis-server");
     try (Jedis k = new Jedis("127.0.0.1", kaiware.port())) {
       k.set("r:str", "hello");
       k.set("r:ttl", "v", redis.clients.jedis.params.SetParams.setParams().ex(1000));
@@ -186,10 +185,7 @@ class ReplicationStreamIT {
 
       Path dir = Files.createTempDirectory("kaiware-redis-replica");
       int port = RaftCluster.freePort();
-      Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-          "--save", "", "--appendonly", "no", "--dir", dir.toString(),
-          "--replicaof", "127.0.0.1", Integer.toString(kaiware.port()))
-          .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+      Process redis = RedisData.startRedisServer(dir, port, "--replicaof", "127.0.0.1", Integer.toString(kaiware.port()));
       try (Jedis r = new Jedis("127.0.0.1", port)) {
         RedisData.awaitTrue("the replica's link is up", dir, () -> {
           try {
