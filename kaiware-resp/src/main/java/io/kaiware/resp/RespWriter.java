@@ -200,6 +200,28 @@ public final class RespWriter {
     }
   }
 
+  /** RESP3 big number {@code (digits}; RESP2 a bulk string of the digits. */
+  public void bigNumber(String digits) {
+    if (protocol >= 3) {
+      out.writeByte('(');
+      writeAsciiLine(digits);
+    } else {
+      bulk(digits);
+    }
+  }
+
+  /**
+   * RESP3 attribute {@code |n}: n key/value pairs that describe the reply following them. RESP2 has
+   * no attributes: nothing is written, and the caller must write no pairs either.
+   */
+  public void attributeHeader(int pairs) {
+    if (protocol >= 3) {
+      out.writeByte('|');
+      writeDecimal(pairs);
+      out.writeBytes(CRLF);
+    }
+  }
+
   /** RESP3 verbatim string {@code =len\r\ntxt:...}; RESP2 a bulk string. */
   public void verbatim(String format, String text) {
     if (protocol >= 3) {

@@ -301,11 +301,65 @@ public final class ServerCommands {
         .handler(ServerCommands::debug).build();
   }
 
+  /** DEBUG PROTOCOL type: one reply of each RESP type, as Redis's debug.c writes them (RESP2 forms included). */
+  private static void debugProtocol(CommandContext ctx, String type) {
+    io.kaiware.resp.RespWriter out = ctx.reply();
+    switch (type) {
+      case "string" -> out.bulk("Hello World");
+      case "integer" -> out.integer(12345);
+      case "double" -> out.doubleValue(3.141, "3.141");
+      case "bignum" -> out.bigNumber("1234567999999999999999999999999999999");
+      case "null" -> out.nullBulk();
+      case "array", "set" -> {
+        if (type.equals("array")) {
+          out.arrayHeader(3);
+        } else {
+          out.setHeader(3);
+        }
+        for (int j = 0; j < 3; j++) {
+          out.integer(j);
+        }
+      }
+      case "map" -> {
+        out.mapHeader(3);
+        for (int j = 0; j < 3; j++) {
+          out.integer(j);
+          out.bool(j == 1);
+        }
+      }
+      case "attrib" -> {
+        if (out.isResp3()) {
+          out.attributeHeader(1);
+          out.bulk("key-popularity");
+          out.arrayHeader(2);
+          out.bulk("key:123");
+          out.integer(90);
+        }
+        out.bulk("Some real reply following the attribute"); // an attribute is not a reply
+      }
+      case "push" -> {
+        if (!out.isResp3()) {
+          throw new CommandError("ERR RESP2 is not supported by this command");
+        }
+        out.pushHeader(2);
+        out.bulk("server-cpu-usage");
+        out.integer(42);
+        out.bulk("Some real reply following the push reply");
+      }
+      case "true" -> out.bool(true);
+      case "false" -> out.bool(false);
+      case "verbatim" -> out.verbatim("txt", "This is a verbatim\nstring");
+      default -> throw new CommandError("ERR Wrong protocol type name. Please use one of the following: "
+          + "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false");
+    }
+  }
+
   private static void debug(CommandContext ctx) {
     if (ctx.argIs(1, "HELP")) {
       Help.reply(ctx, "DEBUG",
           "OBJECT <key>", "    Show low level info about the key and associated value.",
           "SET-ACTIVE-EXPIRE <0|1>", "    Setting it to 0 disables expiring keys in background when they are not accessed.",
+          "PROTOCOL <type>", "    Reply with a sample of a RESP type: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false.",
           "QUICKLIST-PACKED-THRESHOLD <size>", "    Accepted (Redis's plain list nodes): every Kaiware list element is its own array.",
           "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed.",
           "CHANGE-REPL-ID", "    Accepted for compatibility; Kaiware's replication id is its run id.",
@@ -356,6 +410,8 @@ public final class ServerCommands {
         Thread.currentThread().interrupt();
       }
       ctx.reply().ok();
+    } else if (ctx.argIs(1, "PROTOCOL") && ctx.argc() == 3) {
+      debugProtocol(ctx, ctx.argString(2).toLowerCase(java.util.Locale.ROOT));
     } else if (ctx.argIs(1, "QUICKLIST-PACKED-THRESHOLD") && ctx.argc() == 3) {
       // Redis keeps a list element above this size in a quicklist node of its own (a "plain" node).
       // A Kaiware list holds every element as its own array already, so no reply depends on the
