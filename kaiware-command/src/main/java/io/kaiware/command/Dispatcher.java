@@ -211,6 +211,10 @@ public final class Dispatcher {
       if (suppressed && PUSHED_REPLIES.contains(spec.name())) {
         suppressed = false;
       }
+      // CLIENT REPLY ON clears OFF and SKIP before it answers, so its OK is sent (Redis's clientCommand).
+      if (suppressed && spec.name().equals("client|reply") && session.replyMode() == ClientSession.ReplyMode.ON) {
+        suppressed = false;
+      }
     }
     if (session.closeAfterReply()) {
       // QUIT or a killed client: like Redis freeing the client, drop its transaction and watches.

@@ -10,6 +10,7 @@ import static io.kaiware.command.CommandSpec.command;
 import io.kaiware.command.ClientSession;
 import io.kaiware.command.CommandContext;
 import io.kaiware.command.CommandError;
+import io.kaiware.command.Propagation;
 import io.kaiware.command.CommandSpec;
 import io.kaiware.command.Help;
 import java.util.ArrayList;
@@ -158,14 +159,18 @@ public final class ClientCommand {
     }
   }
 
-  /** One CLIENT LIST line, with Redis's field names and order (memory fields are not tracked: 0). */
+  /**
+   * One CLIENT LIST line, with Redis's field names and order (memory fields are not tracked: 0).
+   * qbuf is the running command's own request for the client asking (what Redis's query buffer
+   * holds while it runs), 0 for the others: requests are decoded as they arrive.
+   */
   static String describe(CommandContext ctx, ClientSession s) {
     long nowMs = ctx.nowMs();
     String addr = s.remoteAddress();
     return "id=" + s.id() + " addr=" + addr + " laddr=" + s.localAddress() + " fd=-1 name=" + s.name()
         + " age=" + Math.max(0, (nowMs - s.createdAtMs()) / 1000) + " idle=" + Math.max(0, (nowMs - s.lastInteractionMs()) / 1000)
         + " flags=" + flags(ctx, s) + " db=" + s.db() + " sub=" + s.subscriptions().size()
-        + " psub=" + s.patterns().size() + " ssub=" + s.shardSubscriptions().size() + " multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0"
+        + " psub=" + s.patterns().size() + " ssub=" + s.shardSubscriptions().size() + " multi=-1 qbuf=" + (s == ctx.session() ? Propagation.encode(ctx.args()).length : 0) + " qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0"
         + " obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + s.lastCommand() + " user=" + s.user() + " redir=-1 resp="
         + s.protocol() + " lib-name=" + s.libName() + " lib-ver=" + s.libVersion();
   }
@@ -261,6 +266,10 @@ public final class ClientCommand {
       } else if (ctx.argIs(i, "LADDR")) {
         laddr = value;
       } else if (ctx.argIs(i, "USER")) {
+        if (!value.equals("default")) {
+          ctx.reply().error("ERR No such user '" + value + "'"); // the only user Kaiware has (no ACL)
+          return;
+        }
         user = value;
       } else if (ctx.argIs(i, "TYPE")) {
         type = value.toLowerCase(java.util.Locale.ROOT);

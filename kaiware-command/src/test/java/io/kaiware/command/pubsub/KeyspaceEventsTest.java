@@ -429,6 +429,33 @@ class KeyspaceEventsTest {
   }
 
   @Test
+  void clientReplyOnAnswersEvenAfterOffOrSkip() {
+    // Redis's introspection.tcl "CLIENT REPLY OFF/ON": the OK of ON is sent.
+    assertThat(r.execRaw("CLIENT", "REPLY", "OFF")).isEmpty();
+    assertThat(r.execRaw("PING", "pong")).isEmpty();
+    assertThat(r.execRaw("CLIENT", "REPLY", "ON")).isEqualTo("+OK\r\n");
+    assertThat(r.execRaw("PING", "pong3")).isEqualTo("$5\r\npong3\r\n");
+    assertThat(r.execRaw("CLIENT", "REPLY", "SKIP")).isEmpty();
+    assertThat(r.execRaw("CLIENT", "REPLY", "ON")).isEqualTo("+OK\r\n");
+    assertThat(r.execRaw("CLIENT", "REPLY", "SKIP")).isEmpty();
+    assertThat(r.execRaw("PING")).isEmpty();
+    assertThat(r.execRaw("PING")).isEqualTo("+PONG\r\n");
+  }
+
+  @Test
+  void clientListShowsTheRunningRequestAsTheQueryBuffer() {
+    // Redis's introspection.tcl: "*2\r\n$6\r\nclient\r\n$4\r\nlist\r\n" is 26 bytes.
+    assertThat(r.execRaw("client", "list")).contains(" qbuf=26 ");
+    assertThat(r.execRaw("client", "info")).contains(" qbuf=26 ");
+  }
+
+  @Test
+  void clientKillOfAnUnknownUserIsAnError() {
+    assertThat(r.execRaw("CLIENT", "KILL", "USER", "wrong_user")).isEqualTo("-ERR No such user 'wrong_user'\r\n");
+    assertThat(r.execRaw("CLIENT", "KILL", "USER", "default", "SKIPME", "yes")).isEqualTo(":0\r\n");
+  }
+
+  @Test
   void subscribeConfirmationsIgnoreClientReplyOff() {
     assertThat(r.execRaw("CLIENT", "REPLY", "OFF")).isEmpty();
     assertThat(r.execRaw("SUBSCRIBE", "ch")).isEqualTo("*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n");
