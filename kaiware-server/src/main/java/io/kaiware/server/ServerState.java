@@ -125,8 +125,23 @@ final class ServerState implements ServerHooks {
     }
   }
 
+  /** goodReplicaCount's last answer, reused for 100 ms (Redis refreshes its count once a second). */
+  private int goodReplicas;
+  private long goodReplicasAtNs;
+  private long goodReplicasLagMs = -1;
+
   @Override
   public int goodReplicaCount(long maxLagMs) {
+    long nowNs = System.nanoTime();
+    if (maxLagMs != goodReplicasLagMs || nowNs - goodReplicasAtNs > 100_000_000L) {
+      goodReplicas = countGoodReplicas(maxLagMs); // not per write: Ratis's role report and every client
+      goodReplicasAtNs = nowNs;
+      goodReplicasLagMs = maxLagMs;
+    }
+    return goodReplicas;
+  }
+
+  private int countGoodReplicas(long maxLagMs) {
     int good = 0;
     Replication r = replication;
     if (r != null) {
