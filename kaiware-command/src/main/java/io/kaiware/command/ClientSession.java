@@ -254,6 +254,18 @@ public final class ClientSession {
     replica = true;
   }
 
+  private volatile boolean monitor;
+
+  /** Makes this client a monitor (MONITOR): it receives a line for every command the server runs. */
+  public void markMonitor() {
+    monitor = true;
+  }
+
+  /** Whether this client is in MONITOR mode (CLIENT LIST flag O). */
+  public boolean monitor() {
+    return monitor;
+  }
+
   /** Whether this client attached with SYNC/PSYNC (CLIENT LIST flag S). */
   public boolean replica() {
     return replica;

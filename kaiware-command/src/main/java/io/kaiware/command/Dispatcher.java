@@ -227,6 +227,16 @@ public final class Dispatcher {
   }
 
   private final Propagation propagation = new Propagation();
+  private final Monitors monitors = new Monitors();
+
+  /** The clients in MONITOR mode. */
+  public Monitors monitors() {
+    return monitors;
+  }
+
+  private boolean isScriptClient(ClientSession session) {
+    return scripts != null && scripts.isScriptClient(session);
+  }
   private final ReplicaRole replicaRole = new ReplicaRole();
   private int minReplicasToWrite;
   private long minReplicasMaxLagMs;
@@ -416,6 +426,12 @@ public final class Dispatcher {
     ctx.spec(spec);
     CommandStats s = stats.get(spec);
     Propagation p = propagation;
+    // MONITOR (Redis's call()): after the command, not ADMIN ones; scripts before they run. The
+    // member applying the log does not feed: the write was fed where a client sent it.
+    boolean monitored = monitors.active() && !spec.has(CommandFlag.ADMIN) && !session.logApplier();
+    if (monitored && spec.has(CommandFlag.SKIP_MONITOR)) {
+      monitors.feed(session, isScriptClient(session), session.db(), args);
+    }
     int frame = -1;
     long writesBefore = 0;
     if (p.active()) {
@@ -436,6 +452,9 @@ public final class Dispatcher {
       s.failedCalls++;
     }
     long durationNs = System.nanoTime() - startNs;
+    if (monitored && !spec.has(CommandFlag.SKIP_MONITOR)) {
+      monitors.feed(session, isScriptClient(session), session.db(), args);
+    }
     if (frame >= 0) {
       p.leave(frame, spec, args, session.db(), ctx.keyspace().writes() != writesBefore, p.relays(session));
     }

@@ -333,6 +333,7 @@ final class ConnectionPipeline {
       s.started = true;
       s.blocking = Blocking.isBlocking(s.command);
       if (!refused(s)) {
+        feedMonitors(s.command);
         submit(s, writeRequest(s.command), 0);
       }
       if (s.blocking) {
@@ -384,6 +385,7 @@ final class ConnectionPipeline {
       case WRITE -> {
         slot.blocking = Blocking.isBlocking(slot.command);
         if (!refused(slot)) {
+          feedMonitors(slot.command);
           submit(slot, writeRequest(slot.command), 0);
         }
       }
@@ -668,6 +670,21 @@ final class ConnectionPipeline {
     return true;
   }
 
+  /**
+   * MONITOR: a write (or a block's commands) is fed where a client sent it, as it goes to the log;
+   * the member applying the log does not feed it again ({@link io.kaiware.command.Monitors}).
+   */
+  private void feedMonitors(byte[][] command) {
+    io.kaiware.command.Monitors monitors = server.engine().dispatcher().monitors();
+    if (!monitors.active()) {
+      return;
+    }
+    CommandSpec spec = table.lookup(command[0]);
+    if (spec != null && !spec.has(CommandFlag.ADMIN)) {
+      monitors.feed(session, false, session.db(), command);
+    }
+  }
+
   /** EXEC of a transaction with writes: MULTI, the queued commands and EXEC as one request. */
   private void submitBlock(Slot slot) {
     Transaction tx = session.transaction();
@@ -697,6 +714,10 @@ final class ConnectionPipeline {
       commands.add(guard.toArray(new byte[0][]));
     }
     List<Transaction.Queued> queued = tx.queued();
+    for (Transaction.Queued q : queued) {
+      feedMonitors(q.args()); // as EXEC runs them, then EXEC itself
+    }
+    feedMonitors(slot.command);
     io.kaiware.raft.KaiwareStateMachine machine = replication.node().stateMachine();
     for (Transaction.Queued q : queued) {
       if (machine.isNodeLocal(q.args())) {

@@ -175,10 +175,12 @@ public final class ClientCommand {
         + s.protocol() + " lib-name=" + s.libName() + " lib-ver=" + s.libVersion();
   }
 
-  /** Redis's flags field, in its order: S (replica), P (Pub/Sub), x (in MULTI), b (blocked); N for none. */
+  /** Redis's flags field, in its order: O (monitor) or S (replica), P (Pub/Sub), x (in MULTI), b (blocked); N for none. */
   private static String flags(CommandContext ctx, ClientSession s) {
     StringBuilder f = new StringBuilder(4);
-    if (s.replica()) {
+    if (s.monitor()) {
+      f.append('O');
+    } else if (s.replica()) {
       f.append('S');
     }
     if (s.subscribed()) {

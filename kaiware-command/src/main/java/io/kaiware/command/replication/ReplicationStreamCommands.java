@@ -55,6 +55,9 @@ public final class ReplicationStreamCommands {
             .handler(ReplicationStreamCommands::replicaof).build(),
         command("slaveof").arity(3).flags(ADMIN, NOSCRIPT, STALE).group("server").since("1.0.0")
             .summary("The old name of REPLICAOF.").handler(ReplicationStreamCommands::replicaof).build(),
+        command("monitor").arity(1).flags(ADMIN, NOSCRIPT, LOADING, STALE).group("server").since("1.0.0")
+            .summary("Streams a line for every command the server runs, as Redis writes them (ADMIN commands excepted).")
+            .handler(ReplicationStreamCommands::monitor).build(),
         command("replconf").arity(-1).flags(ADMIN, NOSCRIPT, LOADING, STALE, ALLOW_BUSY).group("server").since("3.0.0")
             .summary("Replica handshake options (listening-port, capa, ip-address, ACK): accepted, OK.")
             .handler(ReplicationStreamCommands::replconf).build());
@@ -148,6 +151,28 @@ public final class ReplicationStreamCommands {
     public boolean open() {
       return target.open();
     }
+  }
+
+  /**
+   * MONITOR: from now on the client receives {@link io.kaiware.command.Monitors}' lines on its
+   * connection (the replicas' sink, so replica-output-buffer-limit bounds a monitor that does not
+   * read, as Redis's replica class limits its monitors). Ignored from a replica or a monitor.
+   */
+  private static void monitor(CommandContext ctx) {
+    ClientSession session = ctx.session();
+    if (session.executingQueued()) {
+      throw new CommandError("ERR MONITOR isn't allowed for DENY BLOCKING client");
+    }
+    if (session.replica() || session.monitor()) {
+      return;
+    }
+    Propagation.Sink sink = ctx.server() == null ? null : ctx.server().replicaSink(session);
+    if (sink == null) {
+      throw new CommandError("ERR MONITOR needs a network connection");
+    }
+    session.markMonitor();
+    ctx.dispatcher().monitors().attach(session, sink);
+    ctx.reply().ok();
   }
 
   /**
