@@ -99,6 +99,23 @@ public final class ClientSession {
   }
 
   private boolean rerunOfParkedCommand;
+  private boolean counted;
+
+  /**
+   * The command about to run was already counted (INFO commandstats calls) where a client sent it:
+   * the MULTI that opens a logged block, counted by the member that queued it. Cleared by the
+   * next command that runs.
+   */
+  public void alreadyCounted() {
+    counted = true;
+  }
+
+  /** Whether the running command was counted already; clears the mark. */
+  public boolean consumeAlreadyCounted() {
+    boolean was = counted;
+    counted = false;
+    return was;
+  }
   private boolean scriptsOverMaxmemory;
 
   /**
@@ -309,6 +326,7 @@ public final class ClientSession {
     transaction.discard();
     scriptsOverMaxmemory = false;
     rerunOfParkedCommand = false;
+    counted = false;
     fromMaster = false;
     protocol = 2;
     db = 0;

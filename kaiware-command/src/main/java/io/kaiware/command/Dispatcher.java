@@ -458,7 +458,7 @@ public final class Dispatcher {
     if (frame >= 0) {
       p.leave(frame, spec, args, session.db(), ctx.keyspace().writes() != writesBefore, p.relays(session));
     }
-    if (!session.rerunOfParkedCommand()) {
+    if (!session.consumeAlreadyCounted() && !session.rerunOfParkedCommand()) {
       s.calls++;
     }
     s.usec += durationNs / 1000;

@@ -50,6 +50,23 @@ class KeyspaceClientsIT {
   }
 
   @Test
+  void aLoggedTransactionCountsEachCommandOnce() {
+    // Redis's introspection-2.tcl "command stats for MULTI": the block's MULTI runs again where the
+    // log applies it, and is counted only where the client sent it.
+    try (Jedis k = new Jedis("127.0.0.1", server.port())) {
+      k.configResetStat();
+      Transaction tx = k.multi();
+      tx.set("s:1", "v");
+      tx.expire("s:2", 0);
+      tx.exec();
+      String stats = k.info("commandstats");
+      for (String cmd : new String[] {"multi", "exec", "set", "expire"}) {
+        assertThat(stats).as(cmd).containsPattern("cmdstat_" + cmd + ":calls=1,");
+      }
+    }
+  }
+
+  @Test
   void jedisStrings() {
     try (Jedis jedis = jedis()) {
       assertThat(jedis.set("s", "v1", SetParams.setParams().nx().px(60_000))).isEqualTo("OK");

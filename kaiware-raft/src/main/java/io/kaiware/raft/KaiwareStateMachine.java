@@ -461,6 +461,9 @@ public final class KaiwareStateMachine extends BaseStateMachine {
           commands = commands.subList(1, commands.size());
         }
       }
+      if (!readOnly && !session.fromMaster() && commands.size() > 1 && commands.get(0).length == 1 && isMulti(commands.get(0)[0])) {
+        session.alreadyCounted(); // a block's MULTI: counted where the client sent it (INFO commandstats)
+      }
       for (byte[][] command : commands) {
         String refusal;
         if (originMarked && isNodeLocal(command)) {
@@ -551,6 +554,10 @@ public final class KaiwareStateMachine extends BaseStateMachine {
   public boolean isNodeLocal(byte[][] command) {
     CommandSpec spec = table.lookup(command[0]);
     return spec != null && NODE_LOCAL_IN_BLOCK.contains(spec.name());
+  }
+
+  private static boolean isMulti(byte[] name) {
+    return name.length == 5 && new String(name, java.nio.charset.StandardCharsets.US_ASCII).equalsIgnoreCase("multi");
   }
 
   private static boolean isMarker(byte[][] command, byte[] marker) {
