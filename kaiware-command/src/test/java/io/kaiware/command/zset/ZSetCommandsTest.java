@@ -45,6 +45,11 @@ class ZSetCommandsTest {
     assertThat(r.exec("ZRANGE", "s", "0", "-1")).isEqualTo(WRONGTYPE);
     assertThat(r.exec("ZUNION", "2", "z", "s")).isEqualTo(WRONGTYPE);
     assertThat(r.exec("ZPOPMIN", "s", "0")).as("the type is checked before the count").isEqualTo(WRONGTYPE);
+    // Found by ZSetModelPropertyTest: the union's sum of 0 * 2 and 0 * -1 is 0, never -0.
+    r.exec("ZADD", "u0", "0", "a", "0", "b");
+    r.exec("ZADD", "u1", "0", "a");
+    r.exec("ZUNIONSTORE", "u0", "2", "u0", "u1", "WEIGHTS", "2", "-1", "AGGREGATE", "SUM");
+    assertThat(r.exec("ZRANGE", "u0", "0", "0", "WITHSCORES")).isEqualTo(java.util.List.of("a", "0"));
     assertThat(r.exec("ZPOPMAX", "s", "0")).isEqualTo(WRONGTYPE);
     assertThat(r.exec("ZPOPMIN", "z", "0")).isEqualTo(java.util.List.of());
     assertThat(r.exec("ZPOPMIN", "nokey", "0")).isEqualTo(java.util.List.of());
