@@ -234,6 +234,25 @@ public final class SortedSet implements CollectionValue {
     return false;
   }
 
+  /**
+   * Sets {@code member}'s score to exactly {@code score}, -0 and 0 told apart, inserting it if
+   * absent: an aggregate's result (ZUNIONSTORE's sum), which Redis keeps as computed, where
+   * {@link #put} leaves an equal score as it is (ZADD's rule).
+   *
+   * @return whether the member is new
+   */
+  public boolean putExact(byte[] member, double score) {
+    int slot = index.find(member);
+    if (slot >= 0) {
+      Node n = (Node) index.valueAt(slot);
+      if (n.score == score) {
+        n.score = score; // at most -0 for 0 or back: the same place in the order
+        return false;
+      }
+    }
+    return put(member, score);
+  }
+
   /** Removes {@code member}; returns whether it was present. */
   public boolean remove(byte[] member) {
     int slot = index.find(member);

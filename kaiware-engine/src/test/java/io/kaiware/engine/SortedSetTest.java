@@ -21,6 +21,19 @@ class SortedSetTest {
       .thenComparing(e -> e.member().getBytes(StandardCharsets.ISO_8859_1), java.util.Arrays::compareUnsigned);
 
   @Test
+  void putKeepsAnEqualScoreAndPutExactStoresTheSignOfZero() {
+    SortedSet zset = new SortedSet();
+    byte[] a = "a".getBytes(StandardCharsets.US_ASCII);
+    zset.put(a, -0.0);
+    zset.put(a, 0.0); // ZADD: 0 == -0, nothing changes
+    assertThat(Double.doubleToRawLongBits(zset.node(a).score())).isEqualTo(Double.doubleToRawLongBits(-0.0));
+    assertThat(zset.putExact(a, 0.0)).isFalse();
+    assertThat(Double.doubleToRawLongBits(zset.node(a).score())).isEqualTo(0L);
+    assertThat(zset.putExact("b".getBytes(StandardCharsets.US_ASCII), 2.5)).isTrue();
+    assertThat(zset.size()).isEqualTo(2);
+  }
+
+  @Test
   void ranksRangesAndRemovalsAgreeWithATreeSet() {
     Random random = new Random(42);
     for (int round = 0; round < 20; round++) {

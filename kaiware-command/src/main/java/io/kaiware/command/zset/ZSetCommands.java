@@ -930,14 +930,8 @@ public final class ZSetCommands {
           for (Node e = src.first(); e != null; e = e.next()) {
             double score = weighted(weights[order[k]], e.score());
             Node have = result.node(e.member());
-            double next = have == null ? score : aggregate(aggregate, have.score(), score);
-            if (have != null && Double.doubleToRawLongBits(next) != Double.doubleToRawLongBits(have.score())
-                && next == have.score()) {
-              // -0 summed with 0 is 0: put keeps an equal score as it is (ZADD's rule), but Redis's
-              // union accumulates the exact value (0 * 2 + 0 * -1 is "0", not "-0").
-              result.remove(e.member());
-            }
-            result.put(e.member(), next);
+            // Exact: Redis's accumulator keeps the sum as computed (0 * 2 + 0 * -1 is "0", not "-0").
+            result.putExact(e.member(), have == null ? score : aggregate(aggregate, have.score(), score));
           }
         }
       }
