@@ -137,8 +137,11 @@ public final class ObservabilityCommands {
         selected.add(s);
       } else {
         for (int i = 2; i < ctx.argc(); i++) {
-          if (ctx.argString(i).toLowerCase(Locale.ROOT).equals(s.name)) {
+          // A container names itself and its subcommands ("client": client|id, client|list ...), as Redis.
+          String wanted = ctx.argString(i).toLowerCase(Locale.ROOT);
+          if (wanted.equals(s.name) || s.name.startsWith(wanted + "|")) {
             selected.add(s);
+            break;
           }
         }
       }

@@ -134,6 +134,14 @@ class ObservabilityCommandsTest {
     List<?> buckets = (List<?>) body.get(3);
     assertThat(buckets.get(buckets.size() - 1)).isEqualTo(5L);
 
+    // Redis's latency-monitor.tcl "LATENCY HISTOGRAM sub commands": a container names its subcommands.
+    r.exec("CLIENT", "ID");
+    r.exec("CLIENT", "GETNAME");
+    List<?> client = (List<?>) r.exec("LATENCY", "HISTOGRAM", "client");
+    assertThat(List.of(client.get(0), client.get(2))).containsExactlyInAnyOrder("client|id", "client|getname");
+    assertThat(client).hasSize(4);
+    assertThat(((List<?>) r.exec("LATENCY", "HISTOGRAM", "client|id"))).hasSize(2);
+
     r.exec("CONFIG", "SET", "latency-tracking-info-percentiles", "90");
     assertThat((String) r.exec("INFO", "latencystats")).containsPattern("latency_percentiles_usec_set:p90=\\d+\\.\\d{3}\r\n");
 
