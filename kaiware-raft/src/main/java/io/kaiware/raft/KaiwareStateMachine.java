@@ -556,8 +556,10 @@ public final class KaiwareStateMachine extends BaseStateMachine {
     return spec != null && NODE_LOCAL_IN_BLOCK.contains(spec.name());
   }
 
+  private static final byte[] MULTI_NAME = "multi".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
   private static boolean isMulti(byte[] name) {
-    return name.length == 5 && new String(name, java.nio.charset.StandardCharsets.US_ASCII).equalsIgnoreCase("multi");
+    return CommandTable.equalsIgnoreCase(MULTI_NAME, name); // no String per logged block
   }
 
   private static boolean isMarker(byte[][] command, byte[] marker) {

@@ -58,15 +58,13 @@ public final class ReplicaRole {
     return master != null;
   }
 
-  /** Starts following {@code master} (the link begins in CONNECT); returns the new master object. */
-  public Master follow(String host, int port, long nowMs) {
-    Master m = new Master(host, port);
+  /** Starts following the master at {@code host:port}; the link begins in CONNECT. */
+  public void follow(String host, int port, long nowMs) {
     linkState = LinkState.CONNECT;
     offset = 0;
     lastIoMs = 0;
     linkDownSinceMs = nowMs;
-    master = m;
-    return m;
+    master = new Master(host, port);
   }
 
   /** Puts back {@code previous} (null: a master) after a REPLICAOF the host refused. */
