@@ -104,6 +104,16 @@ public final class CommandContext {
     return new String(args[index], StandardCharsets.ISO_8859_1);
   }
 
+  /**
+   * Argument {@code index} as Redis's {@code %s} prints it in an error: a C string, so nothing from
+   * its first NUL byte on ("Unsupported option abc" for {@code "abc\0def"}).
+   */
+  public String argCString(int index) {
+    String s = argString(index);
+    int nul = s.indexOf('\0');
+    return nul < 0 ? s : s.substring(0, nul);
+  }
+
   /** Whether argument {@code index} equals {@code word} ignoring ASCII case ("EX", "nx" ...). */
   public boolean argIs(int index, String word) {
     byte[] a = args[index];
@@ -127,6 +137,18 @@ public final class CommandContext {
       throw new CommandError(CommandError.NOT_AN_INTEGER);
     }
     return value;
+  }
+
+  /**
+   * Argument {@code index} as an int: Redis's getIntFromObjectOrReply. Not a 64-bit integer: {@link
+   * CommandError#NOT_AN_INTEGER}; an integer outside the int range: Redis's range error.
+   */
+  public int intArg(int index) {
+    long value = longArg(index);
+    if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+      throw new CommandError("ERR value is out of range, value must between -2147483648 and 2147483647");
+    }
+    return (int) value;
   }
 
   /** Argument {@code index} as a long, or a {@link CommandError} saying {@code error}. */

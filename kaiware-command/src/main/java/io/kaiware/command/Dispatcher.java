@@ -195,7 +195,14 @@ public final class Dispatcher {
       if (spec != null) {
         stats.get(spec).rejectedCalls++;
       }
-      if (queuing) {
+      if (spec != null && spec.name().equals("exec") && !rejection.startsWith("EXECABORT")) {
+        // Redis's rejectCommand: a refused EXEC aborts the transaction (execCommandAbort), in MULTI
+        // or not, and drops the watches with it. Its text is the refusal's without a leading ERR
+        // (rejectCommandFormat's messages have none; shared errors keep their code: NOAUTH).
+        tx.discard();
+        rejection = "EXECABORT Transaction discarded because of: "
+            + (rejection.startsWith("ERR ") ? rejection.substring(4) : rejection);
+      } else if (queuing) {
         tx.flagError();
       }
       out.error(rejection);
@@ -488,7 +495,10 @@ public final class Dispatcher {
     return new String(bytes, StandardCharsets.ISO_8859_1);
   }
 
+  /** Redis's {@code %.*s} of an argument: at most {@code max} characters, and none from a NUL byte on (a C string). */
   private static String truncate(String s, int max) {
-    return s.length() <= max ? s : s.substring(0, max);
+    int nul = s.indexOf('\0');
+    int end = Math.min(max, nul < 0 ? s.length() : nul);
+    return end == s.length() ? s : s.substring(0, end);
   }
 }

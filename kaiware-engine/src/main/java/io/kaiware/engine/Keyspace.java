@@ -23,7 +23,9 @@ public final class Keyspace {
    * are plain arrays with no encoding of their own, so the mark lives here, keyed by the array's
    * identity ({@code byte[]} hashes and compares by identity) and held weakly: a value replaced or
    * deleted drops out with its array. Not part of the dataset (digest, snapshots, DUMP), exactly as
-   * Redis forgets it on reload.
+   * Redis forgets it on reload. The same map marks short strings Redis keeps as {@code embstr}
+   * although they read as integers: INCRBYFLOAT's results, which Redis creates from a long double
+   * and never int-encodes ("3000" after INCRBYFLOAT is embstr, after SET int).
    */
   private final java.util.WeakHashMap<byte[], Boolean> rawStrings = new java.util.WeakHashMap<>();
   private boolean activeExpireEnabled = true;
@@ -53,6 +55,18 @@ public final class Keyspace {
 
   /** Whether {@code value} was stored by an in-place string write (see {@link #markRawString}). */
   public boolean isRawString(byte[] value) {
+    return value.length > EMBSTR_MAX_BYTES || Boolean.TRUE.equals(rawStrings.get(value));
+  }
+
+  /** Marks {@code value}, just stored, as a string Redis does not int-encode (see {@link #rawStrings}). */
+  public void markNotIntEncoded(byte[] value) {
+    if (value.length <= EMBSTR_MAX_BYTES) {
+      rawStrings.putIfAbsent(value, Boolean.FALSE);
+    }
+  }
+
+  /** Whether {@code value} is marked raw or not int-encoded: Redis would not report it as {@code int}. */
+  public boolean isNotIntEncoded(byte[] value) {
     return value.length > EMBSTR_MAX_BYTES || rawStrings.containsKey(value);
   }
 

@@ -67,6 +67,29 @@ class KeyspaceClientsIT {
   }
 
   @Test
+  void aSelectInALoggedTransactionStaysSelectedAfterExec() throws Exception {
+    // Found by RedisDifferentialIT: a block with writes runs in the log's session, and the client's
+    // own session used to stay in the database it had before EXEC.
+    String ran = server.process().raw("SELECT 0\r\nSET where db0\r\nSELECT 2\r\nSET where db2\r\nSELECT 0\r\n"
+        + "MULTI\r\nSET w 1\r\nSELECT 2\r\nSELECT 99\r\nEXEC\r\nGET where\r\nSET after 1\r\nQUIT\r\n", 5000);
+    assertThat(ran).endsWith("*3\r\n+OK\r\n+OK\r\n-ERR DB index is out of range\r\n$3\r\ndb2\r\n+OK\r\n+OK\r\n");
+    try (Jedis k = jedis()) {
+      k.select(2);
+      assertThat(k.get("after")).as("the write after EXEC went to database 2").isEqualTo("1");
+    }
+    // A block whose WATCH failed did not run: the database stays.
+    try (Jedis watcher = jedis(); Jedis other = jedis()) {
+      watcher.watch("w");
+      other.set("w", "changed");
+      Transaction tx = watcher.multi();
+      tx.set("w", "mine");
+      tx.sendCommand(Protocol.Command.SELECT, "2");
+      assertThat(tx.exec()).isNull();
+      assertThat(watcher.get("where")).isEqualTo("db0");
+    }
+  }
+
+  @Test
   void jedisStrings() {
     try (Jedis jedis = jedis()) {
       assertThat(jedis.set("s", "v1", SetParams.setParams().nx().px(60_000))).isEqualTo("OK");

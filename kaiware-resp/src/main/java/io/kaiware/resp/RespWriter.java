@@ -84,7 +84,27 @@ public final class RespWriter {
   /** {@code -text}; the text starts with the error code (ERR, WRONGTYPE, NOAUTH ...). */
   public void error(String text) {
     out.writeByte('-');
-    writeAsciiLine(text);
+    writeAsciiLine(trimLineEnds(text));
+  }
+
+  /**
+   * Redis's addReplyErrorFormat: CR and LF at either end of an error are trimmed (sdstrim), those
+   * inside become spaces ("Unsupported option \n" ends in one space, not two).
+   */
+  private static String trimLineEnds(String text) {
+    int start = 0;
+    int end = text.length();
+    while (start < end && isLineEnd(text.charAt(start))) {
+      start++;
+    }
+    while (end > start && isLineEnd(text.charAt(end - 1))) {
+      end--;
+    }
+    return start == 0 && end == text.length() ? text : text.substring(start, end);
+  }
+
+  private static boolean isLineEnd(char c) {
+    return c == '\r' || c == '\n';
   }
 
   public void integer(long value) {

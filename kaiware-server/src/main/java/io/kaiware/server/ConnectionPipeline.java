@@ -103,6 +103,12 @@ final class ConnectionPipeline {
     CompletableFuture<Consumer<RespWriter>> deferred;
     /** While a re-run of this parked pop is unanswered: its number ({@link Replication#wakeRunSubmitted}), else 0. */
     long wakeRun;
+    /**
+     * A logged transaction block that SELECTs: the database its session is in once EXEC has run
+     * (Redis keeps the last SELECT of a transaction), else -1. Nothing behind a block starts before
+     * its reply, so the next command already sees it.
+     */
+    int dbAfterBlock = -1;
 
     Slot(byte[][] command, long readMark, long wakeMark) {
       this.command = command;
@@ -476,9 +482,15 @@ final class ConnectionPipeline {
         slot.reply = errorBytes(INDETERMINATE + Replication.describe(cause));
       } else if (slot.blocking && park(slot, bytes)) {
         return;
-      } else if (!suppressed) {
+      } else {
         // A block's reply starts with MULTI's +OK unless its WATCH guard failed (then it is EXEC's nil).
-        slot.reply = skipLines == 0 || bytes.length == 0 || bytes[0] != '+' ? bytes : stripLines(bytes, skipLines);
+        boolean ran = skipLines > 0 && bytes.length > 0 && bytes[0] == '+';
+        if (ran && slot.dbAfterBlock >= 0) {
+          session.setDb(slot.dbAfterBlock);
+        }
+        if (!suppressed) {
+          slot.reply = ran ? stripLines(bytes, skipLines) : bytes;
+        }
       }
       slot.done = true;
       replication.touched(this);
@@ -733,6 +745,16 @@ final class ConnectionPipeline {
     commands.add(slot.command);
     int skip = 1 + tx.queued().size();
     int db = session.db();
+    int dbAfter = db;
+    for (Transaction.Queued q : queued) {
+      if (q.spec().name().equals("select")) {
+        long index = io.kaiware.command.Numbers.parseLong(q.args()[1]);
+        if (index >= 0 && index < server.engine().keyspace().databaseCount()) {
+          dbAfter = (int) index; // SELECT's outcome depends on its argument alone
+        }
+      }
+    }
+    slot.dbAfterBlock = dbAfter == db ? -1 : dbAfter;
     tx.discard(); // the transaction now lives in the request; this session leaves MULTI as EXEC would
     Request block = new Request(db, session.protocol(), commands);
     submit(slot, scriptsOverMaxmemory(queued) ? block.overMaxmemory() : block, skip);

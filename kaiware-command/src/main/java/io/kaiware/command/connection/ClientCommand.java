@@ -118,7 +118,7 @@ public final class ClientCommand {
     String value = ctx.argString(3);
     boolean libName = ctx.argIs(2, "LIB-NAME");
     if (!libName && !ctx.argIs(2, "LIB-VER")) {
-      ctx.reply().error("ERR Unrecognized option '" + ctx.argString(2) + "'");
+      ctx.reply().error("ERR Unrecognized option '" + ctx.argCString(2) + "'");
       return;
     }
     if (!validName(value) && !value.isEmpty()) {
@@ -201,7 +201,7 @@ public final class ClientCommand {
       if (ctx.argIs(i, "TYPE") && i + 1 < ctx.argc()) {
         String type = ctx.argString(++i).toLowerCase(java.util.Locale.ROOT);
         if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
-          ctx.reply().error("ERR Unknown client type '" + ctx.argString(i) + "'");
+          ctx.reply().error("ERR Unknown client type '" + ctx.argCString(i) + "'");
           return;
         }
         if (!type.equals("normal")) {

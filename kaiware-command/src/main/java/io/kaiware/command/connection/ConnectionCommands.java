@@ -81,12 +81,12 @@ public final class ConnectionCommands {
   }
 
   private static void select(CommandContext ctx) {
-    long index = ctx.longArg(1);
+    int index = ctx.intArg(1);
     if (index < 0 || index >= ctx.keyspace().databaseCount()) {
       ctx.reply().error("ERR DB index is out of range");
       return;
     }
-    ctx.session().setDb((int) index);
+    ctx.session().setDb(index);
     ctx.reply().ok();
   }
 
@@ -160,7 +160,7 @@ public final class ConnectionCommands {
         }
         i += 1;
       } else {
-        ctx.reply().error("ERR Syntax error in HELLO option '" + ctx.argString(i) + "'");
+        ctx.reply().error("ERR Syntax error in HELLO option '" + ctx.argCString(i) + "'");
         return;
       }
     }

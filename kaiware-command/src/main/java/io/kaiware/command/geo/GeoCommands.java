@@ -443,10 +443,10 @@ public final class GeoCommands {
           + " is not compatible with WITHDIST, WITHHASH and WITHCOORD options");
     }
     if (geosearch && !(fromMember || fromLoc)) {
-      throw new CommandError("ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for " + ctx.argString(0));
+      throw new CommandError("ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for " + ctx.argCString(0));
     }
     if (geosearch && !(byRadius || byBox)) {
-      throw new CommandError("ERR exactly one of BYRADIUS and BYBOX can be specified for " + ctx.argString(0));
+      throw new CommandError("ERR exactly one of BYRADIUS and BYBOX can be specified for " + ctx.argCString(0));
     }
     if (any && count == 0) {
       throw new CommandError("ERR the ANY argument requires COUNT argument");

@@ -62,7 +62,7 @@ final class ExpireCommands {
       } else if (ctx.argIs(j, "LT")) {
         flags |= LT;
       } else {
-        throw new CommandError("ERR Unsupported option " + ctx.argString(j));
+        throw new CommandError("ERR Unsupported option " + ctx.argCString(j));
       }
     }
     if ((flags & NX) != 0 && (flags & (XX | GT | LT)) != 0) {
@@ -142,7 +142,9 @@ final class ExpireCommands {
     if (t < 0) {
       t = 0;
     }
-    ctx.reply().integer(millis ? t : (t + 500) / 1000);
+    // (t + 500) / 1000 without overflowing near Long.MAX_VALUE (an expiry PEXPIREAT can set): Redis
+    // answers 9223372036854776 there, the rounded value, not a wrapped negative one.
+    ctx.reply().integer(millis ? t : t / 1000 + (t % 1000 + 500) / 1000);
   }
 
   private static void persist(CommandContext ctx) {

@@ -279,16 +279,12 @@ public final class KeyCommands {
   }
 
   /** A database index argument: Redis's getIntFromObjectOrReply, then the range check. */
-  private static int dbIndex(CommandContext ctx, int arg, String notAnInteger) {
-    long index = Numbers.parseLong(ctx.arg(arg));
-    if ((index == Numbers.NOT_A_LONG && !Numbers.isMinLong(ctx.arg(arg)))
-        || index < Integer.MIN_VALUE || index > Integer.MAX_VALUE) {
-      throw new CommandError(notAnInteger);
-    }
+  private static int dbIndex(CommandContext ctx, int arg) {
+    int index = ctx.intArg(arg);
     if (index < 0 || index >= ctx.keyspace().databaseCount()) {
       throw new CommandError(DB_OUT_OF_RANGE);
     }
-    return (int) index;
+    return index;
   }
 
   /** COPY source destination [DB destination-db] [REPLACE]. Strings are immutable: the copy shares the array. */
@@ -300,7 +296,7 @@ public final class KeyCommands {
       if (ctx.argIs(j, "REPLACE")) {
         replace = true;
       } else if (ctx.argIs(j, "DB") && additional >= 1) {
-        dstIndex = dbIndex(ctx, j + 1, CommandError.NOT_AN_INTEGER);
+        dstIndex = dbIndex(ctx, j + 1);
         j++;
       } else {
         throw new CommandError(CommandError.SYNTAX);
@@ -334,7 +330,7 @@ public final class KeyCommands {
   }
 
   private static void move(CommandContext ctx) {
-    int dstIndex = dbIndex(ctx, 2, CommandError.NOT_AN_INTEGER);
+    int dstIndex = dbIndex(ctx, 2);
     Database src = ctx.db();
     Database dst = ctx.keyspace().db(dstIndex);
     if (src == dst) {

@@ -130,7 +130,7 @@ public final class PubSubCommands {
 
   private static void channels(CommandContext ctx, Function<ClientSession, Set<String>> kind) {
     if (ctx.argc() > 3) {
-      throw new CommandError("ERR unknown subcommand or wrong number of arguments for '" + ctx.argString(1)
+      throw new CommandError("ERR unknown subcommand or wrong number of arguments for '" + ctx.argCString(1)
           + "'. Try PUBSUB HELP.");
     }
     byte[] pattern = ctx.argc() == 3 ? ctx.arg(2) : null;

@@ -288,7 +288,7 @@ public final class ServerCommands {
         i++;
         continue;
       }
-      throw new CommandError("ERR Unknown argument " + ctx.argString(i));
+      throw new CommandError("ERR Unknown argument " + ctx.argCString(i));
     }
     ctx.reply().arrayHeader(0);
   }
@@ -458,7 +458,7 @@ public final class ServerCommands {
           + " refcount:" + Values.refcount(ctx.keyspace(), value) + " encoding:"
           + Values.encoding(ctx.keyspace(), value) + " serializedlength:" + Values.serializedLength(value) + " lru:0 lru_seconds_idle:0");
     } else {
-      ctx.reply().error("ERR unknown subcommand or wrong number of arguments for '" + ctx.argString(1)
+      ctx.reply().error("ERR unknown subcommand or wrong number of arguments for '" + ctx.argCString(1)
           + "'. Try DEBUG HELP.");
     }
   }

@@ -16,14 +16,16 @@ final class Values {
 
   /**
    * Redis's string encodings: "raw" for a value written in place (APPEND, SETRANGE, SETBIT) or
-   * longer than 44 bytes, else "int" for a value that is a 64-bit integer, else "embstr".
+   * longer than 44 bytes, else "int" for a value that is a 64-bit integer (unless Redis made it
+   * without trying, as INCRBYFLOAT does), else "embstr".
    */
   static String encoding(Keyspace keyspace, Object value) {
     if (value instanceof byte[] bytes) {
       if (keyspace.isRawString(bytes)) {
         return "raw";
       }
-      if (bytes.length <= 20 && (Numbers.parseLong(bytes) != Numbers.NOT_A_LONG || Numbers.isMinLong(bytes))) {
+      if (bytes.length <= 20 && !keyspace.isNotIntEncoded(bytes)
+          && (Numbers.parseLong(bytes) != Numbers.NOT_A_LONG || Numbers.isMinLong(bytes))) {
         return "int";
       }
       return "embstr";
@@ -47,7 +49,7 @@ final class Values {
    * value is referenced once.
    */
   static int refcount(Keyspace keyspace, Object value) {
-    if (value instanceof byte[] bytes && bytes.length <= 4 && !keyspace.isRawString(bytes)) {
+    if (value instanceof byte[] bytes && bytes.length <= 4 && !keyspace.isNotIntEncoded(bytes)) {
       long n = Numbers.parseLong(bytes);
       if (n != Numbers.NOT_A_LONG && n >= 0 && n < SHARED_INTEGERS) {
         return SHARED_REFCOUNT;

@@ -597,7 +597,7 @@ public final class StreamCommands {
       int more = argc - i - 1;
       if (ctx.argIs(i, "BLOCK") && more > 0) {
         if (ctx.dispatcher().hasScripts() && ctx.dispatcher().scripts().isScriptClient(ctx.session())) {
-          throw new CommandError("ERR " + ctx.argString(0) + " command is not allowed with BLOCK option from scripts");
+          throw new CommandError("ERR " + ctx.argCString(0) + " command is not allowed with BLOCK option from scripts");
         }
         i++;
         long timeout = ctx.longArg(i, "ERR timeout is not an integer or out of range");

@@ -442,6 +442,9 @@ public final class StringCommands {
     }
     byte[] text = LongDoubles.format(sum).getBytes(StandardCharsets.US_ASCII);
     ctx.db().putKeepTtl(key, text, ctx.nowMs());
+    if (Numbers.parseLong(text) != Numbers.NOT_A_LONG) {
+      ctx.keyspace().markNotIntEncoded(text); // createStringObjectFromLongDouble: embstr, never int
+    }
     ctx.notify(KeyspaceEvents.STRING, "incrbyfloat", key);
     // Replicated as the value it produced, so float formatting can never make replicas differ.
     ctx.propagation().propagateAs(Propagation.SET_WORD, key, text, Propagation.KEEPTTL_WORD);

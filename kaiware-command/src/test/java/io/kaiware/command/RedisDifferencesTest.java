@@ -1,0 +1,90 @@
+package io.kaiware.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kaiware.command.CommandHarness.Err;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Replies that differed from redis-server 7.0.15's until RedisDifferentialIT compared the two on
+ * random command sequences; each expected value here is what Redis answered.
+ */
+class RedisDifferencesTest {
+
+  private CommandHarness r;
+
+  @BeforeEach
+  void setUp() {
+    r = new CommandHarness();
+  }
+
+  @Test
+  void aRefusedExecAbortsTheTransactionWithTheRefusalsTextWithoutItsErrCode() {
+    r.exec("SET", "w", "1");
+    r.exec("WATCH", "w");
+    r.exec("MULTI");
+    r.exec("INCR", "x");
+    assertThat(r.exec("EXEC", "extra"))
+        .isEqualTo(new Err("EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command"));
+    // The transaction and its watches are gone: a write to w no longer fails a later EXEC.
+    assertThat(r.exec("GET", "x")).isNull();
+    r.exec("SET", "w", "2");
+    r.exec("MULTI");
+    r.exec("INCR", "x");
+    assertThat(r.exec("EXEC")).isEqualTo(java.util.List.of(1L));
+    // Outside MULTI too: Redis's rejectCommand aborts whatever EXEC it refuses.
+    assertThat(r.exec("EXEC", "extra"))
+        .isEqualTo(new Err("EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command"));
+  }
+
+  @Test
+  void databaseIndexesOutsideTheIntRangeGetRedisRangeError() {
+    Err range = new Err("ERR value is out of range, value must between -2147483648 and 2147483647");
+    assertThat(r.exec("SELECT", "2147483648")).isEqualTo(range);
+    assertThat(r.exec("SELECT", "9223372036854775808")).isEqualTo(new Err("ERR value is not an integer or out of range"));
+    assertThat(r.exec("SELECT", "2147483647")).isEqualTo(new Err("ERR DB index is out of range"));
+    r.exec("SET", "k", "v");
+    assertThat(r.exec("MOVE", "k", "9223372036854775807")).isEqualTo(range);
+    assertThat(r.exec("COPY", "k", "k2", "DB", "-2147483649")).isEqualTo(range);
+    assertThat(r.exec("SWAPDB", "0", "2147483648")).isEqualTo(new Err("ERR invalid second DB index"));
+  }
+
+  @Test
+  void argumentsInErrorsEndAtTheirFirstNulByteAsCStrings() {
+    assertThat(r.exec("NOSUCH", "abc\0def", "x"))
+        .isEqualTo(new Err("ERR unknown command 'NOSUCH', with args beginning with: 'abc' 'x' "));
+    r.exec("SET", "k", "v");
+    assertThat(r.exec("EXPIRE", "k", "100", "abc\0def")).isEqualTo(new Err("ERR Unsupported option abc"));
+  }
+
+  @Test
+  void lineEndsAtTheEndOfAnErrorAreTrimmedAndInsideItBecomeSpaces() {
+    r.exec("SET", "k", "v");
+    assertThat(r.exec("EXPIRE", "k", "100", "\n")).isEqualTo(new Err("ERR Unsupported option "));
+    assertThat(r.exec("EXPIRE", "k", "100", "a\r\nb\n")).isEqualTo(new Err("ERR Unsupported option a  b"));
+  }
+
+  @Test
+  void expiretimeOfAnExpiryAtTheEndOfTimeRoundsWithoutOverflowing() {
+    r.exec("SET", "k", "v");
+    r.exec("PEXPIREAT", "k", "9223372036854775807");
+    assertThat(r.exec("EXPIRETIME", "k")).isEqualTo(9223372036854776L);
+    assertThat(r.exec("PEXPIRETIME", "k")).isEqualTo(9223372036854775807L);
+  }
+
+  @Test
+  void incrbyfloatResultsAreEmbstrEvenWhenTheyReadAsIntegers() {
+    r.exec("SET", "f", "2990");
+    assertThat(r.exec("OBJECT", "ENCODING", "f")).isEqualTo("int");
+    assertThat(r.exec("INCRBYFLOAT", "f", "10")).isEqualTo("3000");
+    assertThat(r.exec("OBJECT", "ENCODING", "f")).isEqualTo("embstr");
+    assertThat(r.exec("OBJECT", "REFCOUNT", "f")).isEqualTo(1L);
+    assertThat(r.exec("INCRBYFLOAT", "f", "5")).isEqualTo("3005");
+    r.exec("INCR", "f");
+    assertThat(r.exec("OBJECT", "ENCODING", "f")).isEqualTo("int"); // INCR makes a new integer value
+    r.exec("SET", "small", "5");
+    r.exec("INCRBYFLOAT", "small", "1");
+    assertThat(r.exec("OBJECT", "REFCOUNT", "small")).as("not one of Redis's shared integers").isEqualTo(1L);
+  }
+}
