@@ -87,4 +87,43 @@ class RedisDifferencesTest {
     r.exec("INCRBYFLOAT", "small", "1");
     assertThat(r.exec("OBJECT", "REFCOUNT", "small")).as("not one of Redis's shared integers").isEqualTo(1L);
   }
+
+  @Test
+  void scoresThatStrtodCanOnlyReachWithErangeAreNotValidFloats() {
+    Err notFloat = new Err("ERR value is not a valid float");
+    assertThat(r.exec("ZADD", "z", "1e309", "m")).isEqualTo(notFloat);
+    assertThat(r.exec("ZADD", "z", "-1e309", "m")).isEqualTo(notFloat);
+    assertThat(r.exec("ZINCRBY", "z", "1e-400", "m")).isEqualTo(notFloat);
+    assertThat(r.exec("ZADD", "z", "inf", "a", "0e-400", "b", "5e-324", "c")).isEqualTo(3L);
+    assertThat(r.exec("ZINTERSTORE", "d", "1", "z", "WEIGHTS", "1e309")).isEqualTo(new Err("ERR weight value is not a float"));
+    assertThat(r.exec("ZCOUNT", "z", "-1e309", "1e309")).as("range ends are strtod's: no ERANGE check").isEqualTo(3L);
+    r.exec("SET", "str", "v");
+    assertThat(r.exec("ZADD", "str", "1e309", "m")).as("scores are read before the key").isEqualTo(notFloat);
+  }
+
+  @Test
+  void zrangeByRankAcceptsALimitOfMinusOneWhichMeansNone() {
+    r.exec("ZADD", "z", "1", "a", "2", "b");
+    assertThat(r.exec("ZRANGE", "z", "0", "-1", "LIMIT", "5", "-1")).isEqualTo(java.util.List.of("a", "b"));
+    assertThat(r.exec("ZRANGE", "z", "0", "-1", "LIMIT", "0", "1"))
+        .isEqualTo(new Err("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"));
+  }
+
+  @Test
+  void zpopCountsThatAreNotPositiveIntegersShareOneError() {
+    Err notPositive = new Err("ERR value is out of range, must be positive");
+    assertThat(r.exec("ZPOPMAX", "z", " 1")).isEqualTo(notPositive);
+    assertThat(r.exec("ZPOPMIN", "z", "")).isEqualTo(notPositive);
+    assertThat(r.exec("ZPOPMIN", "z", "-1")).isEqualTo(notPositive);
+  }
+
+  @Test
+  void aCopiedSmallIntegerIsAnObjectOfItsOwnNotASharedOne() {
+    r.exec("SET", "n", "5");
+    assertThat(r.exec("OBJECT", "REFCOUNT", "n")).isEqualTo(2147483647L);
+    r.exec("COPY", "n", "m");
+    assertThat(r.exec("OBJECT", "REFCOUNT", "m")).isEqualTo(1L);
+    assertThat(r.exec("OBJECT", "ENCODING", "m")).isEqualTo("int");
+    assertThat(r.exec("OBJECT", "REFCOUNT", "n")).as("the source keeps its shared integer").isEqualTo(2147483647L);
+  }
 }

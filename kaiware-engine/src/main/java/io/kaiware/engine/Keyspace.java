@@ -25,9 +25,13 @@ public final class Keyspace {
    * deleted drops out with its array. Not part of the dataset (digest, snapshots, DUMP), exactly as
    * Redis forgets it on reload. The same map marks short strings Redis keeps as {@code embstr}
    * although they read as integers: INCRBYFLOAT's results, which Redis creates from a long double
-   * and never int-encodes ("3000" after INCRBYFLOAT is embstr, after SET int).
+   * and never int-encodes ("3000" after INCRBYFLOAT is embstr, after SET int); and small integers
+   * Redis holds in an object of their own rather than one of its shared integers (COPY's copy).
    */
-  private final java.util.WeakHashMap<byte[], Boolean> rawStrings = new java.util.WeakHashMap<>();
+  private final java.util.WeakHashMap<byte[], StringMark> rawStrings = new java.util.WeakHashMap<>();
+
+  /** What a mark in {@link #rawStrings} says about a string Redis would encode otherwise. */
+  private enum StringMark { RAW, NOT_INT, UNSHARED }
   private boolean activeExpireEnabled = true;
   private long keyspaceHits;
   private long keyspaceMisses;
@@ -49,24 +53,40 @@ public final class Keyspace {
   /** Marks {@code value}, just stored by an in-place string write, as Redis's {@code raw} encoding. */
   public void markRawString(byte[] value) {
     if (value.length <= EMBSTR_MAX_BYTES) {
-      rawStrings.put(value, Boolean.TRUE);
+      rawStrings.put(value, StringMark.RAW);
     }
   }
 
   /** Whether {@code value} was stored by an in-place string write (see {@link #markRawString}). */
   public boolean isRawString(byte[] value) {
-    return value.length > EMBSTR_MAX_BYTES || Boolean.TRUE.equals(rawStrings.get(value));
+    return value.length > EMBSTR_MAX_BYTES || rawStrings.get(value) == StringMark.RAW;
   }
 
   /** Marks {@code value}, just stored, as a string Redis does not int-encode (see {@link #rawStrings}). */
   public void markNotIntEncoded(byte[] value) {
     if (value.length <= EMBSTR_MAX_BYTES) {
-      rawStrings.putIfAbsent(value, Boolean.FALSE);
+      rawStrings.putIfAbsent(value, StringMark.NOT_INT);
     }
   }
 
   /** Whether {@code value} is marked raw or not int-encoded: Redis would not report it as {@code int}. */
   public boolean isNotIntEncoded(byte[] value) {
+    if (value.length > EMBSTR_MAX_BYTES) {
+      return true;
+    }
+    StringMark mark = rawStrings.get(value);
+    return mark == StringMark.RAW || mark == StringMark.NOT_INT;
+  }
+
+  /** Marks {@code value}, a fresh array just stored, as an object of its own: never a shared integer. */
+  public void markUnshared(byte[] value) {
+    if (value.length <= EMBSTR_MAX_BYTES) {
+      rawStrings.putIfAbsent(value, StringMark.UNSHARED);
+    }
+  }
+
+  /** Whether {@code value} carries any mark: Redis would not answer it with one of its shared integers. */
+  public boolean isUnshared(byte[] value) {
     return value.length > EMBSTR_MAX_BYTES || rawStrings.containsKey(value);
   }
 

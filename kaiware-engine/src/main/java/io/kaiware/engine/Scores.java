@@ -38,6 +38,45 @@ public final class Scores {
     return Double.NaN;
   }
 
+  /**
+   * Redis's string2d (getDoubleFromObject: ZADD and ZINCRBY scores, WEIGHTS, GEO coordinates and
+   * distances): {@link #parse}, but a number strtod can only answer with ERANGE is rejected too:
+   * one that overflows to infinity ({@code 1e309}; the word {@code inf} itself is fine) or
+   * underflows to zero ({@code 1e-400}). NaN when rejected.
+   */
+  public static double parseStrict(byte[] s) {
+    double d = parse(s);
+    if (Double.isInfinite(d) && !INF.matcher(new String(s, StandardCharsets.ISO_8859_1)).matches()) {
+      return Double.NaN;
+    }
+    if (d == 0 && hasNonZeroMantissa(s)) {
+      return Double.NaN;
+    }
+    return d;
+  }
+
+  /** Whether a number's digits before its exponent include a non-zero one (hex digits after 0x too). */
+  private static boolean hasNonZeroMantissa(byte[] s) {
+    int i = 0;
+    if (i < s.length && (s[i] == '+' || s[i] == '-')) {
+      i++;
+    }
+    boolean hex = i + 1 < s.length && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X');
+    if (hex) {
+      i += 2;
+    }
+    for (; i < s.length; i++) {
+      byte b = s[i];
+      if (hex ? (b == 'p' || b == 'P') : (b == 'e' || b == 'E')) {
+        return false;
+      }
+      if (b != '0' && b != '.') {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** C's {@code printf("%.17g", value)}; "inf"/"-inf"/"nan" for the special values. */
   public static String format(double value) {
     if (Double.isNaN(value)) {

@@ -114,9 +114,9 @@ public final class GeoCommands {
 
   // ---------------------------------------------------------------- argument helpers
 
-  /** getDoubleFromObjectOrReply: string2d, NaN rejected. */
+  /** getDoubleFromObjectOrReply: string2d, NaN and ERANGE rejected. */
   private static double doubleArg(CommandContext ctx, int index, String error) {
-    double d = Scores.parse(ctx.arg(index));
+    double d = Scores.parseStrict(ctx.arg(index));
     if (Double.isNaN(d)) {
       throw new CommandError(error);
     }

@@ -324,7 +324,14 @@ public final class KeyCommands {
       dst.delete(newKey, ctx.nowMs());
     }
     // Strings are immutable and shared; collections are mutated in place, so the copy is deep.
-    dst.put(newKey, value instanceof CollectionValue c ? c.deepCopy() : value, expireAtMs);
+    Object copy = value instanceof CollectionValue c ? c.deepCopy() : value;
+    if (value instanceof byte[] bytes && bytes.length <= 4 && !ctx.keyspace().isUnshared(bytes)) {
+      // dupStringObject gives a small integer an object of its own (refcount 1, not a shared one).
+      byte[] own = bytes.clone();
+      ctx.keyspace().markUnshared(own);
+      copy = own;
+    }
+    dst.put(newKey, copy, expireAtMs);
     ctx.notify(KeyspaceEvents.GENERIC, "copy_to", newKey, dstIndex);
     ctx.reply().integer(1);
   }

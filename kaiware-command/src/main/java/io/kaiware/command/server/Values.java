@@ -49,7 +49,7 @@ final class Values {
    * value is referenced once.
    */
   static int refcount(Keyspace keyspace, Object value) {
-    if (value instanceof byte[] bytes && bytes.length <= 4 && !keyspace.isNotIntEncoded(bytes)) {
+    if (value instanceof byte[] bytes && bytes.length <= 4 && !keyspace.isUnshared(bytes)) {
       long n = Numbers.parseLong(bytes);
       if (n != Numbers.NOT_A_LONG && n >= 0 && n < SHARED_INTEGERS) {
         return SHARED_REFCOUNT;

@@ -192,9 +192,9 @@ public final class ZSetCommands {
 
   // ---------------------------------------------------------------- parsing
 
-  /** A score argument (string2d: strtod without surrounding spaces, NaN rejected). */
+  /** A score argument (string2d: strtod without surrounding spaces, NaN and ERANGE rejected). */
   static double score(CommandContext ctx, int index, String error) {
-    double d = Scores.parse(ctx.arg(index));
+    double d = Scores.parseStrict(ctx.arg(index));
     if (Double.isNaN(d)) {
       throw new CommandError(error);
     }
@@ -464,7 +464,6 @@ public final class ZSetCommands {
     boolean withScores = false;
     long offset = 0;
     long limit = -1;
-    boolean limitGiven = false;
     for (int j = keyIdx + 3; j < ctx.argc(); j++) {
       int left = ctx.argc() - j - 1;
       if (!store && ctx.argIs(j, "WITHSCORES")) {
@@ -472,7 +471,6 @@ public final class ZSetCommands {
       } else if (ctx.argIs(j, "LIMIT") && left >= 2) {
         offset = ctx.longArg(j + 1);
         limit = ctx.longArg(j + 2);
-        limitGiven = true;
         j += 2;
       } else if (!directionFixed && !reverse && ctx.argIs(j, "REV")) {
         reverse = true;
@@ -487,7 +485,8 @@ public final class ZSetCommands {
     if (type == RangeType.AUTO) {
       type = RangeType.RANK;
     }
-    if (limitGiven && type == RangeType.RANK) {
+    // Redis tests the count, not the word: LIMIT <offset> -1 (no limit) passes with a rank range.
+    if (limit != -1 && type == RangeType.RANK) {
       throw new CommandError("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
     }
     if (withScores && type == RangeType.LEX) {
@@ -676,10 +675,8 @@ public final class ZSetCommands {
     }
     long count = -1;
     if (ctx.argc() == 3) {
-      count = ctx.longArg(2);
-      if (count < 0) {
-        throw new CommandError(NOT_POSITIVE);
-      }
+      count = ctx.longArgAtLeast(2, 0, NOT_POSITIVE); // getPositiveLongFromObjectOrReply: one text for both
+
     }
     boolean nested = count != -1 && ctx.reply().isResp3();
     int slot = TypedKeys.findForWrite(ctx, ctx.arg(1), SortedSet.class); // WRONGTYPE even for count 0, as Redis
