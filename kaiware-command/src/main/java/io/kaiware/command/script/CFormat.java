@@ -57,4 +57,101 @@ final class CFormat {
     }
     return sb.append(abs).toString();
   }
+
+  /**
+   * C's {@code printf} of one double conversion ({@code e E f g G}) with its flags ({@code -+ #0}),
+   * width and precision (-1: none, 6 by default), as Lua 5.1's string.format hands it to sprintf.
+   * Rounding is the exact binary value's, half to even on a true tie, as glibc does. NaN prints as
+   * {@code -nan}: the x86 NaN of 0/0 and inf-inf carries the sign bit, and the JVM's does not.
+   */
+  static String printf(String flags, int width, int precision, char conversion, double value) {
+    boolean upper = Character.isUpperCase(conversion);
+    char kind = Character.toLowerCase(conversion);
+    boolean negative = value < 0 || (value == 0 && 1 / value < 0);
+    boolean alternate = flags.indexOf('#') >= 0;
+    String body;
+    if (Double.isNaN(value)) {
+      body = "nan";
+      negative = true;
+    } else if (Double.isInfinite(value)) {
+      body = "inf";
+    } else {
+      BigDecimal abs = new BigDecimal(value).abs();
+      int p = precision < 0 ? 6 : precision;
+      body = switch (kind) {
+        case 'f' -> fixed(abs, p, alternate);
+        case 'e' -> exponential(abs, p, alternate);
+        default -> general(abs, p == 0 ? 1 : p, alternate);
+      };
+    }
+    if (upper) {
+      body = body.toUpperCase(java.util.Locale.ROOT);
+    }
+    String sign = negative ? "-" : flags.indexOf('+') >= 0 ? "+" : flags.indexOf(' ') >= 0 ? " " : "";
+    int pad = width - sign.length() - body.length();
+    if (pad <= 0) {
+      return sign + body;
+    }
+    if (flags.indexOf('-') >= 0) {
+      return sign + body + " ".repeat(pad);
+    }
+    if (flags.indexOf('0') >= 0 && Double.isFinite(value)) {
+      return sign + "0".repeat(pad) + body;
+    }
+    return " ".repeat(pad) + sign + body;
+  }
+
+  private static String fixed(BigDecimal abs, int precision, boolean alternate) {
+    String text = abs.setScale(precision, RoundingMode.HALF_EVEN).toPlainString();
+    return alternate && precision == 0 ? text + "." : text;
+  }
+
+  private static String exponential(BigDecimal abs, int precision, boolean alternate) {
+    int exponent = 0;
+    String digits;
+    if (abs.signum() == 0) {
+      digits = "0".repeat(precision + 1);
+    } else {
+      BigDecimal rounded = abs.round(new MathContext(precision + 1, RoundingMode.HALF_EVEN));
+      exponent = rounded.precision() - rounded.scale() - 1;
+      digits = rounded.unscaledValue().toString();
+      digits = digits.length() > precision + 1 ? digits.substring(0, precision + 1)
+          : digits + "0".repeat(precision + 1 - digits.length());
+    }
+    StringBuilder sb = new StringBuilder().append(digits.charAt(0));
+    if (precision > 0 || alternate) {
+      sb.append('.');
+    }
+    sb.append(digits, 1, digits.length());
+    sb.append('e').append(exponent < 0 ? '-' : '+');
+    int e = Math.abs(exponent);
+    if (e < 10) {
+      sb.append('0');
+    }
+    return sb.append(e).toString();
+  }
+
+  private static String general(BigDecimal abs, int precision, boolean alternate) {
+    int exponent = 0;
+    if (abs.signum() != 0) {
+      BigDecimal rounded = abs.round(new MathContext(precision, RoundingMode.HALF_EVEN));
+      exponent = rounded.precision() - rounded.scale() - 1;
+    }
+    String text = exponent >= -4 && exponent < precision
+        ? fixed(abs, precision - 1 - exponent, alternate)
+        : exponential(abs, precision - 1, alternate);
+    if (alternate) {
+      return text;
+    }
+    int e = text.indexOf('e');
+    String mantissa = e < 0 ? text : text.substring(0, e);
+    String rest = e < 0 ? "" : text.substring(e);
+    if (mantissa.indexOf('.') >= 0) {
+      mantissa = mantissa.replaceAll("0+$", "");
+      if (mantissa.endsWith(".")) {
+        mantissa = mantissa.substring(0, mantissa.length() - 1);
+      }
+    }
+    return mantissa + rest;
+  }
 }

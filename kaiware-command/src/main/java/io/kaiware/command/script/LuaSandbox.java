@@ -205,6 +205,7 @@ final class LuaSandbox {
     g.rawset("loadstring", textLoader);
     g.rawset("load", textLoader);
     LuaTable math = (LuaTable) g.rawget("math");
+    math.rawset("mod", math.rawget("fmod")); // Lua 5.1 keeps math.mod, fmod's old name; Redis scripts use it
     if (math.rawget("log10").isnil()) {
       math.rawset("log10", new OneArgFunction() {
         @Override
@@ -233,10 +234,21 @@ final class LuaSandbox {
     g.rawset("tostring", new OneArgFunction() {
       @Override
       public LuaValue call(LuaValue v) {
-        if (v.type() == LuaValue.TNUMBER && !v.isint() && !v.islong()) {
-          return LuaValue.valueOf(CFormat.g14(v.todouble())); // Lua 5.1's "%.14g", not LuaJ's float text
+        if (v.type() == LuaValue.TNUMBER) {
+          // Lua 5.1's "%.14g", not LuaJ's text: 2^53 is 9.007199254741e+15, 0/0 is -nan. (LuaJ holds
+          // -0 as the integer 0, so it prints 0 where Lua 5.1 prints -0.)
+          double d = v.todouble();
+          return LuaValue.valueOf(Double.isNaN(d) ? "-nan" : CFormat.g14(d));
         }
         return luajToString.call(v);
+      }
+    });
+    LuaTable string = (LuaTable) g.rawget("string");
+    LuaValue luajFormat = string.rawget("format");
+    string.rawset("format", new VarArgFunction() {
+      @Override
+      public Varargs invoke(Varargs args) {
+        return LuaStringFormat.format(args, luajFormat);
       }
     });
     g.rawset("pcall", new VarArgFunction() {

@@ -390,4 +390,25 @@ class ScriptCommandsTest {
     assertThat(a.exec("DBSIZE")).isEqualTo(23L);
     assertThat(a.exec("HGETALL", "h1")).isEqualTo(b.exec("HGETALL", "h1"));
   }
+
+  @Test
+  void stringFormatAndTostringWriteNumbersAsLua51AndRedisDo() {
+    // Every expected value is redis-server 7.0.15's reply to the same script.
+    String[][] cases = {
+        {"%5.2f", " 3.14"}, {"%.2f", "3.14"}, {"%.3f", "3.142"}, {"%f", "3.141590"}, {"%10.4f", "    3.1416"},
+        {"%-8.1f|", "3.1     |"}, {"%e", "3.141590e+00"}, {"%g", "3.14159"}, {"%.14g", "3.14159"}, {"%x", "3"},
+        {"%5d", "    3"}, {"%05.1f", "003.1"}, {"%s", "3.14159"}, {"%+.1E", "+3.1E+00"}, {"%#.0f", "3."}};
+    for (String[] c : cases) {
+      assertThat(eval("return string.format('" + c[0] + "', 3.14159)", "0")).as(c[0]).isEqualTo(c[1]);
+    }
+    assertThat(eval("return string.format('%.2f', 0.125)", "0")).as("a true tie rounds to even").isEqualTo("0.12");
+    assertThat(eval("return string.format('%d items, %.1f%%, %s', 7, 99.95, 'ok')", "0")).isEqualTo("7 items, 100.0%, ok");
+    assertThat(eval("return string.format('%g|%g|%g', 100000, 1e20, 0.0001)", "0")).isEqualTo("100000|1e+20|0.0001");
+    assertThat(eval("return string.format('%5.1f|%f', 1/0, -1/0)", "0")).isEqualTo("  inf|-inf");
+    assertThat(eval("return string.format('%123d', 1)", "0").toString()).contains("invalid format (width or precision too long)");
+    assertThat(eval("return tostring(2^53)", "0")).isEqualTo("9.007199254741e+15");
+    assertThat(eval("return tostring(0/0)", "0")).isEqualTo("-nan");
+    assertThat(eval("return tostring(12)", "0")).isEqualTo("12");
+    assertThat(eval("return math.mod(7, 3)", "0")).isEqualTo(1L);
+  }
 }
