@@ -47,7 +47,7 @@ class ScriptingIT {
       assertThat(jedis.eval("return {1, 'two', {ok='OK'}, {3}}")).isEqualTo(List.of(1L, "two", "OK", List.of(3L)));
       assertThatThrownBy(() -> jedis.eval("return redis.call('nosuch')"))
           .isInstanceOf(JedisDataException.class)
-          .hasMessageStartingWith("ERR Unknown Redis command called from script script: f_")
+          .hasMessageStartingWith("ERR Unknown Redis command called from script script: ")
           .hasMessageEndingWith(", on @user_script:1.");
       assertThatThrownBy(() -> jedis.eval("a = 1")).hasMessageContaining("Attempt to modify a readonly table");
       assertThatThrownBy(() -> jedis.eval("return 1", 2, "x")).hasMessage("ERR Number of keys can't be greater than number of args");

@@ -245,7 +245,7 @@ public final class LuaEngine {
     long seed = readOnly ? mix(++readOnlyDraws ^ nowMs) : ctx.db().writeRandomSeed(nowMs);
     random.seed((int) (seed ^ (seed >>> 32)));
     LuaSandbox box = sandbox();
-    run = new Run(caller, nowMs, readOnly, !compat && (flags & Shebang.ALLOW_OOM) != 0, oomAtStart, "f_" + script.sha());
+    run = new Run(caller, nowMs, readOnly, !compat && (flags & Shebang.ALLOW_OOM) != 0, oomAtStart, script.sha()); // Redis 7.0 names the script by its SHA1 alone (funcname + 2)
     luaClient.reset(true);
     luaClient.setDb(caller.db());
     try {
@@ -254,7 +254,7 @@ public final class LuaEngine {
     } catch (LuaError e) {
       out.error(box.errorReply(e, run.funcName));
     } catch (StackOverflowError e) {
-      out.error("ERR Error running script (call to " + run.funcName + "): stack overflow");
+      out.error(box.stackOverflowReply(run.funcName));
     } catch (OutOfMemoryError e) {
       // Not deterministic (another replica may have the heap it needed; ADR 0006), but an error
       // reply rather than an error thrown out of apply.

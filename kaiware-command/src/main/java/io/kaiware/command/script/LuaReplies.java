@@ -316,8 +316,15 @@ final class LuaReplies {
     }
   }
 
-  /** C's {@code (long long)} of a double, as far as Java can say (NaN 0, saturating). */
+  /**
+   * C's {@code (long long)} of a double on x86-64 (cvttsd2si): NaN and values out of range give the
+   * "integer indefinite" value, Long.MIN_VALUE (Redis answers -9223372036854775808 to {@code return
+   * math.huge}), where Java's cast would give 0 or saturate.
+   */
   static long toLong(double d) {
+    if (Double.isNaN(d) || d >= 0x1p63 || d < -0x1p63) {
+      return Long.MIN_VALUE;
+    }
     return (long) d;
   }
 

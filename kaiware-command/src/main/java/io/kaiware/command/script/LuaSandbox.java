@@ -297,7 +297,8 @@ final class LuaSandbox {
     meta.rawset("__index", new VarArgFunction() {
       @Override
       public Varargs invoke(Varargs args) {
-        throw new LuaErrors.Plain("Script attempted to access nonexistent global variable '" + args.arg(2).tojstring() + "'");
+        // Redis's message carries the script's position, as the readonly-table one does.
+        throw new LuaError("Script attempted to access nonexistent global variable '" + args.arg(2).tojstring() + "'");
       }
     });
     g.setmetatable(meta);
@@ -338,6 +339,16 @@ final class LuaSandbox {
    * {@code __redis__err__handler}): the error table's {@code err}, or "ERR " and the message of
    * any other error, then " script: f_<sha>, on @user_script:<line>." where the line is known.
    */
+  /** Lua 5.1's stack overflow, raised where the script was when the stack ran out. */
+  String stackOverflowReply(String funcName) {
+    String position = counter.lastPosition();
+    if (position == null) {
+      return "ERR stack overflow";
+    }
+    String where = position.startsWith("@") ? position.substring(1) : position;
+    return "ERR " + where + ": stack overflow script: " + funcName + ", on " + position + ".";
+  }
+
   String errorReply(LuaError e, String funcName) {
     LuaValue object = LuaErrors.value(e);
     String message;

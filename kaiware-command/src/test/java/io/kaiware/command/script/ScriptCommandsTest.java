@@ -122,10 +122,10 @@ class ScriptCommandsTest {
   @Test
   void errorsFromCommandsCalledByScripts() {
     assertThat(eval("return redis.call('nosuchcommand')", "0"))
-        .isEqualTo(new Err("ERR Unknown Redis command called from script script: " + "f_" + sha("return redis.call('nosuchcommand')")
+        .isEqualTo(new Err("ERR Unknown Redis command called from script script: " + sha("return redis.call('nosuchcommand')")
             + ", on @user_script:1."));
     assertThat(eval("redis.call('set','invalid')", "0").toString())
-        .startsWith("-ERR Wrong number of args calling Redis command from script script: f_");
+        .startsWith("-ERR Wrong number of args calling Redis command from script script: ");
     assertThat(eval("return redis.pcall('blpop','x',0)", "0")).isEqualTo(new Err("ERR This Redis command is not allowed from script"));
     assertThat(eval("return redis.pcall('xread','BLOCK',0,'STREAMS','s','$')", "0"))
         .isEqualTo(new Err("ERR xread command is not allowed with BLOCK option from scripts"));
@@ -134,7 +134,7 @@ class ScriptCommandsTest {
         .startsWith("-ERR Lua redis lib command arguments must be strings or integers script:");
     r.exec("SET", "foo", "bar");
     assertThat(eval("redis.call('lpush', 'foo', 'x')", "0").toString())
-        .isEqualTo("-WRONGTYPE Operation against a key holding the wrong kind of value script: f_"
+        .isEqualTo("-WRONGTYPE Operation against a key holding the wrong kind of value script: "
             + sha("redis.call('lpush', 'foo', 'x')") + ", on @user_script:1.");
     assertThat(eval("return redis.pcall('config','get','x','y','z')", "0")).isNotNull();
   }
@@ -142,9 +142,9 @@ class ScriptCommandsTest {
   @Test
   void luaRuntimeAndCompileErrors() {
     String s = "local a = nil\nreturn a.b";
-    assertThat(eval(s, "0").toString()).startsWith("-ERR user_script:2: ").endsWith(" script: f_" + sha(s) + ", on @user_script:2.");
-    assertThat(eval("error('boom')", "0").toString()).startsWith("-ERR user_script:1: boom script: f_");
-    assertThat(eval("error({err='MYERR custom'})", "0").toString()).startsWith("-MYERR custom script: f_");
+    assertThat(eval(s, "0").toString()).startsWith("-ERR user_script:2: ").endsWith(" script: " + sha(s) + ", on @user_script:2.");
+    assertThat(eval("error('boom')", "0").toString()).startsWith("-ERR user_script:1: boom script: ");
+    assertThat(eval("error({err='MYERR custom'})", "0").toString()).startsWith("-MYERR custom script: ");
     assertThat(eval("return = 1", "0").toString()).startsWith("-ERR Error compiling script (new function): user_script:1:");
   }
 
@@ -325,7 +325,7 @@ class ScriptCommandsTest {
   void instructionLimitEndsARunawayScriptWithAnErrorAndKeepsItsWrites() {
     r.exec("CONFIG", "SET", "lua-max-instructions", "100000");
     String s = "redis.call('set','before','1') while true do end";
-    assertThat(eval(s, "0").toString()).startsWith("-ERR Script exceeded lua-max-instructions (100000 Lua instructions) script: f_");
+    assertThat(eval(s, "0").toString()).startsWith("-ERR Script exceeded lua-max-instructions (100000 Lua instructions) script: ");
     assertThat(r.exec("GET", "before")).isEqualTo("1");
     // pcall cannot swallow it
     assertThat(eval("local ok = pcall(function() while true do end end) redis.call('set','after','1') return 1", "0").toString())
@@ -410,5 +410,20 @@ class ScriptCommandsTest {
     assertThat(eval("return tostring(0/0)", "0")).isEqualTo("-nan");
     assertThat(eval("return tostring(12)", "0")).isEqualTo("12");
     assertThat(eval("return math.mod(7, 3)", "0")).isEqualTo(1L);
+  }
+
+  @Test
+  void errorsAndNumberRepliesReadAsRedis70s() {
+    // Each expected text is redis-server 7.0.15's reply to the same script.
+    String global = "return nosuchglobal";
+    assertThat(eval(global, "0")).isEqualTo(new CommandHarness.Err("ERR user_script:1: Script attempted to access nonexistent "
+        + "global variable 'nosuchglobal' script: " + sha(global) + ", on @user_script:1."));
+    String recursion = "local function f() return f() + 1 end return f()";
+    assertThat(eval(recursion, "0"))
+        .isEqualTo(new CommandHarness.Err("ERR user_script:1: stack overflow script: " + sha(recursion) + ", on @user_script:1."));
+    assertThat(eval("return math.huge", "0")).isEqualTo(Long.MIN_VALUE);
+    assertThat(eval("return 0/0", "0")).isEqualTo(Long.MIN_VALUE);
+    assertThat(eval("return {1e19, -1e19, 3.99, -3.99}", "0"))
+        .isEqualTo(java.util.List.of(Long.MIN_VALUE, Long.MIN_VALUE, 3L, -3L));
   }
 }
