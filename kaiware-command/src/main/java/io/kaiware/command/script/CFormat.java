@@ -32,7 +32,8 @@ final class CFormat {
       return (1 / d < 0) ? "-0" : "0";
     }
     long asLong = (long) d;
-    if (asLong == d && Math.abs(asLong) < 100_000_000_000_000L) {
+    // (Not Math.abs: -2^63 casts to Long.MIN_VALUE, whose absolute value is negative.)
+    if (asLong == d && asLong > -100_000_000_000_000L && asLong < 100_000_000_000_000L) {
       return Long.toString(asLong); // the common case: an integer of at most 14 digits prints as itself
     }
     BigDecimal rounded = new BigDecimal(d).round(new MathContext(significant, RoundingMode.HALF_EVEN));

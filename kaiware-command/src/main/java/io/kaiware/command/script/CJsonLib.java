@@ -212,9 +212,35 @@ final class CJsonLib {
       this.s = s;
     }
 
+    /** lua_cjson's json_throw_parse_error: what was expected, and the type name of the token found there. */
     LuaError error(String expected) {
-      String found = pos < s.length() ? "'" + s.charAt(pos) + "'" : "the end";
-      return new LuaError("Expected " + expected + " but found " + found + " at character " + (pos + 1));
+      return new LuaError("Expected " + expected + " but found " + tokenFound() + " at character " + (pos + 1));
+    }
+
+    /** json_token_type_name of the token starting at {@code pos}, or a T_ERROR token's message. */
+    private String tokenFound() {
+      if (pos >= s.length()) {
+        return "T_END";
+      }
+      char c = s.charAt(pos);
+      return switch (c) {
+        case '{' -> "T_OBJ_BEGIN";
+        case '}' -> "T_OBJ_END";
+        case '[' -> "T_ARR_BEGIN";
+        case ']' -> "T_ARR_END";
+        case ':' -> "T_COLON";
+        case ',' -> "T_COMMA";
+        case '"' -> s.indexOf('"', pos + 1) < 0 ? "unexpected end of string" : "T_STRING";
+        default -> {
+          if (c == '-' || (c >= '0' && c <= '9')) {
+            yield "T_NUMBER";
+          }
+          if (s.startsWith("true", pos) || s.startsWith("false", pos)) {
+            yield "T_BOOLEAN";
+          }
+          yield s.startsWith("null", pos) ? "T_NULL" : "invalid token";
+        }
+      };
     }
 
     void skipSpace() {
@@ -259,6 +285,12 @@ final class CJsonLib {
     }
 
     private LuaValue number() {
+      if (decodeInvalidNumbers) {
+        LuaValue special = invalidNumber();
+        if (special != null) {
+          return special;
+        }
+      }
       int start = pos;
       while (pos < s.length() && "+-0123456789.eE".indexOf(s.charAt(pos)) >= 0) {
         pos++;
@@ -272,6 +304,34 @@ final class CJsonLib {
         pos = start;
         throw error("value");
       }
+    }
+
+    /**
+     * decode_invalid_numbers (Redis leaves it on): what strtod also reads, hexadecimal integers
+     * ({@code 0x10} is 16) and infinities ({@code inf}, {@code -Infinity}); null when neither is here.
+     */
+    private LuaValue invalidNumber() {
+      int i = pos;
+      boolean negative = i < s.length() && s.charAt(i) == '-';
+      if (negative) {
+        i++;
+      }
+      if (s.regionMatches(true, i, "infinity", 0, 8) || s.regionMatches(true, i, "inf", 0, 3)) {
+        pos = i + (s.regionMatches(true, i, "infinity", 0, 8) ? 8 : 3);
+        return LuaValue.valueOf(negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
+      }
+      if (i + 2 < s.length() && s.charAt(i) == '0' && (s.charAt(i + 1) == 'x' || s.charAt(i + 1) == 'X')
+          && Character.digit(s.charAt(i + 2), 16) >= 0) {
+        int end = i + 2;
+        double value = 0;
+        while (end < s.length() && Character.digit(s.charAt(end), 16) >= 0) {
+          value = value * 16 + Character.digit(s.charAt(end), 16);
+          end++;
+        }
+        pos = end;
+        return LuaValue.valueOf(negative ? -value : value);
+      }
+      return null;
     }
 
     private void depth(int depth) {

@@ -15,18 +15,20 @@ import org.luaj.vm2.LuaValue;
 final class LuaErrors {
   private LuaErrors() {}
 
-  /** An error raised by the sandbox's own Java functions: no position, as luaL_error from a C function. */
-  static final class Plain extends LuaError {
-    private static final long serialVersionUID = 1L;
-
-    Plain(String message) {
-      super(message);
-    }
-  }
-
   private static final Field FILELINE = field("fileline");
   private static final Field TRACEBACK = field("traceback");
   private static final Field OBJECT = field("object");
+  private static final Field LEVEL = field("level");
+
+  /**
+   * Whether Lua 5.1 would have put the script's position in front of this error's message: it was
+   * raised by the VM or a library function (luaL_error, level 1), not by {@code error(msg, 0)} or
+   * with a table. LuaJ leaves the position out when no Lua frame was left to catch it: a library
+   * function in a tail call ({@code return cjson.decode(x)}), for one.
+   */
+  static boolean positionedByLua51(LuaError e) {
+    return get(OBJECT, e) == null && ((Integer) get(LEVEL, e)) == 1;
+  }
 
   private static Field field(String name) {
     try {
@@ -68,7 +70,7 @@ final class LuaErrors {
     set(FILELINE, e, fileline);
     set(TRACEBACK, e, traceback);
     raw = raw == null ? "nil" : lua51(raw);
-    if (e instanceof Plain || fileline == null) {
+    if (fileline == null) {
       return LuaValue.valueOf(raw);
     }
     String where = fileline.startsWith("@") || fileline.startsWith("=") ? fileline.substring(1) : fileline;

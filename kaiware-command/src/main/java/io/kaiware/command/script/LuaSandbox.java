@@ -355,7 +355,12 @@ final class LuaSandbox {
     if (object.istable() && ((LuaTable) object).rawget("err").type() == LuaValue.TSTRING) {
       message = LuaReplies.latin1(((LuaTable) object).rawget("err").checkstring());
     } else {
-      message = "ERR " + (object.isstring() ? LuaReplies.latin1(object.checkstring()) : object.tojstring());
+      String text = object.isstring() ? LuaReplies.latin1(object.checkstring()) : object.tojstring();
+      String position = counter.lastPosition();
+      if (position != null && !text.startsWith("user_script:") && LuaErrors.positionedByLua51(e)) {
+        text = (position.startsWith("@") ? position.substring(1) : position) + ": " + text;
+      }
+      message = "ERR " + text;
     }
     String position = counter.lastPosition();
     if (position != null) {

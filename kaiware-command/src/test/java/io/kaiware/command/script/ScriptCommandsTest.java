@@ -409,6 +409,7 @@ class ScriptCommandsTest {
     assertThat(eval("return tostring(2^53)", "0")).isEqualTo("9.007199254741e+15");
     assertThat(eval("return tostring(0/0)", "0")).isEqualTo("-nan");
     assertThat(eval("return tostring(12)", "0")).isEqualTo("12");
+    assertThat(eval("return tostring(-2^63) .. ' ' .. cjson.encode(-2^63)", "0")).isEqualTo("-9.2233720368548e+18 -9.2233720368548e+18");
     assertThat(eval("return math.mod(7, 3)", "0")).isEqualTo(1L);
   }
 
@@ -425,5 +426,27 @@ class ScriptCommandsTest {
     assertThat(eval("return 0/0", "0")).isEqualTo(Long.MIN_VALUE);
     assertThat(eval("return {1e19, -1e19, 3.99, -3.99}", "0"))
         .isEqualTo(java.util.List.of(Long.MIN_VALUE, Long.MIN_VALUE, 3L, -3L));
+  }
+
+  @Test
+  void cjsonDecodeErrorsNameTheTokenFoundAsLuaCjsonDoes() {
+    // Each expected text is redis-server 7.0.15's.
+    String[][] cases = {
+        {"hello", "Expected value but found invalid token at character 1"},
+        {"", "Expected value but found T_END at character 1"},
+        {"[1,2", "Expected comma or array end but found T_END at character 5"},
+        {"{\"a\":1,}", "Expected object key string but found T_OBJ_END at character 8"},
+        {"[1 2]", "Expected comma or array end but found T_NUMBER at character 4"},
+        {"{\"a\" 1}", "Expected colon but found T_NUMBER at character 6"},
+        {"1 2", "Expected the end but found T_NUMBER at character 3"},
+        {"[1,]", "Expected value but found T_ARR_END at character 4"},
+        {"nul", "Expected value but found invalid token at character 1"},
+        {"0x", "Expected the end but found invalid token at character 2"},
+        {"inf", "Cannot serialise number: must not be NaN or Inf"}};
+    for (String[] c : cases) {
+      assertThat(eval("return cjson.encode(cjson.decode(ARGV[1]))", "0", c[0]).toString()).as(c[0])
+          .startsWith("-ERR user_script:1: " + c[1] + " script: ");
+    }
+    assertThat(eval("return cjson.encode(cjson.decode(ARGV[1]))", "0", "[0x10, -0x1F, 1.5e3]")).isEqualTo("[16,-31,1500]");
   }
 }
