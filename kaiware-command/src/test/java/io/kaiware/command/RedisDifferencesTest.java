@@ -126,4 +126,12 @@ class RedisDifferencesTest {
     assertThat(r.exec("OBJECT", "ENCODING", "m")).isEqualTo("int");
     assertThat(r.exec("OBJECT", "REFCOUNT", "n")).as("the source keeps its shared integer").isEqualTo(2147483647L);
   }
+
+  @Test
+  void sortConvertsASmallSortedSetToASkipList() {
+    r.exec("ZADD", "z", "11", "7", "2", "3");
+    assertThat(r.exec("OBJECT", "ENCODING", "z")).isEqualTo("listpack");
+    assertThat(r.exec("SORT", "z", "DESC")).isEqualTo(java.util.List.of("7", "3"));
+    assertThat(r.exec("OBJECT", "ENCODING", "z")).isEqualTo("skiplist");
+  }
 }

@@ -252,6 +252,17 @@ class RedisDifferentialIT {
     }
   }
 
+  private static Reply withoutNegativeZero(Reply reply) {
+    if (reply.children != null) {
+      List<Reply> children = new ArrayList<>(reply.children.size());
+      for (Reply child : reply.children) {
+        children.add(withoutNegativeZero(child));
+      }
+      return new Reply(reply.type, reply.line, children);
+    }
+    return "-0".equals(reply.line) && (reply.type == '$' || reply.type == ',') ? new Reply(reply.type, "0", null) : reply;
+  }
+
   /** Null when EXEC's replies match command by command, else where they first differ. */
   private static String execDifference(Conn redis, List<List<String>> queued, Reply expected, Reply actual)
       throws IOException {
@@ -274,6 +285,11 @@ class RedisDifferentialIT {
 
   private static boolean same(Conn redis, List<String> command, Reply expected, Reply actual) throws IOException {
     String name = command.get(0);
+    if (name.startsWith("Z") || name.startsWith("EVAL")) {
+      // The known difference (docs/compatibility.md): a small sorted set in Redis holds -0 as 0.
+      expected = withoutNegativeZero(expected);
+      actual = withoutNegativeZero(actual);
+    }
     if (name.equals("DUMP") && expected.type == '$' && actual.type == '$' && expected.line != null
         && actual.line != null && !expected.line.equals(actual.line)) {
       // Redis compresses long strings (LZF) and writes collections in their compact encodings;
@@ -281,7 +297,8 @@ class RedisDifferentialIT {
       // Hash tables may list their entries in another order: compare what each payload restores to.
       return restoredInRedis(redis, expected.line).equals(restoredInRedis(redis, actual.line));
     }
-    if (UNORDERED.contains(name)) {
+    if (UNORDERED.contains(name) || (name.startsWith("SORT") && command.contains("BY"))) {
+      // SORT ... BY a constant, or by weights that tie, gives a set's hash-table order
       return sorted(expected).equals(sorted(actual));
     }
     if (name.equals("SCAN") && expected.type == '*') {
@@ -500,13 +517,77 @@ class RedisDifferentialIT {
       return random.nextInt(4) == 0 ? integer() : Integer.toString(random.nextInt(-6, 7));
     }
 
-    /** Hashes, lists, sets and sorted sets: their commands whose replies are deterministic. */
+    /** Hashes, lists, sets, sorted sets, SORT, bitmaps, streams: their deterministic commands. */
     private void collections(List<String> c) {
-      switch (random.nextInt(4)) {
+      switch (random.nextInt(7)) {
         case 0 -> hash(c);
         case 1 -> list(c);
         case 2 -> set(c, random.nextInt(14));
+        case 3 -> sort(c);
+        case 4 -> bits(c);
+        case 5 -> stream(c);
         default -> zset(c);
+      }
+    }
+
+    private void sort(List<String> c) {
+      c.addAll(List.of(random.nextBoolean() ? "SORT" : "SORT_RO", random.nextBoolean() ? listKey() : setKey()));
+      String[][] options = {{"ALPHA"}, {"DESC"}, {"ASC"}, {"LIMIT", index(), index()}, {"BY", "nosort"},
+          {"BY", "w_*"}, {"GET", "#"}, {"GET", "v_*"}, {"GET", "h->f1"}, {"STORE", "dst"}, {"BY", "h->f*"}};
+      int n = random.nextInt(4);
+      for (int i = 0; i < n; i++) {
+        c.addAll(List.of(options[random.nextInt(options.length)]));
+      }
+    }
+
+    private void bits(List<String> c) {
+      String key = random.nextInt(4) == 0 ? key() : "b";
+      switch (random.nextInt(7)) {
+        case 0, 1 -> c.addAll(List.of("SETBIT", key, random.nextInt(4) == 0 ? integer() : Integer.toString(random.nextInt(64)),
+            random.nextInt(5) == 0 ? value() : Integer.toString(random.nextInt(2))));
+        case 2 -> c.addAll(List.of("GETBIT", key, index()));
+        case 3 -> {
+          c.addAll(List.of("BITCOUNT", key));
+          if (random.nextBoolean()) {
+            c.addAll(List.of(index(), index()));
+            if (random.nextBoolean()) {
+              c.add(random.nextBoolean() ? "BIT" : "BYTE");
+            }
+          }
+        }
+        case 4 -> {
+          c.addAll(List.of("BITPOS", key, random.nextBoolean() ? "1" : "0"));
+          if (random.nextBoolean()) {
+            c.add(index());
+          }
+        }
+        case 5 -> c.addAll(List.of("BITOP", new String[] {"AND", "OR", "XOR", "NOT", "BAD"}[random.nextInt(5)], "b2", key,
+            random.nextBoolean() ? "b" : key()));
+        default -> c.addAll(List.of("BITFIELD", key, "GET", new String[] {"u8", "i5", "u63", "i64", "x1"}[random.nextInt(5)],
+            index(), "INCRBY", "i8", "0", integer()));
+      }
+    }
+
+    private void stream(List<String> c) {
+      String key = random.nextInt(4) == 0 ? key() : "x";
+      String id = random.nextInt(5) == 0 ? value() : random.nextInt(1, 9) + "-" + random.nextInt(3);
+      switch (random.nextInt(8)) {
+        case 0, 1, 2 -> {
+          c.addAll(List.of("XADD", key));
+          if (random.nextInt(4) == 0) {
+            c.addAll(List.of("MAXLEN", random.nextBoolean() ? "~" : "=", index()));
+          }
+          if (random.nextInt(5) == 0) {
+            c.add("NOMKSTREAM");
+          }
+          c.addAll(List.of(id, "f", value()));
+        }
+        case 3 -> c.addAll(List.of(random.nextBoolean() ? "XRANGE" : "XREVRANGE", key, random.nextBoolean() ? "-" : id,
+            random.nextBoolean() ? "+" : id));
+        case 4 -> c.addAll(List.of("XLEN", key));
+        case 5 -> c.addAll(List.of("XDEL", key, id));
+        case 6 -> c.addAll(List.of("XTRIM", key, random.nextBoolean() ? "MAXLEN" : "MINID", id.contains("-") && random.nextBoolean() ? id : index()));
+        default -> c.addAll(List.of("XRANGE", key, "-", "+", "COUNT", index()));
       }
     }
 

@@ -108,6 +108,9 @@ public final class SortCommand {
       alpha = true;
       sortBy = null;
     }
+    if (source instanceof SortedSet zset) {
+      zset.leaveCompact(); // Redis: "Destructively convert encoded sorted sets for SORT" (OBJECT ENCODING skiplist)
+    }
     List<byte[]> elements = elementsOf(source, dontSort, desc);
     int length = elements.size();
     long start = Math.min(Math.max(limitStart, 0), length);
