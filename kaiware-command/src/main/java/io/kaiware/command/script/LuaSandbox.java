@@ -243,6 +243,17 @@ final class LuaSandbox {
         return luajToString.call(v);
       }
     });
+    LuaValue luajToNumber = g.rawget("tonumber");
+    g.rawset("tonumber", new VarArgFunction() {
+      @Override
+      public Varargs invoke(Varargs args) {
+        LuaValue base = args.arg(2);
+        if (args.arg1().type() == LuaValue.TSTRING && (base.isnil() || (base.isnumber() && base.todouble() == 10))) {
+          return LuaNumbers.str2d(args.arg1().checkstring()); // Lua 5.1's strtod rules, not LuaJ's
+        }
+        return luajToNumber.invoke(args);
+      }
+    });
     LuaTable string = (LuaTable) g.rawget("string");
     LuaValue luajFormat = string.rawget("format");
     string.rawset("format", new VarArgFunction() {

@@ -449,4 +449,20 @@ class ScriptCommandsTest {
     }
     assertThat(eval("return cjson.encode(cjson.decode(ARGV[1]))", "0", "[0x10, -0x1F, 1.5e3]")).isEqualTo("[16,-31,1500]");
   }
+
+  @Test
+  void tonumberReadsStringsAsLua51sStrtodDoes() {
+    // Each expected value is redis-server 7.0.15's reply to the same script and argument.
+    String script = "local n = tonumber(ARGV[1]) if n == nil then return 'nil' end return tostring(n)";
+    String[][] cases = {{"10", "10"}, {"1.5", "1.5"}, {" 12 ", "12"}, {"1e3", "1000"}, {"0x10", "16"}, {"-0x10", "-16"},
+        {"0X1f", "31"}, {"abc", "nil"}, {"", "nil"}, {"inf", "inf"}, {"-inf", "-inf"}, {"1e400", "inf"},
+        {"18446744073709551616", "1.844674407371e+19"}, {"99999999999999999999", "1e+20"}, {"  0x10  ", "16"},
+        {"0x", "nil"}, {"1 2", "nil"}, {"5.", "5"}, {".5", "0.5"}, {"+5", "5"}, {"0x1p4", "16"}, {"1e", "nil"},
+        {"infinity", "inf"}, {"9007199254740993", "9.007199254741e+15"}};
+    for (String[] c : cases) {
+      assertThat(eval(script, "0", c[0])).as(c[0]).isEqualTo(c[1]);
+    }
+    assertThat(eval("return tonumber('ff', 16)", "0")).isEqualTo(255L);
+    assertThat(eval("return tonumber(ARGV[1])", "0", "18446744073709551616")).isEqualTo(Long.MIN_VALUE);
+  }
 }
