@@ -485,8 +485,8 @@ public final class Dispatcher {
   static String unknownCommand(byte[][] args) {
     StringBuilder rest = new StringBuilder();
     for (int i = 1; i < args.length && rest.length() < 128; i++) {
-      String arg = latin1(args[i]);
-      rest.append('\'').append(truncate(arg, 128 - rest.length())).append("' ");
+      int width = 128 - rest.length(); // Redis's "'%.*s' " takes its width before the quote is written
+      rest.append('\'').append(truncate(latin1(args[i]), width)).append("' ");
     }
     return "ERR unknown command '" + truncate(latin1(args[0]), 128) + "', with args beginning with: " + rest;
   }

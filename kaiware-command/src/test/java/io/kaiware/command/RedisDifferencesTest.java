@@ -134,4 +134,25 @@ class RedisDifferencesTest {
     assertThat(r.exec("SORT", "z", "DESC")).isEqualTo(java.util.List.of("7", "3"));
     assertThat(r.exec("OBJECT", "ENCODING", "z")).isEqualTo("skiplist");
   }
+
+  @Test
+  void sortRefusesNumbersStrtodReadsWithErange() {
+    Err notDouble = new Err("ERR One or more scores can't be converted into double");
+    r.exec("RPUSH", "a", "3", "1", "2");
+    assertThat(r.exec("SORT", "a")).isEqualTo(java.util.List.of("1", "2", "3"));
+    r.exec("RPUSH", "b", "1", "5e-324");
+    assertThat(r.exec("SORT", "b")).as("a subnormal result").isEqualTo(notDouble);
+    r.exec("RPUSH", "c", "1", "1e-400");
+    assertThat(r.exec("SORT", "c")).as("an underflow to zero").isEqualTo(notDouble);
+    r.exec("RPUSH", "d", "0e-400", "0.0");
+    assertThat(r.exec("SORT", "d")).as("equal scores: by the bytes").isEqualTo(java.util.List.of("0.0", "0e-400"));
+  }
+
+  @Test
+  void unknownCommandArgumentsShareRedisBudgetOf128Characters() {
+    String x50 = "x".repeat(50);
+    assertThat(r.exec("NOSUCHCOMMAND", "z", "12345678901234567890", x50, x50)).isEqualTo(new Err(
+        "ERR unknown command 'NOSUCHCOMMAND', with args beginning with: 'z' '12345678901234567890' '" + x50 + "' '"
+            + "x".repeat(48) + "' "));
+  }
 }

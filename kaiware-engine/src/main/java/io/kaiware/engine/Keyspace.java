@@ -28,9 +28,9 @@ public final class Keyspace {
    * and never int-encodes ("3000" after INCRBYFLOAT is embstr, after SET int); and small integers
    * Redis holds in an object of their own rather than one of its shared integers (COPY's copy).
    */
-  private final java.util.WeakHashMap<byte[], StringMark> rawStrings = new java.util.WeakHashMap<>();
+  private final java.util.WeakHashMap<byte[], StringMark> stringMarks = new java.util.WeakHashMap<>();
 
-  /** What a mark in {@link #rawStrings} says about a string Redis would encode otherwise. */
+  /** What a mark in {@link #stringMarks} says about a string Redis would encode otherwise. */
   private enum StringMark { RAW, NOT_INT, UNSHARED }
   private boolean activeExpireEnabled = true;
   private long keyspaceHits;
@@ -53,19 +53,19 @@ public final class Keyspace {
   /** Marks {@code value}, just stored by an in-place string write, as Redis's {@code raw} encoding. */
   public void markRawString(byte[] value) {
     if (value.length <= EMBSTR_MAX_BYTES) {
-      rawStrings.put(value, StringMark.RAW);
+      stringMarks.put(value, StringMark.RAW);
     }
   }
 
   /** Whether {@code value} was stored by an in-place string write (see {@link #markRawString}). */
   public boolean isRawString(byte[] value) {
-    return value.length > EMBSTR_MAX_BYTES || rawStrings.get(value) == StringMark.RAW;
+    return value.length > EMBSTR_MAX_BYTES || stringMarks.get(value) == StringMark.RAW;
   }
 
-  /** Marks {@code value}, just stored, as a string Redis does not int-encode (see {@link #rawStrings}). */
+  /** Marks {@code value}, just stored, as a string Redis does not int-encode (see {@link #stringMarks}). */
   public void markNotIntEncoded(byte[] value) {
     if (value.length <= EMBSTR_MAX_BYTES) {
-      rawStrings.putIfAbsent(value, StringMark.NOT_INT);
+      stringMarks.putIfAbsent(value, StringMark.NOT_INT);
     }
   }
 
@@ -74,20 +74,20 @@ public final class Keyspace {
     if (value.length > EMBSTR_MAX_BYTES) {
       return true;
     }
-    StringMark mark = rawStrings.get(value);
+    StringMark mark = stringMarks.get(value);
     return mark == StringMark.RAW || mark == StringMark.NOT_INT;
   }
 
   /** Marks {@code value}, a fresh array just stored, as an object of its own: never a shared integer. */
   public void markUnshared(byte[] value) {
     if (value.length <= EMBSTR_MAX_BYTES) {
-      rawStrings.putIfAbsent(value, StringMark.UNSHARED);
+      stringMarks.putIfAbsent(value, StringMark.UNSHARED);
     }
   }
 
   /** Whether {@code value} carries any mark: Redis would not answer it with one of its shared integers. */
   public boolean isUnshared(byte[] value) {
-    return value.length > EMBSTR_MAX_BYTES || rawStrings.containsKey(value);
+    return value.length > EMBSTR_MAX_BYTES || stringMarks.containsKey(value);
   }
 
   /** Told of every key removed because it expired (lazily or actively), after its removal. */

@@ -297,6 +297,12 @@ class RedisDifferentialIT {
       // Hash tables may list their entries in another order: compare what each payload restores to.
       return restoredInRedis(redis, expected.line).equals(restoredInRedis(redis, actual.line));
     }
+    if (name.startsWith("SORT") && expected.type == '-' && actual.children != null
+        && expected.line.equals("ERR One or more scores can't be converted into double")) {
+      // Redis's sort.c tests errno == ERANGE without clearing errno first: an ERANGE left by an
+      // earlier command (a ZADD score of 5e-324) fails a later numeric SORT of plain integers.
+      return true;
+    }
     if (name.startsWith("SORT") && command.contains("BY") && command.contains("LIMIT")) {
       // A set's hash-table order (BY a constant, or weights that tie), then a LIMIT window of it
       return expected.type == actual.type

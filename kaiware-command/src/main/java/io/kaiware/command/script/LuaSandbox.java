@@ -345,39 +345,43 @@ final class LuaSandbox {
     counter.limit = Long.MAX_VALUE;
   }
 
-  /**
-   * The error reply of a script that raised {@code e} (Redis's luaCallFunction with its
-   * {@code __redis__err__handler}): the error table's {@code err}, or "ERR " and the message of
-   * any other error, then " script: f_<sha>, on @user_script:<line>." where the line is known.
-   */
   /** Lua 5.1's stack overflow, raised where the script was when the stack ran out. */
   String stackOverflowReply(String funcName) {
     String position = counter.lastPosition();
     if (position == null) {
       return "ERR stack overflow";
     }
-    String where = position.startsWith("@") ? position.substring(1) : position;
-    return "ERR " + where + ": stack overflow script: " + funcName + ", on " + position + ".";
+    return "ERR " + chunkLine(position) + ": stack overflow script: " + funcName + ", on " + position + ".";
   }
 
+  /**
+   * The error reply of a script that raised {@code e} (Redis's luaCallFunction with its
+   * {@code __redis__err__handler}): the error table's {@code err}, or "ERR " and the message of
+   * any other error (with the script's position in front where Lua 5.1 puts one), then
+   * " script: <sha>, on @user_script:<line>." where the line is known.
+   */
   String errorReply(LuaError e, String funcName) {
     LuaValue object = LuaErrors.value(e);
+    String position = counter.lastPosition();
     String message;
     if (object.istable() && ((LuaTable) object).rawget("err").type() == LuaValue.TSTRING) {
       message = LuaReplies.latin1(((LuaTable) object).rawget("err").checkstring());
     } else {
       String text = object.isstring() ? LuaReplies.latin1(object.checkstring()) : object.tojstring();
-      String position = counter.lastPosition();
       if (position != null && !text.startsWith("user_script:") && LuaErrors.positionedByLua51(e)) {
-        text = (position.startsWith("@") ? position.substring(1) : position) + ": " + text;
+        text = chunkLine(position) + ": " + text;
       }
       message = "ERR " + text;
     }
-    String position = counter.lastPosition();
     if (position != null) {
       message = message + " script: " + funcName + ", on " + position + ".";
     }
     return message;
+  }
+
+  /** "user_script:3" of the position "@user_script:3", as Lua 5.1 prefixes a message with it. */
+  private static String chunkLine(String position) {
+    return position.startsWith("@") ? position.substring(1) : position;
   }
 
   /** {@code load}/{@code loadstring}: text chunks only, always with these globals (so the instruction limit holds). */
