@@ -676,7 +676,6 @@ public final class ZSetCommands {
     long count = -1;
     if (ctx.argc() == 3) {
       count = ctx.longArgAtLeast(2, 0, NOT_POSITIVE); // getPositiveLongFromObjectOrReply: one text for both
-
     }
     boolean nested = count != -1 && ctx.reply().isResp3();
     int slot = TypedKeys.findForWrite(ctx, ctx.arg(1), SortedSet.class); // WRONGTYPE even for count 0, as Redis
