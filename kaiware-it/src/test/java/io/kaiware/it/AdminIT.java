@@ -2,7 +2,6 @@ package io.kaiware.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,9 +28,7 @@ class AdminIT {
   @BeforeAll
   static void start() throws Exception {
     System.setProperty("kaiware.debug.leak-drill", "true");
-    try (ServerSocket probe = new ServerSocket(0)) {
-      adminPort = probe.getLocalPort();
-    }
+    adminPort = RaftCluster.freePort(); // below the ephemeral range: the server's port-0 listener cannot take it
     server = KaiwareProcess.start(Map.of("admin-port", Integer.toString(adminPort)));
     assertThat(server.server.adminPort()).isEqualTo(adminPort);
   }

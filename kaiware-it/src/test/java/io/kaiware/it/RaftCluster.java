@@ -85,11 +85,28 @@ final class RaftCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * A port for a listener bound later (a Raft peer, a redis-server): free now, and below the
+   * kernel's ephemeral range (32768-60999 on Linux), so no port-0 listener or outgoing connection
+   * takes it in between. A port-0 client listener once got the very port chosen for its member's
+   * Raft peer, and Ratis's failed bind exited the test JVM. Never the same port twice in one JVM.
+   */
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    for (int attempt = 0; attempt < 1_000; attempt++) {
+      int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+      if (!HANDED_OUT.add(port)) {
+        continue;
+      }
+      try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return port;
+      } catch (IOException inUse) {
+        // taken: try another
+      }
     }
+    throw new IOException("no free port in 20000-31999 after 1000 tries");
   }
+
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   RaftNode node(String id) {
     return servers.get(id).raftNode();
