@@ -109,7 +109,11 @@ public final class CommandContext {
    * its first NUL byte on ("Unsupported option abc" for {@code "abc\0def"}).
    */
   public String argCString(int index) {
-    String s = argString(index);
+    return cString(argString(index));
+  }
+
+  /** {@code s} up to its first NUL: what C's {@code %s} prints of it. */
+  public static String cString(String s) {
     int nul = s.indexOf('\0');
     return nul < 0 ? s : s.substring(0, nul);
   }

@@ -497,8 +497,7 @@ public final class Dispatcher {
 
   /** Redis's {@code %.*s} of an argument: at most {@code max} characters, and none from a NUL byte on (a C string). */
   private static String truncate(String s, int max) {
-    int nul = s.indexOf('\0');
-    int end = Math.min(max, nul < 0 ? s.length() : nul);
-    return end == s.length() ? s : s.substring(0, end);
+    String c = CommandContext.cString(s);
+    return c.length() <= max ? c : c.substring(0, max);
   }
 }

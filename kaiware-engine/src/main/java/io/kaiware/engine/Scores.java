@@ -55,8 +55,11 @@ public final class Scores {
     return d;
   }
 
-  /** Whether a number's digits before its exponent include a non-zero one (hex digits after 0x too). */
-  private static boolean hasNonZeroMantissa(byte[] s) {
+  /**
+   * Whether a number's digits before its exponent include a non-zero one (hex digits after 0x too):
+   * a zero result from such a text is strtod's underflow (ERANGE).
+   */
+  public static boolean hasNonZeroMantissa(byte[] s) {
     int i = 0;
     if (i < s.length && (s[i] == '+' || s[i] == '-')) {
       i++;

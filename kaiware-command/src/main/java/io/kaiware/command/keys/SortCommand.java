@@ -16,6 +16,7 @@ import io.kaiware.engine.HashValue;
 import io.kaiware.engine.KeyTable;
 import io.kaiware.engine.ListValue;
 import io.kaiware.engine.SetValue;
+import io.kaiware.engine.Scores;
 import io.kaiware.engine.SortedSet;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -318,24 +319,11 @@ public final class SortCommand {
     }
     // ERANGE, which SORT refuses whatever the result: an overflow, and an underflow to zero or to
     // a subnormal number (glibc sets it for 5e-324 and 1e-400 alike; Redis 7.0.15 refuses both).
-    if (Double.isInfinite(d) || (d != 0 && Math.abs(d) < Double.MIN_NORMAL) || (d == 0 && nonZeroDigit(unsigned))) {
+    boolean underflow = d == 0 ? Scores.hasNonZeroMantissa(s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))
+        : Math.abs(d) < Double.MIN_NORMAL;
+    if (Double.isInfinite(d) || underflow) {
       return Double.NaN;
     }
     return d;
-  }
-
-  /** Whether the mantissa of a number's text (before any exponent) has a digit other than 0. */
-  private static boolean nonZeroDigit(String unsigned) {
-    boolean hex = unsigned.length() > 1 && (unsigned.charAt(1) == 'x' || unsigned.charAt(1) == 'X');
-    for (int i = hex ? 2 : 0; i < unsigned.length(); i++) {
-      char c = unsigned.charAt(i);
-      if (hex ? (c == 'p' || c == 'P') : (c == 'e' || c == 'E')) {
-        return false;
-      }
-      if (c != '0' && c != '.') {
-        return true;
-      }
-    }
-    return false;
   }
 }
