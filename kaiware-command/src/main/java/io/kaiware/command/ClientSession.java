@@ -70,6 +70,35 @@ public final class ClientSession {
     return logApplier;
   }
 
+  private boolean scriptProbe;
+  private boolean probeNeedsLog;
+
+  /**
+   * Marks the next script this session runs as a probe (ADR 0006): it runs here, outside the log,
+   * until it completes or calls its first command that writes; then it stops with nothing changed
+   * and {@link #takeProbeNeedsLog} says so, and the script goes to the log. A probe that completes
+   * was a read; one killed (SCRIPT KILL) changed nothing, on this member or any other.
+   */
+  public void scriptProbe(boolean probe) {
+    scriptProbe = probe;
+  }
+
+  public boolean scriptProbe() {
+    return scriptProbe;
+  }
+
+  /** The probe stopped at a write (set by the script engine). */
+  public void probeNeedsLog() {
+    probeNeedsLog = true;
+  }
+
+  /** Whether the probe stopped at a write; clears the mark. */
+  public boolean takeProbeNeedsLog() {
+    boolean was = probeNeedsLog;
+    probeNeedsLog = false;
+    return was;
+  }
+
   private boolean fromMaster;
 
   /**

@@ -191,6 +191,11 @@ public final class Dispatcher {
     if (rejection == null) {
       rejection = admission(session, spec, args, tx);
     }
+    if (rejection == null && scripts != null && scripts.busy() && !spec.has(CommandFlag.ALLOW_BUSY)) {
+      // A client served from inside a script that runs past busy-reply-threshold (processCommand's
+      // isInsideYieldingLongCommand): only SCRIPT KILL, MULTI, WATCH ... may run meanwhile.
+      rejection = io.kaiware.command.script.LuaEngine.BUSY;
+    }
     if (rejection != null) {
       if (spec != null) {
         stats.get(spec).rejectedCalls++;
@@ -326,6 +331,11 @@ public final class Dispatcher {
   }
 
   /** The replication stream of the clients attached with SYNC/PSYNC. */
+  /** The server hosting the engine (null in tests that have none). */
+  public ServerHooks serverHooks() {
+    return ctx.server();
+  }
+
   public Propagation propagation() {
     return propagation;
   }
@@ -347,6 +357,16 @@ public final class Dispatcher {
   private io.kaiware.command.script.LuaEngine scripts;
 
   /** This engine's Lua scripting: its script cache and sandboxed Lua state. Engine thread only. */
+  /** Whether a script is running past busy-reply-threshold (other clients' commands are answered BUSY). */
+  public boolean scriptBusy() {
+    return scripts != null && scripts.busy();
+  }
+
+  /** Whether a script is running now: a command executed meanwhile comes from a client served from inside it. */
+  public boolean scriptRunning() {
+    return scripts != null && scripts.running();
+  }
+
   public io.kaiware.command.script.LuaEngine scripts() {
     if (scripts == null) {
       scripts = new io.kaiware.command.script.LuaEngine(this, table, ctx.server() == null ? null : ctx.server().config());

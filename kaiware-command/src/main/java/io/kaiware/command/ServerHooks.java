@@ -44,6 +44,15 @@ public interface ServerHooks {
     return false;
   }
 
+  /**
+   * Serves the other clients once, from inside a script that has run past busy-reply-threshold
+   * (Redis's processEventsWhileBlocked): their requests are read and answered now — BUSY, or the
+   * few commands flagged ALLOW_BUSY such as SCRIPT KILL — without leaving the script. Does nothing
+   * where the engine thread cannot poll the network itself (io-threads > 1, a script run in line
+   * from a read, tests).
+   */
+  default void serveClientsWhileBusy() {}
+
   /** Runs {@code task} on the engine thread, after what it is doing now (tests: at once). */
   default void onEngineThread(Runnable task) {
     task.run();

@@ -225,6 +225,15 @@ public final class CommandHarness {
     public final List<String> followed = new ArrayList<>();
     /** What goodReplicaCount answers (min-replicas-to-write). */
     public int goodReplicas;
+    /** Runs where a busy script serves the other clients (the network, in the server). */
+    public Runnable whileBusy;
+
+    @Override
+    public void serveClientsWhileBusy() {
+      if (whileBusy != null) {
+        whileBusy.run();
+      }
+    }
 
     @Override
     public String followMaster(io.kaiware.command.replication.ReplicaRole role) {

@@ -77,7 +77,7 @@ final class ConnectionPipeline {
   /** Error text of a write whose outcome is unknown. */
   static final String INDETERMINATE = "INDETERMINATE the write may or may not have been applied: ";
 
-  private enum Kind { LOCAL, READ, WRITE, BLOCK }
+  private enum Kind { LOCAL, READ, WRITE, BLOCK, SCRIPT }
 
   private static final class Slot {
     final byte[][] command;
@@ -332,7 +332,11 @@ final class ConnectionPipeline {
         }
         continue;
       }
-      if (closing || classify(s.command) != Kind.WRITE) {
+      Kind kind = classify(s.command);
+      if (kind == Kind.SCRIPT && scriptKind(resolve(s.command), s.command) == Kind.WRITE) {
+        kind = Kind.WRITE; // pipelined behind writes: straight to the log with them, no probe
+      }
+      if (closing || kind != Kind.WRITE) {
         return;
       }
       s.kind = Kind.WRITE;
@@ -358,48 +362,118 @@ final class ConnectionPipeline {
     slot.kind = classify(slot.command);
     switch (slot.kind) {
       case LOCAL -> runLocal(slot.command, slot);
-      case READ -> {
-        if (!replication.node().isLeader() && !replication.readableNow(session.readOnlyMode(), slot.readMark) && proxyReady()) {
-          forward(slot, List.<byte[][]>of(slot.command), false, false);
-          return;
-        }
-        boolean[] synchronous = {true};
-        replication.read(session.readOnlyMode(), slot.readMark, slot.wakeMark, new Replication.ReadTicket() {
-          @Override
-          public void run() {
-            execute(slot.command);
-            slot.done = true;
-            resumeIfAsync();
-          }
-
-          @Override
-          public void fail(Throwable error) {
-            errors.target(out(), session.protocol()).error(error.getMessage());
-            slot.done = true;
-            resumeIfAsync();
-          }
-
-          private void resumeIfAsync() {
-            if (!synchronous[0] && !released) {
-              advance();
-              flushNow();
-            }
-          }
-        });
-        synchronous[0] = false;
-      }
-      case WRITE -> {
-        slot.blocking = Blocking.isBlocking(slot.command);
-        if (!refused(slot)) {
-          feedMonitors(slot.command);
-          submit(slot, writeRequest(slot.command), 0);
-        }
-      }
+      case READ -> startRead(slot, false);
+      case WRITE -> startWrite(slot);
       case BLOCK -> {
         if (!refused(slot)) {
           submitBlock(slot);
         }
       }
+      case SCRIPT -> {
+        boolean mayWrite = scriptKind(resolve(slot.command), slot.command) == Kind.WRITE;
+        if (!replication.node().isLeader()) {
+          // Not the leader: a script that may write goes where writes go; a read-only one is a read.
+          slot.kind = mayWrite ? Kind.WRITE : Kind.READ;
+          if (mayWrite) {
+            startWrite(slot);
+          } else {
+            startRead(slot, false);
+          }
+          return;
+        }
+        startRead(slot, true);
+      }
+    }
+  }
+
+  /**
+   * A read at the head: now, after a read barrier, or through the follower proxy. {@code script}:
+   * the head is a script, run as a probe from a task of its own once the read may run ({@link #probe}).
+   */
+  private void startRead(Slot slot, boolean script) {
+    if (!script && !replication.node().isLeader() && !replication.readableNow(session.readOnlyMode(), slot.readMark)
+        && proxyReady()) {
+      forward(slot, List.<byte[][]>of(slot.command), false, false);
+      return;
+    }
+    boolean[] synchronous = {true};
+    replication.read(session.readOnlyMode(), slot.readMark, slot.wakeMark, new Replication.ReadTicket() {
+      @Override
+      public void run() {
+        if (script) {
+          server.engineLoop().execute(() -> probe(slot));
+          return;
+        }
+        execute(slot.command);
+        slot.done = true;
+        resumeIfAsync();
+      }
+
+      @Override
+      public void fail(Throwable error) {
+        errors.target(out(), session.protocol()).error(error.getMessage());
+        slot.done = true;
+        resumeIfAsync();
+      }
+
+      private void resumeIfAsync() {
+        if (!synchronous[0] && !released) {
+          advance();
+          flushNow();
+        }
+      }
+    });
+    synchronous[0] = false;
+  }
+
+  private void startWrite(Slot slot) {
+    slot.blocking = Blocking.isBlocking(slot.command);
+    if (!refused(slot)) {
+      feedMonitors(slot.command);
+      submit(slot, writeRequest(slot.command), 0);
+    }
+  }
+
+  /**
+   * Runs a script that reached the head of the queue as a probe (ADR 0006): here, outside the log,
+   * from a task — so that past busy-reply-threshold it can serve the other clients and be killed
+   * (PollableIoHandler). It ends one of two ways: it completed (it read, or failed, or was killed,
+   * and changed nothing: its reply is final), or it stopped at its first write with nothing
+   * changed and goes to the log, which runs it from the start on every member.
+   */
+  private void probe(Slot slot) {
+    if (released) {
+      return;
+    }
+    boolean suppressed = session.consumeReplySuppressed();
+    ByteBuf buf = channel.alloc().heapBuffer(64);
+    boolean needsLog;
+    try {
+      session.scriptProbe(true);
+      try {
+        server.engine().execute(session, slot.command, buf, replication.commandTimeMs());
+      } finally {
+        session.scriptProbe(false);
+      }
+      needsLog = session.takeProbeNeedsLog();
+      if (!needsLog && !suppressed) {
+        slot.reply = new byte[buf.readableBytes()];
+        buf.readBytes(slot.reply);
+      }
+    } finally {
+      buf.release();
+    }
+    if (needsLog) {
+      slot.kind = Kind.WRITE; // MONITOR saw it when the probe ran
+      if (!refused(slot)) {
+        send(slot, writeRequest(slot.command), 0, suppressed);
+      }
+    } else {
+      slot.done = true;
+    }
+    if (!released) {
+      advance();
+      flushNow();
     }
   }
 
@@ -774,18 +848,23 @@ final class ConnectionPipeline {
 
   // ---------------------------------------------------------------- classification
 
+  /** The command's spec (its subcommand's for a container), or null when unknown. */
+  private CommandSpec resolve(byte[][] command) {
+    CommandSpec spec = table.lookup(command[0]);
+    if (spec != null && spec.isContainer() && command.length >= 2) {
+      spec = CommandTable.subcommand(spec, command[1]);
+    }
+    return spec;
+  }
+
   /** What kind of request {@code command} is, given this session's state now. */
   private Kind classify(byte[][] command) {
-    CommandSpec spec = table.lookup(command[0]);
+    if (server.engine().dispatcher().scriptBusy()) {
+      return Kind.LOCAL; // served from inside a busy script: BUSY, or an ALLOW_BUSY command, at once
+    }
+    CommandSpec spec = resolve(command);
     if (spec == null) {
       return Kind.LOCAL;
-    }
-    if (spec.isContainer() && command.length >= 2) {
-      CommandSpec sub = CommandTable.subcommand(spec, command[1]);
-      if (sub == null) {
-        return Kind.LOCAL;
-      }
-      spec = sub;
     }
     if (!spec.arityAccepts(command.length) || (!session.authenticated() && !spec.has(CommandFlag.NO_AUTH))) {
       return Kind.LOCAL; // the dispatcher answers with the error
@@ -814,10 +893,19 @@ final class ConnectionPipeline {
     if (spec.has(CommandFlag.WRITE) || Blocking.isBlocking(command)) {
       return Kind.WRITE; // XREAD with BLOCK too: through the log, so that it parks like a blocking pop
     }
+    if (isScriptRun(spec)) {
+      // Any script that runs: the head of the queue runs it as a probe, from a task (start).
+      return scriptKind(spec, command) == Kind.LOCAL ? Kind.LOCAL : Kind.SCRIPT;
+    }
     if (spec.has(CommandFlag.READONLY) || spec.name().equals("watch")) {
-      return Kind.READ; // EVAL_RO and EVALSHA_RO too: they run here, refusing writes
+      return Kind.READ;
     }
     return scriptKind(spec, command);
+  }
+
+  /** EVAL, EVALSHA, EVAL_RO, EVALSHA_RO. */
+  private static boolean isScriptRun(CommandSpec spec) {
+    return "scripting".equals(spec.group()) && spec.name().startsWith("eval");
   }
 
   // ---------------------------------------------------------------- scripts (ADR 0006)
@@ -839,9 +927,11 @@ final class ConnectionPipeline {
     switch (spec.name()) {
       case "eval":
         return io.kaiware.command.script.LuaEngine.declaresNoWrites(command[1]) ? Kind.READ : Kind.WRITE;
-      case "evalsha": {
+      case "eval_ro":
+        return Kind.READ; // they run here, refusing writes
+      case "evalsha", "evalsha_ro": {
         io.kaiware.command.script.LuaEngine.Script script = server.engine().dispatcher().scripts().cached(command[1]);
-        return script == null ? Kind.LOCAL : script.readOnly() ? Kind.READ : Kind.WRITE;
+        return script == null ? Kind.LOCAL : script.readOnly() || spec.name().equals("evalsha_ro") ? Kind.READ : Kind.WRITE;
       }
       case "script|load", "script|flush":
         return Kind.WRITE;

@@ -25,6 +25,12 @@ final class Engine {
   private final Keyspace keyspace;
   private final Dispatcher dispatcher;
   private final RespWriter writer = new RespWriter();
+  /**
+   * The writer of a command run while a script is running: a client served from inside a busy
+   * script (BUSY, SCRIPT KILL, MULTI ...). The script's own reply is still to be written with
+   * {@link #writer}, which must keep its target.
+   */
+  private final RespWriter servedWhileBusy = new RespWriter();
 
   Engine(Keyspace keyspace, CommandTable table, ServerHooks hooks) {
     this.keyspace = keyspace;
@@ -62,7 +68,8 @@ final class Engine {
   }
 
   void execute(ClientSession session, byte[][] command, ByteBuf out, long nowMs) {
-    dispatcher.execute(session, command, writer.target(out, session.protocol()), nowMs);
+    RespWriter w = dispatcher.scriptRunning() ? servedWhileBusy : writer;
+    dispatcher.execute(session, command, w.target(out, session.protocol()), nowMs);
   }
 
   /**

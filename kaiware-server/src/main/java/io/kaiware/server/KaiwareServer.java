@@ -69,6 +69,11 @@ public final class KaiwareServer implements AutoCloseable {
     IoHandlerFactory ioFactory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     int ioThreads = config.getInt("io-threads");
     this.state = new ServerState(config, configFile, InstantSource.system(), epoll ? "epoll" : "nio", this::close);
+    java.util.concurrent.atomic.AtomicReference<PollableIoHandler> pollable = new java.util.concurrent.atomic.AtomicReference<>();
+    if (ioThreads == 1) {
+      // The engine thread polls its own channels from inside a busy script (PollableIoHandler).
+      ioFactory = PollableIoHandler.wrap(ioFactory, pollable::set);
+    }
     this.ioGroup = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("kaiware-io"), ioFactory);
     EventLoop engineLoop;
     if (ioThreads == 1) {
@@ -81,7 +86,7 @@ public final class KaiwareServer implements AutoCloseable {
       engineLoop = engineGroup.next();
     }
     this.keyspace = new Keyspace(config.getInt("databases"));
-    state.attach(new Engine(keyspace, StandardCommands.table(), state), engineLoop);
+    state.attach(new Engine(keyspace, StandardCommands.table(), state), engineLoop, pollable.get());
     String pid = config.get("pidfile");
     this.pidFile = pid.isEmpty() ? null : Path.of(pid);
   }

@@ -51,9 +51,20 @@ final class ServerState implements ServerHooks {
   /** replica-output-buffer-limit, kept here: every write sent to a replica checks it. */
   private volatile long replicaOutputLimitBytes;
 
-  void attach(Engine engine, EventLoop engineLoop) {
+  /** The engine loop's I/O handler when the engine thread is the event loop (io-threads 1), else null. */
+  private PollableIoHandler engineIo;
+
+  void attach(Engine engine, EventLoop engineLoop, PollableIoHandler engineIo) {
     this.engine = engine;
     this.engineLoop = engineLoop;
+    this.engineIo = engineIo;
+  }
+
+  @Override
+  public void serveClientsWhileBusy() {
+    if (engineIo != null && engineLoop.inEventLoop()) {
+      engineIo.pollNow();
+    }
   }
 
   @Override

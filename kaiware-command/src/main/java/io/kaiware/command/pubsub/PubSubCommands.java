@@ -2,6 +2,7 @@ package io.kaiware.command.pubsub;
 
 import static io.kaiware.command.CommandFlag.FAST;
 import static io.kaiware.command.CommandFlag.LOADING;
+import static io.kaiware.command.CommandFlag.MAY_REPLICATE;
 import static io.kaiware.command.CommandFlag.NOSCRIPT;
 import static io.kaiware.command.CommandFlag.PUBSUB;
 import static io.kaiware.command.CommandFlag.STALE;
@@ -55,7 +56,7 @@ public final class PubSubCommands {
             .complexity("O(N) where N is the number of patterns to unsubscribe.")
             .summary("Stops listening to messages published to channels that match glob patterns.")
             .handler(PubSubCommands::punsubscribe).build(),
-        command("publish").arity(3).flags(PUBSUB, LOADING, STALE, FAST).group("pubsub").since("2.0.0")
+        command("publish").arity(3).flags(PUBSUB, LOADING, STALE, FAST, MAY_REPLICATE).group("pubsub").since("2.0.0")
             .complexity("O(N+M) where N is the number of clients subscribed to the receiving channel.")
             .summary("Posts a message to a channel on this server; returns the number of subscribers that received it.")
             .handler(ctx -> {
@@ -71,7 +72,7 @@ public final class PubSubCommands {
             .complexity("O(N) where N is the number of clients already subscribed to a shard channel.")
             .summary("Stops listening to messages posted to shard channels.")
             .handler(ctx -> unsubscribe(ctx, ctx.session().shardSubscriptions(), "sunsubscribe")).build(),
-        command("spublish").arity(3).flags(PUBSUB, LOADING, STALE, FAST).keys(1, 1, 1).group("pubsub").since("7.0.0")
+        command("spublish").arity(3).flags(PUBSUB, LOADING, STALE, FAST, MAY_REPLICATE).keys(1, 1, 1).group("pubsub").since("7.0.0")
             .complexity("O(N) where N is the number of clients subscribed to the receiving shard channel.")
             .summary("Posts a message to a shard channel on this server; returns the number of subscribers that received it.")
             .handler(ctx -> {

@@ -91,18 +91,41 @@ public final class LuaEngine {
     final boolean allowOom;
     final boolean oomAtStart;
     final String funcName;
+    /** A probe (ADR 0006): it stops at its first write, which the log then runs. */
+    final boolean probe;
+    final long startNs = System.nanoTime();
     boolean writeDirty;
     int resp = 2;
+    /** It has run past busy-reply-threshold: other clients are answered BUSY meanwhile. */
+    boolean timedOut;
+    /** SCRIPT KILL asked it to stop. */
+    boolean killed;
 
-    Run(ClientSession caller, long nowMs, boolean readOnly, boolean allowOom, boolean oomAtStart, String funcName) {
+    Run(ClientSession caller, long nowMs, boolean readOnly, boolean allowOom, boolean oomAtStart, String funcName,
+        boolean probe) {
       this.caller = caller;
       this.nowMs = nowMs;
       this.readOnly = readOnly;
       this.allowOom = allowOom;
       this.oomAtStart = oomAtStart;
       this.funcName = funcName;
+      this.probe = probe;
     }
   }
+
+  /**
+   * Thrown by a probe's first write: it ends the script with nothing changed. An Error, not an
+   * Exception, so that no pcall in the script can catch it (LuaJ's pcall catches Exceptions).
+   */
+  private static final class ProbeStop extends Error {
+    private static final long serialVersionUID = 1L;
+
+    ProbeStop() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static final ProbeStop PROBE_STOP = new ProbeStop();
 
   public LuaEngine(Dispatcher dispatcher, CommandTable table, ServerConfig config) {
     this.dispatcher = dispatcher;
@@ -240,17 +263,25 @@ public final class LuaEngine {
       argv.rawset(i - 2 - n, LuaString.valueOf(ctx.arg(i)));
     }
     long nowMs = ctx.nowMs();
+    boolean probe = caller.scriptProbe() && !caller.logApplier();
     // A script that may write draws its seed from replicated state (the database's write-draw
-    // counter, saved in snapshots); a read-only one runs on one node and may not change it.
-    long seed = readOnly ? mix(++readOnlyDraws ^ nowMs) : ctx.db().writeRandomSeed(nowMs);
+    // counter, saved in snapshots); a read-only one, or a probe, runs on one node and may not change it.
+    long seed = readOnly || probe ? mix(++readOnlyDraws ^ nowMs) : ctx.db().writeRandomSeed(nowMs);
     random.seed((int) (seed ^ (seed >>> 32)));
     LuaSandbox box = sandbox();
-    run = new Run(caller, nowMs, readOnly, !compat && (flags & Shebang.ALLOW_OOM) != 0, oomAtStart, script.sha()); // Redis 7.0 names the script by its SHA1 alone (funcname + 2)
+    run = new Run(caller, nowMs, readOnly, !compat && (flags & Shebang.ALLOW_OOM) != 0, oomAtStart, script.sha(), // Redis 7.0 names the script by its SHA1 alone (funcname + 2)
+        probe);
     luaClient.reset(true);
     luaClient.setDb(caller.db());
+    int mark = out.buffer().writerIndex();
     try {
       Varargs result = box.call(script.function(), keys, argv, maxInstructions());
       LuaReplies.write(result.arg1(), out, run.resp);
+    } catch (ProbeStop e) {
+      // Nothing was changed and nothing is answered: the log runs the script (and counts the call).
+      out.buffer().writerIndex(mark);
+      caller.probeNeedsLog();
+      caller.alreadyCounted();
     } catch (LuaError e) {
       out.error(box.errorReply(e, run.funcName));
     } catch (StackOverflowError e) {
@@ -284,7 +315,80 @@ public final class LuaEngine {
     return random;
   }
 
-  boolean running() {
+  // ---------------------------------------------------------------- busy scripts and SCRIPT KILL
+
+  /**
+   * Called by the sandbox every {@link LuaSandbox#INTERRUPT_EVERY} instructions (Redis's count
+   * hook and scriptInterrupt): past busy-reply-threshold the script is timed out, and from then on
+   * every call serves the other clients once ({@link io.kaiware.command.ServerHooks#serveClientsWhileBusy}),
+   * one of whom may kill it. Whether it is killed only ever ends a script that changed nothing
+   * (see {@link #kill}), so the wall clock read here cannot make replicas diverge.
+   *
+   * @return whether the script was killed: the sandbox then raises the kill error at every instruction
+   */
+  boolean interrupt() {
+    Run r = run;
+    if (r == null) {
+      return false;
+    }
+    if (!r.timedOut) {
+      long elapsedMs = (System.nanoTime() - r.startNs) / 1_000_000;
+      if (elapsedMs < busyReplyThresholdMs()) {
+        return false;
+      }
+      log.warn("Slow script detected: still in execution after {} milliseconds. You can try killing the script "
+          + "using the SCRIPT KILL command. Script name is: {}.", elapsedMs, r.funcName);
+      r.timedOut = true;
+    }
+    io.kaiware.command.ServerHooks hooks = dispatcher.serverHooks();
+    if (hooks != null) {
+      hooks.serveClientsWhileBusy();
+    }
+    if (r.killed) {
+      log.warn("Lua script killed by user with SCRIPT KILL.");
+    }
+    return r.killed;
+  }
+
+  private long busyReplyThresholdMs() {
+    return config == null ? 5000 : config.getLong("busy-reply-threshold");
+  }
+
+  /** Whether a script runs past busy-reply-threshold: other clients' commands are answered BUSY. */
+  public boolean busy() {
+    return run != null && run.timedOut;
+  }
+
+  public static final String BUSY = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+
+  /**
+   * SCRIPT KILL (Redis's scriptKill): stops the running script if it has changed nothing. A
+   * script is killable only where it runs alone: a probe or a read-only script on the member that
+   * received it, or any script of a server without a log. One that came through the log runs on
+   * every replica, which a kill on one of them would make diverge.
+   */
+  void kill(CommandContext ctx) {
+    Run r = run;
+    if (r == null) {
+      throw new CommandError("NOTBUSY No scripts in execution right now.");
+    }
+    if (r.caller.fromMaster()) {
+      throw new CommandError(
+          "UNKILLABLE The busy script was sent by a master instance in the context of replication and cannot be killed.");
+    }
+    if (r.writeDirty) {
+      throw new CommandError("UNKILLABLE Sorry the script already executed write commands against the dataset. "
+          + "You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.");
+    }
+    if (r.caller.logApplier()) {
+      throw new CommandError("UNKILLABLE The busy script came through the replicated log, which every member runs, and "
+          + "cannot be killed on one of them. Wait for it to end (lua-max-instructions bounds it).");
+    }
+    r.killed = true;
+    ctx.reply().ok();
+  }
+
+  public boolean running() {
     return run != null;
   }
 
@@ -327,6 +431,11 @@ public final class LuaEngine {
         dispatcher.rejectedFromScript(spec); // INFO commandstats: rejected_calls, as Redis counts them
       }
       return fail(LuaReplies.errorTable(refusal), raise);
+    }
+    if (spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.MAY_REPLICATE)) {
+      if (run.probe) {
+        throw PROBE_STOP; // the log runs it from the start, on every member
+      }
     }
     if (spec.has(CommandFlag.WRITE)) {
       run.writeDirty = true;

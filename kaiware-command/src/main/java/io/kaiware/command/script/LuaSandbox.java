@@ -38,16 +38,22 @@ import org.luaj.vm2.lib.jse.JseMathLib;
  * <p>The instruction limit: LuaJ calls {@link DebugLib#onInstruction} before every instruction of
  * every closure whose environment is these globals (the reason {@code load} may not take another
  * environment); the count is reset per script call, and past the limit every further instruction
- * raises the error again, so pcall cannot swallow it.
+ * raises the error again, so pcall cannot swallow it. Every {@link #INTERRUPT_EVERY} instructions
+ * the counter also calls {@link LuaEngine#interrupt} (Redis's count hook): past busy-reply-threshold
+ * the other clients are served from there, and a script killed by SCRIPT KILL raises Redis's error
+ * at every instruction from then on, for the same reason.
  */
 final class LuaSandbox {
 
   private static final LuaValue KEYS = LuaValue.valueOf("KEYS");
   private static final LuaValue ARGV = LuaValue.valueOf("ARGV");
 
+  /** Instructions between two calls of {@link LuaEngine#interrupt} (a power of two; Redis's hook runs every 100,000). */
+  static final long INTERRUPT_EVERY = 1 << 16;
+
   private final LuaEngine engine;
   private final ReadOnlyTables.SandboxGlobals globals = new ReadOnlyTables.SandboxGlobals();
-  private final InstructionCounter counter = new InstructionCounter();
+  private final InstructionCounter counter;
   private final CJsonLib cjson = new CJsonLib();
 
   /**
@@ -57,8 +63,15 @@ final class LuaSandbox {
    * position is lost there, while Lua 5.1 keeps the caller's frame for C functions).
    */
   private static final class InstructionCounter extends DebugLib {
+    private final LuaEngine engine;
     long executed;
     long limit = Long.MAX_VALUE;
+    /** SCRIPT KILL ended the script: every instruction raises the kill error. */
+    boolean killed;
+
+    InstructionCounter(LuaEngine engine) {
+      this.engine = engine;
+    }
     private LuaClosure[] frames = new LuaClosure[64];
     private int depth;
     private LuaClosure lastClosure;
@@ -70,6 +83,10 @@ final class LuaSandbox {
       lastPc = pc;
       if (++executed > limit) {
         throw new LuaError(LuaReplies.errorTable("ERR Script exceeded lua-max-instructions (" + limit + " Lua instructions)"));
+      }
+      if (killed || ((executed & (INTERRUPT_EVERY - 1)) == 0 && engine.interrupt())) {
+        killed = true;
+        throw new LuaError(LuaReplies.errorTable("ERR Script killed by user with SCRIPT KILL..."));
       }
     }
 
@@ -105,6 +122,7 @@ final class LuaSandbox {
     void reset(long limit) {
       this.executed = 0;
       this.limit = limit;
+      this.killed = false;
       java.util.Arrays.fill(frames, 0, depth, null);
       depth = 0;
       lastClosure = null;
@@ -121,6 +139,7 @@ final class LuaSandbox {
 
   LuaSandbox(LuaEngine engine) {
     this.engine = engine;
+    this.counter = new InstructionCounter(engine);
     ReadOnlyTables.SandboxGlobals g = globals;
     g.load(new BaseLib());
     g.load(new PackageLib()); // the other libraries register in package.loaded; removed below
@@ -343,6 +362,7 @@ final class LuaSandbox {
 
   void afterCall() {
     counter.limit = Long.MAX_VALUE;
+    counter.killed = false;
   }
 
   /** Lua 5.1's stack overflow, raised where the script was when the stack ran out. */

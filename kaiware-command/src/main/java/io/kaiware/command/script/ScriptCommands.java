@@ -68,8 +68,7 @@ public final class ScriptCommands {
                 .summary("Remove all the scripts from the script cache.").handler(ScriptCommands::flush))
             .subcommand(command("kill").arity(2).flags(NOSCRIPT, ALLOW_BUSY).since("2.6.0")
                 .summary("Kill the script currently in execution.")
-                // A running script holds the engine thread until it ends (ADR 0006): never one to kill.
-                .handler(ctx -> ctx.reply().error("NOTBUSY No scripts in execution right now.")))
+                .handler(ctx -> engine(ctx).kill(ctx)))
             .subcommand(command("debug").arity(3).flags(NOSCRIPT).since("3.2.0")
                 .summary("Set the debug mode for executed scripts.")
                 .handler(ctx -> {

@@ -338,6 +338,97 @@ class ScriptCommandsTest {
     assertThat(r.exec("CONFIG", "SET", "busy-reply-threshold", "100")).isEqualTo("OK");
   }
 
+  // ---------------------------------------------------------------- busy scripts, SCRIPT KILL, probes
+
+  private static final Err BUSY = new Err(LuaEngine.BUSY);
+
+  /** multi.tcl's "MULTI and script timeout", and scripting.tcl's read-only kill, on one engine. */
+  @Test
+  void aTimedOutScriptAnswersOthersBusyAndScriptKillEndsIt() {
+    r.exec("SET", "xx", "1");
+    assertThat(r.exec("CONFIG", "SET", "lua-time-limit", "0")).isEqualTo("OK");
+    CommandHarness inMulti = r.otherClient();
+    CommandHarness killer = r.otherClient();
+    List<Object> seen = new java.util.ArrayList<>();
+    r.hooks().whileBusy = () -> {
+      if (seen.isEmpty()) {
+        seen.add(inMulti.exec("PING"));
+        seen.add(inMulti.exec("MULTI")); // ALLOW_BUSY
+        seen.add(inMulti.exec("INCR", "xx")); // refused: condemns the transaction
+        seen.add(killer.exec("SCRIPT", "KILL"));
+      }
+    };
+    Object reply = eval("local f = function() while true do end end while true do pcall(f) end", "0");
+    assertThat(reply.toString()).startsWith("-ERR Script killed by user with SCRIPT KILL... script: ")
+        .endsWith(", on @user_script:1.");
+    assertThat(seen).containsExactly(BUSY, "OK", BUSY, "OK");
+    r.hooks().whileBusy = null;
+    assertThat(inMulti.exec("INCR", "xx")).isEqualTo("QUEUED");
+    assertThat(inMulti.exec("EXEC")).isEqualTo(new Err("EXECABORT Transaction discarded because of previous errors."));
+    assertThat(r.exec("GET", "xx")).isEqualTo("1");
+    assertThat(inMulti.exec("PING")).isEqualTo("PONG");
+    assertThat(killer.exec("SCRIPT", "KILL")).isEqualTo(new Err("NOTBUSY No scripts in execution right now."));
+  }
+
+  /** multi.tcl's "just EXEC and script timeout": a refused EXEC discards the transaction. */
+  @Test
+  void anExecRefusedByABusyScriptAbortsItsTransaction() {
+    r.exec("SET", "xx", "1");
+    r.exec("CONFIG", "SET", "busy-reply-threshold", "0");
+    CommandHarness other = r.otherClient();
+    assertThat(other.exec("MULTI")).isEqualTo("OK");
+    assertThat(other.exec("INCR", "xx")).isEqualTo("QUEUED");
+    List<Object> seen = new java.util.ArrayList<>();
+    r.hooks().whileBusy = () -> {
+      if (seen.isEmpty()) {
+        seen.add(other.exec("EXEC"));
+        seen.add(other.exec("SCRIPT", "KILL"));
+      }
+    };
+    assertThat(eval("while true do end", "0").toString()).contains("killed by user");
+    assertThat(seen.get(0)).isEqualTo(new Err("EXECABORT Transaction discarded because of: " + LuaEngine.BUSY));
+    assertThat(seen.get(1)).isEqualTo("OK"); // no longer in MULTI
+    assertThat(r.exec("GET", "xx")).isEqualTo("1");
+  }
+
+  @Test
+  void aScriptThatWroteCannotBeKilled() {
+    r.exec("CONFIG", "SET", "lua-time-limit", "0");
+    r.exec("CONFIG", "SET", "lua-max-instructions", "2000000");
+    CommandHarness other = r.otherClient();
+    List<Object> seen = new java.util.ArrayList<>();
+    r.hooks().whileBusy = () -> seen.add(other.exec("SCRIPT", "KILL"));
+    assertThat(eval("redis.call('set','x','y') while true do end", "0").toString()).contains("lua-max-instructions");
+    assertThat(seen).isNotEmpty().allSatisfy(e -> assertThat(e.toString()).startsWith(
+        "-UNKILLABLE Sorry the script already executed write commands against the dataset."));
+    assertThat(r.exec("GET", "x")).isEqualTo("y");
+    // below the threshold nobody is served and nothing is BUSY
+    r.exec("CONFIG", "SET", "lua-time-limit", "5000");
+    seen.clear();
+    assertThat(eval("for i = 1, 300000 do end return 1", "0")).isEqualTo(1L);
+    assertThat(seen).isEmpty();
+  }
+
+  /** A probe (ADR 0006) stops with nothing changed at its first write, pcall or not; a read completes. */
+  @Test
+  void aProbeStopsAtItsFirstWriteAndCompletesAReadScript() {
+    r.exec("SET", "x", "1");
+    long writesBefore = r.keyspace().writes();
+    for (String script : List.of("local v = redis.call('get','x') redis.call('set','x','2') return v",
+        "pcall(redis.call, 'incr', 'x') return 1", "return redis.call('publish', 'ch', 'm')")) {
+      r.session().scriptProbe(true);
+      assertThat(r.execRaw("EVAL", script, "0")).as(script).isEmpty();
+      assertThat(r.session().takeProbeNeedsLog()).as(script).isTrue();
+    }
+    assertThat(r.keyspace().writes()).isEqualTo(writesBefore);
+    assertThat(r.takePublished()).isEmpty();
+    r.session().scriptProbe(true);
+    assertThat(eval("return redis.call('get','x')", "0")).isEqualTo("1");
+    assertThat(r.session().takeProbeNeedsLog()).isFalse();
+    r.session().scriptProbe(false);
+    assertThat(eval("redis.call('set','x','2') return redis.call('get','x')", "0")).isEqualTo("2");
+  }
+
   @Test
   void returningARecursiveTableStopsAtTheStackLimit() {
     String raw = r.execRaw("EVAL", "local a = {}; local b = {a}; a[1] = b; return a", "0");

@@ -1,0 +1,131 @@
+package io.kaiware.server;
+
+import io.netty.channel.IoHandle;
+import io.netty.channel.IoHandler;
+import io.netty.channel.IoHandlerContext;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.IoRegistration;
+import io.netty.util.concurrent.ThreadAwareExecutor;
+
+/**
+ * The engine loop's I/O handler (epoll or NIO), able to poll the network once more from inside a
+ * task that runs on the loop: what a script running past busy-reply-threshold needs to answer the
+ * other clients BUSY and to hear SCRIPT KILL (Redis's processEventsWhileBlocked).
+ *
+ * <h2>Why only from a task</h2>
+ * With {@code io-threads 1} the engine thread is the only event loop (ADR 0002), so while a script
+ * holds it nobody reads the sockets. Netty's loop alternates two phases: {@link #run} (wait for
+ * readiness, then handle every ready channel from one array of events) and the task queue. A nested
+ * {@code run} from inside the first phase would overwrite that array while the outer pass still
+ * walks it, and edge-triggered epoll would lose the readiness of the channels not yet handled. From
+ * inside a task the array is free, so {@link #pollNow} refuses to nest inside {@code run} and the
+ * server runs every script that may outlast the threshold from a task: a log apply, or a probe the
+ * connection posts (ConnectionPipeline).
+ *
+ * <p>Nothing else of the loop runs nested: submitted and scheduled tasks (log applies, replies of
+ * the log, timers) wait until the script ends. The channels served meanwhile only see BUSY or the
+ * commands flagged ALLOW_BUSY, which touch their own session.
+ */
+final class PollableIoHandler implements IoHandler {
+
+  /** Never blocks: handles what is ready now. */
+  private static final IoHandlerContext NOW = new IoHandlerContext() {
+    @Override
+    public boolean canBlock() {
+      return false;
+    }
+
+    @Override
+    public long delayNanos(long currentTimeNanos) {
+      return 0;
+    }
+
+    @Override
+    public long deadlineNanos() {
+      return -1;
+    }
+  };
+
+  private final IoHandler delegate;
+  /** Inside {@link #run}: a nested poll would clobber the outer pass's events. */
+  private boolean running;
+
+  private PollableIoHandler(IoHandler delegate) {
+    this.delegate = delegate;
+  }
+
+  /** Wraps the handlers {@code factory} makes; {@code created} receives each (the engine loop has one). */
+  static IoHandlerFactory wrap(IoHandlerFactory factory, java.util.function.Consumer<PollableIoHandler> created) {
+    return new IoHandlerFactory() {
+      @Override
+      public IoHandler newHandler(ThreadAwareExecutor executor) {
+        PollableIoHandler handler = new PollableIoHandler(factory.newHandler(executor));
+        created.accept(handler);
+        return handler;
+      }
+
+      @Override
+      public boolean isChangingThreadSupported() {
+        return factory.isChangingThreadSupported();
+      }
+    };
+  }
+
+  @Override
+  public int run(IoHandlerContext context) {
+    running = true;
+    try {
+      return delegate.run(context);
+    } finally {
+      running = false;
+    }
+  }
+
+  /**
+   * Handles the channels that are ready now, without blocking; must be called on the loop's thread.
+   *
+   * @return false, doing nothing, when called from inside the loop's own I/O pass
+   */
+  boolean pollNow() {
+    if (running) {
+      return false;
+    }
+    running = true;
+    try {
+      delegate.run(NOW);
+    } finally {
+      running = false;
+    }
+    return true;
+  }
+
+  @Override
+  public void initialize() {
+    delegate.initialize();
+  }
+
+  @Override
+  public void prepareToDestroy() {
+    delegate.prepareToDestroy();
+  }
+
+  @Override
+  public void destroy() {
+    delegate.destroy();
+  }
+
+  @Override
+  public IoRegistration register(IoHandle handle) throws Exception {
+    return delegate.register(handle);
+  }
+
+  @Override
+  public void wakeup() {
+    delegate.wakeup();
+  }
+
+  @Override
+  public boolean isCompatible(Class<? extends IoHandle> handleType) {
+    return delegate.isCompatible(handleType);
+  }
+}
