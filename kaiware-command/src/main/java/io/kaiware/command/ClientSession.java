@@ -70,14 +70,28 @@ public final class ClientSession {
     return logApplier;
   }
 
+  /** How a script run as a probe ended ({@link #scriptProbe}). */
+  public enum ProbeEnd {
+    /** It completed, failed or was killed, having changed nothing: its reply is final. */
+    COMPLETED,
+    /** It stopped at its first write, with nothing changed: the log must run it. */
+    NEEDS_LOG,
+    /**
+     * It stopped, with nothing changed, because it outlasted the first check of its count hook
+     * inside the engine thread's I/O pass, where it could not serve other clients were it to run
+     * past busy-reply-threshold: it must run again from a task.
+     */
+    NEEDS_TASK
+  }
+
   private boolean scriptProbe;
-  private boolean probeNeedsLog;
+  private ProbeEnd probeEnd = ProbeEnd.COMPLETED;
 
   /**
    * Marks the next script this session runs as a probe (ADR 0006): it runs here, outside the log,
    * until it completes or calls its first command that writes; then it stops with nothing changed
-   * and {@link #takeProbeNeedsLog} says so, and the script goes to the log. A probe that completes
-   * was a read; one killed (SCRIPT KILL) changed nothing, on this member or any other.
+   * and {@link #takeProbeEnd} says so, and the script goes to the log. A probe that completes was
+   * a read; one killed (SCRIPT KILL) changed nothing, on this member or any other.
    */
   public void scriptProbe(boolean probe) {
     scriptProbe = probe;
@@ -87,16 +101,16 @@ public final class ClientSession {
     return scriptProbe;
   }
 
-  /** The probe stopped at a write (set by the script engine). */
-  public void probeNeedsLog() {
-    probeNeedsLog = true;
+  /** Set by the script engine when a probe stops short. */
+  public void probeEnded(ProbeEnd end) {
+    probeEnd = end;
   }
 
-  /** Whether the probe stopped at a write; clears the mark. */
-  public boolean takeProbeNeedsLog() {
-    boolean was = probeNeedsLog;
-    probeNeedsLog = false;
-    return was;
+  /** How the last probe ended; resets to {@link ProbeEnd#COMPLETED}. */
+  public ProbeEnd takeProbeEnd() {
+    ProbeEnd end = probeEnd;
+    probeEnd = ProbeEnd.COMPLETED;
+    return end;
   }
 
   private boolean fromMaster;

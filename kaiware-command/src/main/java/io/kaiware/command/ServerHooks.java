@@ -53,6 +53,15 @@ public interface ServerHooks {
    */
   default void serveClientsWhileBusy() {}
 
+  /**
+   * Whether the engine thread is inside its I/O pass now, where {@link #serveClientsWhileBusy}
+   * cannot poll but a task of the engine loop could: a probe that runs long stops and runs again
+   * from a task. False where no task could poll either (io-threads > 1, tests).
+   */
+  default boolean insideIoPass() {
+    return false;
+  }
+
   /** Runs {@code task} on the engine thread, after what it is doing now (tests: at once). */
   default void onEngineThread(Runnable task) {
     task.run();

@@ -228,6 +228,14 @@ public final class CommandHarness {
     /** Runs where a busy script serves the other clients (the network, in the server). */
     public Runnable whileBusy;
 
+    /** What insideIoPass answers: a long probe then stops to run again from a task. */
+    public boolean insideIoPass;
+
+    @Override
+    public boolean insideIoPass() {
+      return insideIoPass;
+    }
+
     @Override
     public void serveClientsWhileBusy() {
       if (whileBusy != null) {

@@ -388,7 +388,7 @@ final class ConnectionPipeline {
 
   /**
    * A read at the head: now, after a read barrier, or through the follower proxy. {@code script}:
-   * the head is a script, run as a probe from a task of its own once the read may run ({@link #probe}).
+   * the head is a script, run as a probe once the read may run ({@link #probe}).
    */
   private void startRead(Slot slot, boolean script) {
     if (!script && !replication.node().isLeader() && !replication.readableNow(session.readOnlyMode(), slot.readMark)
@@ -401,7 +401,17 @@ final class ConnectionPipeline {
       @Override
       public void run() {
         if (script) {
-          server.engineLoop().execute(() -> probe(slot));
+          if (probe(slot)) {
+            resumeIfAsync();
+          } else {
+            // It outlasted a moment inside the I/O pass: again from a task, where it can serve others.
+            server.engineLoop().execute(() -> {
+              if (!released && probe(slot) && !released) {
+                advance();
+                flushNow();
+              }
+            });
+          }
           return;
         }
         execute(slot.command);
@@ -435,19 +445,18 @@ final class ConnectionPipeline {
   }
 
   /**
-   * Runs a script that reached the head of the queue as a probe (ADR 0006): here, outside the log,
-   * from a task — so that past busy-reply-threshold it can serve the other clients and be killed
-   * (PollableIoHandler). It ends one of two ways: it completed (it read, or failed, or was killed,
-   * and changed nothing: its reply is final), or it stopped at its first write with nothing
-   * changed and goes to the log, which runs it from the start on every member.
+   * Runs a script that reached the head of the queue as a probe (ADR 0006): here, outside the log.
+   * It ends one of three ways: it completed (it read, or failed, or was killed, and changed
+   * nothing: its reply is final); it stopped at its first write with nothing changed, and goes to
+   * the log, which runs it from the start on every member; or, run in line from the I/O pass, it
+   * outlasted the first check of its count hook — then nothing happened and this returns false:
+   * the caller runs it again from a task, where past busy-reply-threshold it can serve the other
+   * clients and be killed (PollableIoHandler). Short scripts, nearly all, never pay that hop.
    */
-  private void probe(Slot slot) {
-    if (released) {
-      return;
-    }
+  private boolean probe(Slot slot) {
     boolean suppressed = session.consumeReplySuppressed();
     ByteBuf buf = channel.alloc().heapBuffer(64);
-    boolean needsLog;
+    ClientSession.ProbeEnd end;
     try {
       session.scriptProbe(true);
       try {
@@ -455,26 +464,30 @@ final class ConnectionPipeline {
       } finally {
         session.scriptProbe(false);
       }
-      needsLog = session.takeProbeNeedsLog();
-      if (!needsLog && !suppressed) {
+      end = session.takeProbeEnd();
+      if (end == ClientSession.ProbeEnd.COMPLETED && !suppressed) {
         slot.reply = new byte[buf.readableBytes()];
         buf.readBytes(slot.reply);
       }
     } finally {
       buf.release();
     }
-    if (needsLog) {
-      slot.kind = Kind.WRITE; // MONITOR saw it when the probe ran
-      if (!refused(slot)) {
-        send(slot, writeRequest(slot.command), 0, suppressed);
+    switch (end) {
+      case COMPLETED -> slot.done = true;
+      case NEEDS_LOG -> {
+        slot.kind = Kind.WRITE; // MONITOR saw it when the probe ran
+        if (!refused(slot)) {
+          send(slot, writeRequest(slot.command), 0, suppressed);
+        }
       }
-    } else {
-      slot.done = true;
+      case NEEDS_TASK -> {
+        if (suppressed) {
+          session.skipNextReply(); // consumed for nothing: the run from the task consumes it again
+        }
+        return false;
+      }
     }
-    if (!released) {
-      advance();
-      flushNow();
-    }
+    return true;
   }
 
   /** Runs a LOCAL command now (at the head); a deferred reply (RAFT ADD) keeps its slot pending. */

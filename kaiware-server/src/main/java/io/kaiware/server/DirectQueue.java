@@ -36,7 +36,7 @@ final class DirectQueue {
 
   /** Runs a batch, or queues it behind a parked pop. */
   void offer(List<byte[][]> batch, ByteBuf out, long nowMs) {
-    boolean plain = blocked == null && server.blockedClients().count() == 0;
+    boolean plain = blocked == null && !scriptPending && server.blockedClients().count() == 0;
     for (int i = 0; plain && i < batch.size(); i++) {
       plain = !Blocking.isBlocking(batch.get(i));
     }
@@ -52,13 +52,40 @@ final class DirectQueue {
     }
   }
 
-  /** Runs one request (its reply appended to {@code out}), or queues it behind a parked pop. */
+  /**
+   * Runs one request (its reply appended to {@code out}), or queues it behind a parked pop or a
+   * script that waits for its task. A script (outside MULTI) runs from a task of its own when the
+   * engine thread can poll its channels (io-threads 1): from there, past busy-reply-threshold, it
+   * serves the other clients and can be killed (PollableIoHandler); the requests behind it wait in
+   * the backlog, and its reply and theirs are written when it ends.
+   */
   void offer(byte[][] request, ByteBuf out, long nowMs) {
-    if (blocked != null) {
+    if (blocked != null || scriptPending) {
       backlog.addLast(request);
       return;
     }
+    if (server.servesClientsWhileBusy() && isScriptRun(request) && !session.transaction().active()) {
+      scriptPending = true;
+      server.engineLoop().execute(() -> {
+        scriptPending = false;
+        wake(request, -1, -1, null);
+      });
+      return;
+    }
     run(request, out, nowMs, -1, -1);
+  }
+
+  /** A script posted to its own task is pending: requests behind it wait in the backlog. */
+  private boolean scriptPending;
+
+  /** EVAL, EVALSHA, EVAL_RO, EVALSHA_RO (one byte compare for any other command). */
+  private boolean isScriptRun(byte[][] request) {
+    byte[] name = request[0];
+    if (name.length < 4 || name.length > 10 || (name[0] | 0x20) != 'e') {
+      return false;
+    }
+    CommandSpec spec = server.engine().dispatcher().table().lookup(name);
+    return spec != null && "scripting".equals(spec.group()) && spec.name().startsWith("eval");
   }
 
   /** Whether a blocking pop holds this connection. */
@@ -119,7 +146,8 @@ final class DirectQueue {
 
   /**
    * Unparks: re-runs the pop ({@code answer} null) or answers it with {@code answer} (timeout,
-   * CLIENT UNBLOCK), then runs the backlog until it is empty or parks again, and writes.
+   * CLIENT UNBLOCK), then runs the backlog until it is empty or parks again, and writes. Also runs
+   * a script posted to its task, the same way.
    */
   void wake(byte[][] request, long deadlineMs, long seq, byte[] answer) {
     blocked = null;

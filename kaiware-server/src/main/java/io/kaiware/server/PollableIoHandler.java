@@ -18,9 +18,10 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
  * readiness, then handle every ready channel from one array of events) and the task queue. A nested
  * {@code run} from inside the first phase would overwrite that array while the outer pass still
  * walks it, and edge-triggered epoll would lose the readiness of the channels not yet handled. From
- * inside a task the array is free, so {@link #pollNow} refuses to nest inside {@code run} and the
- * server runs every script that may outlast the threshold from a task: a log apply, or a probe the
- * connection posts (ConnectionPipeline).
+ * inside a task the array is free, so {@link #pollNow} refuses to nest inside {@code run}, and a
+ * script that may outlast the threshold runs from a task: a log apply is one; a probe run in line
+ * from a read stops at its first hook check and runs again from a task (ConnectionPipeline), and
+ * in non-durable mode a script is posted to a task at once (DirectQueue).
  *
  * <p>Nothing else of the loop runs nested: submitted and scheduled tasks (log applies, replies of
  * the log, timers) wait until the script ends. The channels served meanwhile only see BUSY or the
@@ -79,6 +80,11 @@ final class PollableIoHandler implements IoHandler {
     } finally {
       running = false;
     }
+  }
+
+  /** Whether the loop is inside its I/O pass (where {@link #pollNow} does nothing); loop thread only. */
+  boolean inIoPass() {
+    return running;
   }
 
   /**

@@ -60,6 +60,16 @@ final class ServerState implements ServerHooks {
     this.engineIo = engineIo;
   }
 
+  /** Whether a script running from a task of the engine loop can serve the other clients (io-threads 1). */
+  boolean servesClientsWhileBusy() {
+    return engineIo != null;
+  }
+
+  @Override
+  public boolean insideIoPass() {
+    return engineIo != null && engineLoop.inEventLoop() && engineIo.inIoPass();
+  }
+
   @Override
   public void serveClientsWhileBusy() {
     if (engineIo != null && engineLoop.inEventLoop()) {

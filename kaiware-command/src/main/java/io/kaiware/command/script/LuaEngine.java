@@ -126,6 +126,7 @@ public final class LuaEngine {
   }
 
   private static final ProbeStop PROBE_STOP = new ProbeStop();
+  private static final ProbeStop PROBE_MOVE = new ProbeStop();
 
   public LuaEngine(Dispatcher dispatcher, CommandTable table, ServerConfig config) {
     this.dispatcher = dispatcher;
@@ -278,9 +279,10 @@ public final class LuaEngine {
       Varargs result = box.call(script.function(), keys, argv, maxInstructions());
       LuaReplies.write(result.arg1(), out, run.resp);
     } catch (ProbeStop e) {
-      // Nothing was changed and nothing is answered: the log runs the script (and counts the call).
+      // Nothing was changed and nothing is answered: the log, or a task, runs the script again
+      // (and counts the call).
       out.buffer().writerIndex(mark);
-      caller.probeNeedsLog();
+      caller.probeEnded(e == PROBE_STOP ? ClientSession.ProbeEnd.NEEDS_LOG : ClientSession.ProbeEnd.NEEDS_TASK);
       caller.alreadyCounted();
     } catch (LuaError e) {
       out.error(box.errorReply(e, run.funcName));
@@ -331,7 +333,11 @@ public final class LuaEngine {
     if (r == null) {
       return false;
     }
+    io.kaiware.command.ServerHooks hooks = dispatcher.serverHooks();
     if (!r.timedOut) {
+      if (r.probe && hooks != null && hooks.insideIoPass()) {
+        throw PROBE_MOVE; // longer than a moment, where it could not serve anyone: again from a task
+      }
       long elapsedMs = (System.nanoTime() - r.startNs) / 1_000_000;
       if (elapsedMs < busyReplyThresholdMs()) {
         return false;
@@ -340,7 +346,6 @@ public final class LuaEngine {
           + "using the SCRIPT KILL command. Script name is: {}.", elapsedMs, r.funcName);
       r.timedOut = true;
     }
-    io.kaiware.command.ServerHooks hooks = dispatcher.serverHooks();
     if (hooks != null) {
       hooks.serveClientsWhileBusy();
     }

@@ -418,13 +418,22 @@ class ScriptCommandsTest {
         "pcall(redis.call, 'incr', 'x') return 1", "return redis.call('publish', 'ch', 'm')")) {
       r.session().scriptProbe(true);
       assertThat(r.execRaw("EVAL", script, "0")).as(script).isEmpty();
-      assertThat(r.session().takeProbeNeedsLog()).as(script).isTrue();
+      assertThat(r.session().takeProbeEnd()).as(script).isEqualTo(io.kaiware.command.ClientSession.ProbeEnd.NEEDS_LOG);
     }
     assertThat(r.keyspace().writes()).isEqualTo(writesBefore);
     assertThat(r.takePublished()).isEmpty();
     r.session().scriptProbe(true);
     assertThat(eval("return redis.call('get','x')", "0")).isEqualTo("1");
-    assertThat(r.session().takeProbeNeedsLog()).isFalse();
+    assertThat(r.session().takeProbeEnd()).isEqualTo(io.kaiware.command.ClientSession.ProbeEnd.COMPLETED);
+    // run from the I/O pass, a probe that outlasts the first hook check stops, to run again from a task
+    r.hooks().insideIoPass = true;
+    assertThat(eval("return 7", "0")).isEqualTo(7L);
+    assertThat(r.session().takeProbeEnd()).isEqualTo(io.kaiware.command.ClientSession.ProbeEnd.COMPLETED);
+    assertThat(r.execRaw("EVAL", "for i = 1, 100000 do end return 1", "0")).isEmpty();
+    assertThat(r.session().takeProbeEnd()).isEqualTo(io.kaiware.command.ClientSession.ProbeEnd.NEEDS_TASK);
+    r.hooks().insideIoPass = false;
+    assertThat(eval("for i = 1, 100000 do end return 1", "0")).isEqualTo(1L);
+    assertThat(r.session().takeProbeEnd()).isEqualTo(io.kaiware.command.ClientSession.ProbeEnd.COMPLETED);
     r.session().scriptProbe(false);
     assertThat(eval("redis.call('set','x','2') return redis.call('get','x')", "0")).isEqualTo("2");
   }
