@@ -62,6 +62,13 @@ public interface ServerHooks {
     return false;
   }
 
+  /**
+   * The applied state no longer follows the log (SHUTDOWN NOSAVE ended a script a log entry was
+   * running): the process is exiting, and must not save a snapshot of it on the way out. A
+   * restarted member applies the log again from its last snapshot.
+   */
+  default void discardStateOnExit() {}
+
   /** Runs {@code task} on the engine thread, after what it is doing now (tests: at once). */
   default void onEngineThread(Runnable task) {
     task.run();

@@ -720,6 +720,18 @@ public final class KaiwareStateMachine extends BaseStateMachine {
     return waiting;
   }
 
+  /** Set by {@link #discardStateOnExit}: no snapshot is written any more. */
+  private volatile boolean stateDiscarded;
+
+  /**
+   * The applied state stopped following the log (SHUTDOWN NOSAVE ended a script an entry was
+   * running) and the process is exiting: no snapshot is written from now on — not even the one
+   * Ratis takes when it stops — so a restart applies the log again from the last good snapshot.
+   */
+  public void discardStateOnExit() {
+    stateDiscarded = true;
+  }
+
   /**
    * Snapshots the keyspace at the last applied index into {@code snapshot.<term>_<index>} without
    * stopping the engine for the whole serialisation.
@@ -740,6 +752,9 @@ public final class KaiwareStateMachine extends BaseStateMachine {
    */
   @Override
   public long takeSnapshot() throws IOException {
+    if (stateDiscarded) {
+      return RaftLog.INVALID_LOG_INDEX; // what is applied no longer follows the log: never saved
+    }
     boolean synchronous = takeSynchronousTickets();
     CompletableFuture<Long> inFlight = snapshotInFlight;
     if (inFlight != null) {

@@ -66,6 +66,14 @@ final class ServerState implements ServerHooks {
   }
 
   @Override
+  public void discardStateOnExit() {
+    Replication r = replication;
+    if (r != null) {
+      r.node().stateMachine().discardStateOnExit();
+    }
+  }
+
+  @Override
   public boolean insideIoPass() {
     return engineIo != null && engineLoop.inEventLoop() && engineIo.inIoPass();
   }

@@ -393,6 +393,21 @@ public final class LuaEngine {
     ctx.reply().ok();
   }
 
+  /**
+   * SHUTDOWN NOSAVE from inside a busy script: ends it at its next hook check whatever it did —
+   * the process is going away.
+   *
+   * @return whether the script came through the log: this member's state then differs from what
+   *     the log says, and must not be saved (the caller tells the server)
+   */
+  public boolean killForShutdown() {
+    if (run == null) {
+      return false;
+    }
+    run.killed = true;
+    return run.caller.logApplier();
+  }
+
   public boolean running() {
     return run != null;
   }

@@ -1,6 +1,7 @@
 package io.kaiware.command.server;
 
 import static io.kaiware.command.CommandFlag.ADMIN;
+import static io.kaiware.command.CommandFlag.ALLOW_BUSY;
 import static io.kaiware.command.CommandFlag.FAST;
 import static io.kaiware.command.CommandFlag.LOADING;
 import static io.kaiware.command.CommandFlag.NOSCRIPT;
@@ -10,6 +11,7 @@ import static io.kaiware.command.CommandFlag.STALE;
 import static io.kaiware.command.CommandFlag.WRITE;
 import static io.kaiware.command.CommandSpec.command;
 
+import io.kaiware.command.ClientSession;
 import io.kaiware.command.CommandContext;
 import io.kaiware.command.CommandError;
 import io.kaiware.command.CommandSpec;
@@ -73,7 +75,7 @@ public final class ServerCommands {
             .complexity("O(N) where N is the total number of keys in all databases")
             .summary("Asynchronously rewrites the append-only file to disk (the Raft log is compacted by a snapshot).")
             .handler(ServerCommands::bgrewriteaof).build(),
-        command("shutdown").arity(-1).flags(ADMIN, NOSCRIPT, LOADING, STALE, NO_MULTI).group("server")
+        command("shutdown").arity(-1).flags(ADMIN, NOSCRIPT, LOADING, STALE, NO_MULTI, ALLOW_BUSY).group("server")
             .summary("Synchronously saves the database(s) to disk and shuts down the Redis server.")
             .complexity("O(N) when saving, where N is the total number of keys in all databases")
             .handler(ServerCommands::shutdown).build(),
@@ -98,7 +100,9 @@ public final class ServerCommands {
   }
 
   private static void shutdown(CommandContext ctx) {
+    boolean nosave = false;
     for (int i = 1; i < ctx.argc(); i++) {
+      nosave |= ctx.argIs(i, "NOSAVE");
       if (!(ctx.argIs(i, "NOSAVE") || ctx.argIs(i, "SAVE") || ctx.argIs(i, "NOW") || ctx.argIs(i, "FORCE")
           || ctx.argIs(i, "ABORT"))) {
         throw new CommandError(CommandError.SYNTAX);
@@ -106,6 +110,20 @@ public final class ServerCommands {
       if (ctx.argIs(i, "ABORT")) {
         ctx.reply().error("ERR No shutdown in progress.");
         return;
+      }
+    }
+    if (ctx.dispatcher().scriptBusy()) {
+      if (!nosave) {
+        throw new CommandError(io.kaiware.command.script.LuaEngine.BUSY); // Redis: only NOSAVE ends a busy script
+      }
+      // Even a script that wrote, or came through the log, ends. Every connection closes first, so
+      // that no client takes the killed script's error for the outcome of its write: the log may
+      // hold that write, and every member applying it runs the script to its end.
+      for (ClientSession client : List.copyOf(ctx.server().clients())) {
+        ctx.server().kill(client);
+      }
+      if (ctx.dispatcher().scripts().killForShutdown()) {
+        ctx.server().discardStateOnExit(); // a log entry half applied: no snapshot of it
       }
     }
     // Like Redis, a successful SHUTDOWN sends no reply: the connection just closes.

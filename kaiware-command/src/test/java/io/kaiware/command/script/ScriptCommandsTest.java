@@ -409,6 +409,23 @@ class ScriptCommandsTest {
     assertThat(seen).isEmpty();
   }
 
+  /** scripting.tcl's "SHUTDOWN NOSAVE can kill a timedout script anyway": even one that wrote. */
+  @Test
+  void shutdownNosaveEndsABusyScriptThatWrote() {
+    r.exec("CONFIG", "SET", "lua-time-limit", "0");
+    CommandHarness other = r.otherClient();
+    List<Object> seen = new java.util.ArrayList<>();
+    r.hooks().whileBusy = () -> {
+      if (seen.isEmpty()) {
+        seen.add(other.exec("SHUTDOWN"));
+        seen.add(other.execRaw("SHUTDOWN", "NOSAVE"));
+      }
+    };
+    assertThat(eval("redis.call('set','x','y') while true do end", "0").toString()).contains("killed by user");
+    assertThat(seen).containsExactly(BUSY, "");
+    assertThat(other.session().closeAfterReply()).isTrue(); // every connection was closed
+  }
+
   /** A probe (ADR 0006) stops with nothing changed at its first write, pcall or not; a read completes. */
   @Test
   void aProbeStopsAtItsFirstWriteAndCompletesAReadScript() {
