@@ -47,7 +47,18 @@ import java.util.function.Consumer;
  *       so the block is atomic in one log entry. A WATCHed transaction is checked against the local
  *       state when EXEC arrives (and aborts if a watched key changed); see ADR 0004 for the window
  *       between that check and the apply.</li>
+ *   <li>SCRIPT: EVAL and friends outside MULTI. At the head, on the leader, a script first runs here
+ *       as a <em>probe</em> ({@link #probe}, ADR 0006): like a read, until it completes or reaches
+ *       its first write — then, nothing changed, it goes to the log like a WRITE. A read-only script
+ *       thus costs no entry, and one that runs long before writing can be killed. Behind started
+ *       writes a script that may write goes to the log with them, unprobed.</li>
  * </ul>
+ *
+ * <h2>While a script is busy</h2>
+ * A script past busy-reply-threshold serves the other connections from inside its hook
+ * ({@link PollableIoHandler}): every request that can start then is LOCAL, so the dispatcher answers
+ * BUSY or runs an ALLOW_BUSY command (MULTI, SCRIPT KILL ...) at once; requests behind unfinished
+ * slots wait, as always, and start after the script.
  *
  * <h2>Blocking pops</h2>
  * A blocking pop (BLPOP ...) is a write whose slot, once submitted, holds back every slot behind
@@ -907,7 +918,7 @@ final class ConnectionPipeline {
       return Kind.WRITE; // XREAD with BLOCK too: through the log, so that it parks like a blocking pop
     }
     if (isScriptRun(spec)) {
-      // Any script that runs: the head of the queue runs it as a probe, from a task (start).
+      // Any script that runs: at the head of the queue it runs as a probe first (start).
       return scriptKind(spec, command) == Kind.LOCAL ? Kind.LOCAL : Kind.SCRIPT;
     }
     if (spec.has(CommandFlag.READONLY) || spec.name().equals("watch")) {

@@ -43,8 +43,11 @@ import org.slf4j.LoggerFactory;
  *       local counter for a read-only one (it runs on one node and changes nothing);</li>
  *   <li>a script that runs more than {@code lua-max-instructions} Lua instructions ends with an
  *       error reply (its writes so far stay, as after a Lua runtime error in Redis), on every
- *       replica at the same instruction; there is no BUSY state and no SCRIPT KILL of a running
- *       script;</li>
+ *       replica at the same instruction;</li>
+ *   <li>a script runs first as a <em>probe</em> on the member that received it, outside the log,
+ *       and stops before its first write (the log then runs it from the start, everywhere); only
+ *       a script that changed nothing and did not come through the log may be killed (SCRIPT
+ *       KILL), so the wall clock behind BUSY and kills never makes replicas differ;</li>
  *   <li>an EVALSHA never reaches the log: the node that receives it resolves it to the script body
  *       first (ConnectionPipeline); the log applier answers NOSCRIPT to any that does, whatever its
  *       cache holds.</li>
@@ -114,8 +117,10 @@ public final class LuaEngine {
   }
 
   /**
-   * Thrown by a probe's first write: it ends the script with nothing changed. An Error, not an
-   * Exception, so that no pcall in the script can catch it (LuaJ's pcall catches Exceptions).
+   * Ends a probe with nothing changed: {@link #PROBE_STOP} at its first write (the log runs the
+   * script), {@link #PROBE_MOVE} when it outlasts its first hook check inside the I/O pass (a task
+   * runs it again). An Error, not an Exception, so that no pcall in the script can catch it (LuaJ's
+   * own pcall catches Exceptions; the sandbox's catches LuaError and StackOverflowError).
    */
   private static final class ProbeStop extends Error {
     private static final long serialVersionUID = 1L;
