@@ -5,7 +5,8 @@
 # entry; a script that writes is probed up to its first write, then goes through the log (ADR 0006).
 #
 #   bench/eval.sh                                   # -n 100000 (P1) / 300000 (P16), -c 50
-#   OTHER_ROOT=/tmp/base bench/eval.sh              # also another checkout's built server (an A/B)
+#   OTHER_ROOT=/tmp/base bench/eval.sh              # also another checkout's built server (an A/B,
+#                                                   # in alternating order)
 #   ROUNDS=3 REQUESTS=100000 CLIENTS=50 bench/eval.sh
 #
 # Prints one line per server, workload and round: requests/s, p50 and p99 in ms (redis-benchmark).
@@ -57,8 +58,14 @@ kaiware() {
 trap bench_stop_servers EXIT
 for round in $(seq 1 "$ROUNDS"); do
   echo "# round $round" >&2
-  kaiware kaiware "$ROOT"
-  [ -n "$OTHER_ROOT" ] && kaiware other "$OTHER_ROOT"
+  # the order alternates: whichever runs first in a round pays for a cold disk and page cache
+  if [ -n "$OTHER_ROOT" ] && [ $((round % 2)) = 0 ]; then
+    kaiware other "$OTHER_ROOT"
+    kaiware kaiware "$ROOT"
+  else
+    kaiware kaiware "$ROOT"
+    [ -n "$OTHER_ROOT" ] && kaiware other "$OTHER_ROOT"
+  fi
   WORK="$(mktemp -d /tmp/kaiware-eval-redis.XXXXXX)"
   REDIS_PORT=$REDIS_BENCH_PORT
   bench_start_redis "$REDIS_PORT"

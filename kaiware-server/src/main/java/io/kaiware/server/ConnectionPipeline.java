@@ -392,6 +392,11 @@ final class ConnectionPipeline {
           }
           return;
         }
+        if (mayWrite && !server.engine().dispatcher().scripts().shouldProbe(slot.command, isEvalsha(slot.command))) {
+          slot.kind = Kind.WRITE; // its probes keep stopping at a write at once: straight to the log
+          startWrite(slot);
+          return;
+        }
         startRead(slot, true);
       }
     }
@@ -925,6 +930,11 @@ final class ConnectionPipeline {
       return Kind.READ;
     }
     return scriptKind(spec, command);
+  }
+
+  private boolean isEvalsha(byte[][] command) {
+    CommandSpec spec = resolve(command);
+    return spec != null && spec.name().startsWith("evalsha");
   }
 
   /** EVAL, EVALSHA, EVAL_RO, EVALSHA_RO. */

@@ -169,8 +169,62 @@ public final class LuaEngine {
   /** SCRIPT FLUSH: forgets every script and starts a fresh Lua state (Redis's scriptingReset). */
   public void flush() {
     scripts.clear();
+    probeRecords.clear();
     scriptBytes = 0;
     sandbox = null;
+  }
+
+  // ---------------------------------------------------------------- which scripts are probed
+
+  /** Probes of a script that stopped at a write within its first hook interval, in a row, after which it is not probed. */
+  static final int QUICK_WRITES_BEFORE_SKIPPING = 4;
+  /** While skipped, one run in this many is probed again, so that a script that changed its ways is seen. */
+  static final int PROBE_ONE_IN = 64;
+
+  /** How the recent probes of a script (by SHA1) ended. */
+  private static final class ProbeRecord {
+    int quickWrites;
+    int skipped;
+  }
+
+  private final Map<String, ProbeRecord> probeRecords = new HashMap<>();
+
+  /**
+   * Whether the script of {@code command} (EVAL or EVALSHA, from a client) should run as a probe
+   * before the log (ADR 0006). A probe of a script that writes almost at once is pure cost — it
+   * runs the script's first instructions twice — and such a script cannot be killed after its
+   * first write anyway. So once {@link #QUICK_WRITES_BEFORE_SKIPPING} probes in a row of the same
+   * script stopped at a write within the first {@link LuaSandbox#INTERRUPT_EVERY} instructions,
+   * the script goes to the log unprobed, except one run in {@link #PROBE_ONE_IN}; a probe that
+   * completes, or runs longer, resets the count. The price: a script so marked that, with other
+   * arguments or data, runs long before its first write is not killable in that run (the
+   * instruction limit still ends it).
+   */
+  public boolean shouldProbe(byte[][] command, boolean evalsha) {
+    if (probeRecords.isEmpty()) {
+      return true;
+    }
+    String sha = evalsha ? new String(command[1], StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT)
+        : sha1hex(command[1]);
+    ProbeRecord record = probeRecords.get(sha);
+    if (record == null || record.quickWrites < QUICK_WRITES_BEFORE_SKIPPING) {
+      return true;
+    }
+    return ++record.skipped % PROBE_ONE_IN == 0;
+  }
+
+  /** Notes how a probe of {@code sha} ended: at a write after {@code instructions}, or otherwise. */
+  private void recordProbe(String sha, boolean stoppedAtWrite, long instructions) {
+    boolean quick = stoppedAtWrite && instructions < LuaSandbox.INTERRUPT_EVERY;
+    ProbeRecord record = probeRecords.get(sha);
+    if (record == null) {
+      if (!quick || !scripts.containsKey(sha)) {
+        return;
+      }
+      record = new ProbeRecord();
+      probeRecords.put(sha, record);
+    }
+    record.quickWrites = quick ? record.quickWrites + 1 : 0;
   }
 
   /**
@@ -280,6 +334,7 @@ public final class LuaEngine {
     luaClient.reset(true);
     luaClient.setDb(caller.db());
     int mark = out.buffer().writerIndex();
+    boolean probeRecorded = false;
     try {
       Varargs result = box.call(script.function(), keys, argv, maxInstructions());
       LuaReplies.write(result.arg1(), out, run.resp);
@@ -289,6 +344,8 @@ public final class LuaEngine {
       out.buffer().writerIndex(mark);
       caller.probeEnded(e == PROBE_STOP ? ClientSession.ProbeEnd.NEEDS_LOG : ClientSession.ProbeEnd.NEEDS_TASK);
       caller.alreadyCounted();
+      recordProbe(script.sha(), e == PROBE_STOP, box.instructionsExecuted());
+      probeRecorded = true;
     } catch (LuaError e) {
       out.error(box.errorReply(e, run.funcName));
     } catch (StackOverflowError e) {
@@ -299,6 +356,9 @@ public final class LuaEngine {
       log.error("script {} ran out of memory", run.funcName);
       out.error("ERR Error running script (call to " + run.funcName + "): out of memory");
     } finally {
+      if (probe && !probeRecorded) {
+        recordProbe(script.sha(), false, 0); // it completed (or failed, or was killed): probe it next time
+      }
       run = null;
       box.afterCall();
     }

@@ -360,6 +360,11 @@ final class LuaSandbox {
     return function.invoke();
   }
 
+  /** Lua instructions the current (or last) script call executed. */
+  long instructionsExecuted() {
+    return counter.executed;
+  }
+
   void afterCall() {
     counter.limit = Long.MAX_VALUE;
     counter.killed = false;

@@ -409,6 +409,37 @@ class ScriptCommandsTest {
     assertThat(seen).isEmpty();
   }
 
+  @Test
+  void aScriptWhoseProbesStopAtAWriteAtOnceIsProbedOnlyNowAndThen() {
+    LuaEngine engine = r.dispatcher().scripts();
+    String script = "if ARGV[1] == 'w' then return redis.call('incr', KEYS[1]) end return 1";
+    byte[][] eval = bytes("EVAL", script, "1", "k", "w");
+    byte[][] evalsha = bytes("EVALSHA", sha(script).toUpperCase(), "1", "k", "w");
+    r.session().scriptProbe(true);
+    for (int i = 0; i < LuaEngine.QUICK_WRITES_BEFORE_SKIPPING; i++) {
+      assertThat(engine.shouldProbe(eval, false)).isTrue();
+      assertThat(r.execRaw("EVAL", script, "1", "k", "w")).isEmpty();
+      assertThat(r.session().takeProbeEnd()).isEqualTo(io.kaiware.command.ClientSession.ProbeEnd.NEEDS_LOG);
+    }
+    int probed = 0;
+    for (int i = 0; i < 2 * LuaEngine.PROBE_ONE_IN; i++) {
+      probed += engine.shouldProbe(i % 2 == 0 ? eval : evalsha, i % 2 == 1) ? 1 : 0;
+    }
+    assertThat(probed).isEqualTo(2);
+    // a probe that completes (the read branch) makes it probed every time again
+    assertThat(eval(script, "1", "k", "r")).isEqualTo(1L);
+    assertThat(engine.shouldProbe(eval, false)).isTrue();
+    assertThat(engine.shouldProbe(eval, false)).isTrue();
+  }
+
+  private static byte[][] bytes(String... args) {
+    byte[][] argv = new byte[args.length][];
+    for (int i = 0; i < args.length; i++) {
+      argv[i] = args[i].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+    return argv;
+  }
+
   /** scripting.tcl's "SHUTDOWN NOSAVE can kill a timedout script anyway": even one that wrote. */
   @Test
   void shutdownNosaveEndsABusyScriptThatWrote() {
