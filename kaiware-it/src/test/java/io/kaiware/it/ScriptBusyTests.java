@@ -46,7 +46,7 @@ abstract class ScriptBusyTests {
   }
 
   /** A connection that sends without waiting for replies (Redis's redis_deferring_client). */
-  private static final class Deferred implements AutoCloseable {
+  static final class Deferred implements AutoCloseable {
     final Socket socket;
     final OutputStream out;
     final InputStream in;

@@ -63,6 +63,60 @@ class ScriptingRaftIT {
     }
   }
 
+  /**
+   * Busy scripts on a group: a probe on the leader that runs long before writing is killed and
+   * leaves no trace on any member; a script that wrote runs on every member from the log, and a
+   * follower applying it answers its own clients BUSY and refuses SCRIPT KILL, like Redis's
+   * replica does for a script from its master. The members end at one digest.
+   */
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void busyScriptsOnAGroupAreKilledOnlyBeforeTheLog() throws Exception {
+    try (RaftCluster cluster = RaftCluster.start(3, Map.of())) {
+      String leader = cluster.awaitLeader(30_000);
+      cluster.awaitDirectory(30_000);
+      String follower = cluster.servers.keySet().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+      for (String id : cluster.servers.keySet()) {
+        try (Jedis jedis = new Jedis("127.0.0.1", cluster.port(id))) {
+          jedis.configSet("lua-time-limit", "10");
+          jedis.configSet("lua-max-instructions", "60000000"); // the same on every member
+        }
+      }
+      try (Jedis r = new Jedis("127.0.0.1", cluster.port(leader), 10_000);
+          ScriptBusyTests.Deferred rd = new ScriptBusyTests.Deferred(cluster.port(leader))) {
+        r.set("x", "1");
+        rd.send("EVAL", "local v = redis.call('get', 'x') while true do end", "0");
+        awaitBusy(r);
+        assertThat(r.scriptKill()).isEqualTo("OK");
+        assertThat(rd.readLine()).startsWith("-ERR Script killed by user with SCRIPT KILL...");
+
+        rd.send("EVAL", "redis.call('incr', 'x') local i = 0 while true do i = i + 1 end", "0");
+        try (Jedis f = new Jedis("127.0.0.1", cluster.port(follower), 10_000)) {
+          awaitBusy(f);
+          assertThatThrownBy(f::scriptKill).hasMessageStartingWith("UNKILLABLE Sorry the script already executed write commands");
+        }
+        assertThat(rd.readLine()).startsWith("-ERR Script exceeded lua-max-instructions");
+        assertThat(r.get("x")).isEqualTo("2");
+      }
+      cluster.assertConverged(30_000);
+    }
+  }
+
+  /** PING until it is answered BUSY (within 10 s). */
+  private static void awaitBusy(Jedis jedis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      try {
+        jedis.ping();
+      } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+        assertThat(e).hasMessageStartingWith("BUSY ");
+        return;
+      }
+      Thread.sleep(5);
+    }
+    throw new AssertionError("never BUSY");
+  }
+
   /** Slow (a failover and a catch-up, ~15 s more): in the {@code slow} profile. */
   @Test
   @Tag("slow")
