@@ -87,17 +87,21 @@ abstract class ScriptBusyTests {
     }
   }
 
-  /** PING until it is answered BUSY: the script has timed out. */
   private void awaitBusy() throws InterruptedException {
+    awaitBusy(r);
+  }
+
+  /** PING on {@code jedis} until it is answered BUSY (within 10 s): a script there has timed out. */
+  static void awaitBusy(Jedis jedis) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
       try {
-        r.ping();
+        jedis.ping();
       } catch (RuntimeException e) {
         assertThat(e).hasMessage(BUSY);
         return;
       }
-      Thread.sleep(10);
+      Thread.sleep(5);
     }
     throw new AssertionError("the script never became busy");
   }

@@ -86,13 +86,13 @@ class ScriptingRaftIT {
           ScriptBusyTests.Deferred rd = new ScriptBusyTests.Deferred(cluster.port(leader))) {
         r.set("x", "1");
         rd.send("EVAL", "local v = redis.call('get', 'x') while true do end", "0");
-        awaitBusy(r);
+        ScriptBusyTests.awaitBusy(r);
         assertThat(r.scriptKill()).isEqualTo("OK");
         assertThat(rd.readLine()).startsWith("-ERR Script killed by user with SCRIPT KILL...");
 
         rd.send("EVAL", "redis.call('incr', 'x') local i = 0 while true do i = i + 1 end", "0");
         try (Jedis f = new Jedis("127.0.0.1", cluster.port(follower), 10_000)) {
-          awaitBusy(f);
+          ScriptBusyTests.awaitBusy(f);
           assertThatThrownBy(f::scriptKill).hasMessageStartingWith("UNKILLABLE Sorry the script already executed write commands");
         }
         assertThat(rd.readLine()).startsWith("-ERR Script exceeded lua-max-instructions");
@@ -100,21 +100,6 @@ class ScriptingRaftIT {
       }
       cluster.assertConverged(30_000);
     }
-  }
-
-  /** PING until it is answered BUSY (within 10 s). */
-  private static void awaitBusy(Jedis jedis) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      try {
-        jedis.ping();
-      } catch (redis.clients.jedis.exceptions.JedisDataException e) {
-        assertThat(e).hasMessageStartingWith("BUSY ");
-        return;
-      }
-      Thread.sleep(5);
-    }
-    throw new AssertionError("never BUSY");
   }
 
   /** Slow (a failover and a catch-up, ~15 s more): in the {@code slow} profile. */
