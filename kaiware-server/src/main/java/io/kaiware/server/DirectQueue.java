@@ -67,8 +67,10 @@ final class DirectQueue {
     if (server.servesClientsWhileBusy() && isScriptRun(request) && !session.transaction().active()) {
       scriptPending = true;
       server.engineLoop().execute(() -> {
-        scriptPending = false;
+        // Still pending while it runs: what a busy script reads from this connection meanwhile
+        // (it polls the sockets) queues behind it, and runs after it in wake's drain.
         wake(request, -1, -1, null);
+        scriptPending = false;
       });
       return;
     }
