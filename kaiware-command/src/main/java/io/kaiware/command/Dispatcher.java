@@ -330,12 +330,12 @@ public final class Dispatcher {
     return refusal;
   }
 
-  /** The replication stream of the clients attached with SYNC/PSYNC. */
   /** The server hosting the engine (null in tests that have none). */
   public ServerHooks serverHooks() {
     return ctx.server();
   }
 
+  /** The replication stream of the clients attached with SYNC/PSYNC. */
   public Propagation propagation() {
     return propagation;
   }
@@ -356,7 +356,6 @@ public final class Dispatcher {
   /** The Lua engine: created on first use (most dispatchers never run a script). */
   private io.kaiware.command.script.LuaEngine scripts;
 
-  /** This engine's Lua scripting: its script cache and sandboxed Lua state. Engine thread only. */
   /** Whether a script is running past busy-reply-threshold (other clients' commands are answered BUSY). */
   public boolean scriptBusy() {
     return scripts != null && scripts.busy();
@@ -367,6 +366,7 @@ public final class Dispatcher {
     return scripts != null && scripts.running();
   }
 
+  /** This engine's Lua scripting: its script cache and sandboxed Lua state. Engine thread only. */
   public io.kaiware.command.script.LuaEngine scripts() {
     if (scripts == null) {
       scripts = new io.kaiware.command.script.LuaEngine(this, table, ctx.server() == null ? null : ctx.server().config());

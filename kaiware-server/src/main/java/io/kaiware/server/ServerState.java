@@ -52,7 +52,7 @@ final class ServerState implements ServerHooks {
   private volatile long replicaOutputLimitBytes;
 
   /** The engine loop's I/O handler when the engine thread is the event loop (io-threads 1), else null. */
-  private PollableIoHandler engineIo;
+  private volatile PollableIoHandler engineIo;
 
   void attach(Engine engine, EventLoop engineLoop, PollableIoHandler engineIo) {
     this.engine = engine;
