@@ -51,6 +51,10 @@ public final class Monitors {
     if (feeds.isEmpty()) {
       return;
     }
+    if (held != null) {
+      held.add(new Held(session, script, db, argv));
+      return;
+    }
     Instant now = Instant.now();
     StringBuilder head = new StringBuilder(64);
     head.append('+').append(now.getEpochSecond()).append('.')
@@ -75,6 +79,31 @@ public final class Monitors {
         continue;
       }
       f.sink.send(bytes);
+    }
+  }
+
+  private record Held(ClientSession session, boolean script, int db, byte[][] argv) {}
+
+  /** While a script probe runs: what it fed, until we know whether the probe's run counts. */
+  private List<Held> held;
+
+  /**
+   * Holds back what is fed from now on: a script's probe (ADR 0006) runs its first commands, and
+   * if it then stops at a write, the log runs them again and feeds them then — they must not show
+   * twice.
+   */
+  public void hold() {
+    held = new ArrayList<>();
+  }
+
+  /** Ends {@link #hold}: feeds what was held ({@code deliver}: the probe's run was the run), or drops it. */
+  public void release(boolean deliver) {
+    List<Held> lines = held;
+    held = null;
+    if (deliver && lines != null) {
+      for (Held h : lines) {
+        feed(h.session(), h.script(), h.db(), h.argv());
+      }
     }
   }
 

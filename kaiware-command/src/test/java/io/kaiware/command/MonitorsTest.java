@@ -55,6 +55,19 @@ class MonitorsTest {
         "[2 " + addr + "] \"select\" \"2\"", "[2 " + addr + "] \"get\" \"foo\"");
   }
 
+  /** A probe that stops at a write shows only the EVAL: the log's run feeds the script's commands. */
+  @Test
+  void aScriptProbeFeedsItsCommandsOnlyWhenItsRunIsTheRun() {
+    String addr = r.session().remoteAddress();
+    r.session().scriptProbe(true);
+    r.execRaw("eval", "redis.call('get', 'a') redis.call('set', 'a', '1')", "0");
+    assertThat(fed()).containsExactly("[0 " + addr + "] \"eval\" \"redis.call('get', 'a') redis.call('set', 'a', '1')\" \"0\"");
+    r.exec("eval", "return redis.call('get', 'a')", "0");
+    assertThat(fed()).containsExactly("[0 " + addr + "] \"eval\" \"return redis.call('get', 'a')\" \"0\"",
+        "[0 lua] \"get\" \"a\"");
+    r.session().scriptProbe(false);
+  }
+
   @Test
   void transactionsScriptsAndSecretsAsRedisShowsThem() {
     // Redis's introspection.tcl "MONITOR correctly handles multi-exec cases".

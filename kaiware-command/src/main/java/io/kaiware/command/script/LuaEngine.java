@@ -335,6 +335,11 @@ public final class LuaEngine {
     luaClient.setDb(caller.db());
     int mark = out.buffer().writerIndex();
     boolean probeRecorded = false;
+    io.kaiware.command.Monitors monitors = dispatcher.monitors();
+    boolean holdMonitor = probe && monitors.active();
+    if (holdMonitor) {
+      monitors.hold(); // fed only if the probe's run is the run
+    }
     try {
       Varargs result = box.call(script.function(), keys, argv, maxInstructions());
       LuaReplies.write(result.arg1(), out, run.resp);
@@ -356,6 +361,9 @@ public final class LuaEngine {
       log.error("script {} ran out of memory", run.funcName);
       out.error("ERR Error running script (call to " + run.funcName + "): out of memory");
     } finally {
+      if (holdMonitor) {
+        monitors.release(!probeRecorded);
+      }
       if (probe && !probeRecorded) {
         recordProbe(script.sha(), false, 0); // it completed (or failed, or was killed): probe it next time
       }
