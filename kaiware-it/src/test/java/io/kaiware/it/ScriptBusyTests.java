@@ -125,6 +125,22 @@ abstract class ScriptBusyTests {
     assertThat(r.ping()).isEqualTo("PONG");
   }
 
+  /** The script's own client goes away while it is busy; the server kills it and carries on. */
+  @Test
+  void aBusyScriptWhoseClientLeftIsKilledAndTheServerGoesOn() throws Exception {
+    Deferred rd = new Deferred(port());
+    rd.send("EVAL", "while true do end", "0");
+    awaitBusy();
+    rd.close();
+    try (Jedis other = new Jedis("127.0.0.1", port(), 10_000)) {
+      assertThatThrownBy(other::ping).hasMessage(BUSY); // a connection accepted while the script is busy
+      assertThat(other.sendCommand(redis.clients.jedis.Protocol.Command.HELLO, "2")).isNotNull(); // ALLOW_BUSY
+    }
+    assertThat(r.scriptKill()).isEqualTo("OK");
+    assertThat(r.ping()).isEqualTo("PONG");
+    assertThat(r.eval("return 1")).isEqualTo(1L);
+  }
+
   @Test
   void aScriptThatWroteIsNotKillableAndEndsAtTheInstructionLimit() throws Exception {
     r.configSet("lua-max-instructions", "30000000");
