@@ -115,11 +115,16 @@ public final class CommandHarness {
 
   /** Runs one command and returns its decoded reply. */
   public Object exec(String... args) {
+    return exec(argv(args));
+  }
+
+  /** A command's arguments as the decoder hands them over (ISO-8859-1, so binary round-trips). */
+  public static byte[][] argv(String... args) {
     byte[][] argv = new byte[args.length][];
     for (int i = 0; i < args.length; i++) {
       argv[i] = args[i].getBytes(StandardCharsets.ISO_8859_1);
     }
-    return exec(argv);
+    return argv;
   }
 
   public Object exec(byte[]... argv) {

@@ -35,9 +35,9 @@ public final class DispatcherSpeedBenchmark {
     ByteBuf buf = Unpooled.directBuffer(1 << 16);
     RespWriter writer = new RespWriter(buf, 2);
     byte[][][] commands = {
-        argv("SET", "key:000000000001", "xxx"),
-        argv("GET", "key:000000000001"),
-        argv("INCR", "counter:000000000001"),
+        CommandHarness.argv("SET", "key:000000000001", "xxx"),
+        CommandHarness.argv("GET", "key:000000000001"),
+        CommandHarness.argv("INCR", "counter:000000000001"),
     };
     long now = 1_700_000_000_000L;
     for (int round = 1; round <= rounds; round++) {
@@ -55,13 +55,5 @@ public final class DispatcherSpeedBenchmark {
       }
       System.out.println(line);
     }
-  }
-
-  private static byte[][] argv(String... args) {
-    byte[][] out = new byte[args.length][];
-    for (int i = 0; i < args.length; i++) {
-      out[i] = args[i].getBytes(StandardCharsets.US_ASCII);
-    }
-    return out;
   }
 }

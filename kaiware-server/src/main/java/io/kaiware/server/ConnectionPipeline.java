@@ -381,7 +381,8 @@ final class ConnectionPipeline {
         }
       }
       case SCRIPT -> {
-        boolean mayWrite = scriptKind(resolve(slot.command), slot.command) == Kind.WRITE;
+        CommandSpec spec = resolve(slot.command);
+        boolean mayWrite = scriptKind(spec, slot.command) == Kind.WRITE;
         if (!replication.node().isLeader()) {
           // Not the leader: a script that may write goes where writes go; a read-only one is a read.
           slot.kind = mayWrite ? Kind.WRITE : Kind.READ;
@@ -392,7 +393,7 @@ final class ConnectionPipeline {
           }
           return;
         }
-        if (mayWrite && !server.engine().dispatcher().scripts().shouldProbe(slot.command, isEvalsha(slot.command))) {
+        if (mayWrite && !server.engine().dispatcher().scripts().shouldProbe(slot.command, spec.name().equals("evalsha"))) {
           slot.kind = Kind.WRITE; // its probes keep stopping at a write at once: straight to the log
           startWrite(slot);
           return;
@@ -922,7 +923,7 @@ final class ConnectionPipeline {
     if (spec.has(CommandFlag.WRITE) || Blocking.isBlocking(command)) {
       return Kind.WRITE; // XREAD with BLOCK too: through the log, so that it parks like a blocking pop
     }
-    if (isScriptRun(spec)) {
+    if (io.kaiware.command.script.LuaEngine.isScriptRun(spec)) {
       // Any script that runs: at the head of the queue it runs as a probe first (start).
       return scriptKind(spec, command) == Kind.LOCAL ? Kind.LOCAL : Kind.SCRIPT;
     }
@@ -930,16 +931,6 @@ final class ConnectionPipeline {
       return Kind.READ;
     }
     return scriptKind(spec, command);
-  }
-
-  private boolean isEvalsha(byte[][] command) {
-    CommandSpec spec = resolve(command);
-    return spec != null && spec.name().startsWith("evalsha");
-  }
-
-  /** EVAL, EVALSHA, EVAL_RO, EVALSHA_RO. */
-  private static boolean isScriptRun(CommandSpec spec) {
-    return "scripting".equals(spec.group()) && spec.name().startsWith("eval");
   }
 
   // ---------------------------------------------------------------- scripts (ADR 0006)

@@ -87,7 +87,7 @@ final class DirectQueue {
       return false;
     }
     CommandSpec spec = server.engine().dispatcher().table().lookup(name);
-    return spec != null && "scripting".equals(spec.group()) && spec.name().startsWith("eval");
+    return spec != null && io.kaiware.command.script.LuaEngine.isScriptRun(spec);
   }
 
   /** Whether a blocking pop holds this connection. */

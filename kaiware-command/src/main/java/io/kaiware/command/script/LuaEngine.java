@@ -250,6 +250,11 @@ public final class LuaEngine {
     return s;
   }
 
+  /** Whether {@code spec} runs a script: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO. */
+  public static boolean isScriptRun(CommandSpec spec) {
+    return "scripting".equals(spec.group()) && spec.name().startsWith("eval");
+  }
+
   /** Whether a script body declares {@code no-writes} in a valid shebang (read without compiling or caching it). */
   public static boolean declaresNoWrites(byte[] body) {
     if (body.length < 2 || body[0] != '#' || body[1] != '!') {

@@ -139,18 +139,18 @@ class BlockingPopsTest {
 
   @Test
   void helpersForTheServer() {
-    byte[][] blpop = argv("BLPOP", "a", "b", "1.5");
+    byte[][] blpop = CommandHarness.argv("BLPOP", "a", "b", "1.5");
     assertThat(Blocking.isBlocking(blpop)).isTrue();
-    assertThat(Blocking.isBlocking(argv("LPOP", "a"))).isFalse();
+    assertThat(Blocking.isBlocking(CommandHarness.argv("LPOP", "a"))).isFalse();
     assertThat(Blocking.timeoutMsOf(blpop)).isEqualTo(1500L);
-    assertThat(Blocking.timeoutMsOf(argv("BLPOP", "a", "x"))).isEqualTo(-1L);
+    assertThat(Blocking.timeoutMsOf(CommandHarness.argv("BLPOP", "a", "x"))).isEqualTo(-1L);
     assertThat(Blocking.keys(blpop)).extracting(String::new).containsExactly("a", "b");
-    assertThat(Blocking.keys(argv("BLMPOP", "0", "2", "a", "b", "LEFT"))).extracting(String::new).containsExactly("a", "b");
-    assertThat(Blocking.keys(argv("bzmpop", "0", "1", "z", "MIN"))).extracting(String::new).containsExactly("z");
-    assertThat(Blocking.keys(argv("BLMOVE", "s", "d", "LEFT", "LEFT", "0"))).extracting(String::new).containsExactly("s");
-    assertThat(Blocking.timeoutMsOf(argv("BLMOVE", "s", "d", "LEFT", "LEFT", "3"))).isEqualTo(3000L);
-    assertThat(Blocking.timeoutMsOf(argv("BZMPOP", "0.5", "1", "z", "MIN"))).isEqualTo(500L);
-    assertThat(new String(Blocking.timeoutReply(argv("BLMOVE", "s", "d", "LEFT", "LEFT", "0"), 2))).isEqualTo("$-1\r\n");
+    assertThat(Blocking.keys(CommandHarness.argv("BLMPOP", "0", "2", "a", "b", "LEFT"))).extracting(String::new).containsExactly("a", "b");
+    assertThat(Blocking.keys(CommandHarness.argv("bzmpop", "0", "1", "z", "MIN"))).extracting(String::new).containsExactly("z");
+    assertThat(Blocking.keys(CommandHarness.argv("BLMOVE", "s", "d", "LEFT", "LEFT", "0"))).extracting(String::new).containsExactly("s");
+    assertThat(Blocking.timeoutMsOf(CommandHarness.argv("BLMOVE", "s", "d", "LEFT", "LEFT", "3"))).isEqualTo(3000L);
+    assertThat(Blocking.timeoutMsOf(CommandHarness.argv("BZMPOP", "0.5", "1", "z", "MIN"))).isEqualTo(500L);
+    assertThat(new String(Blocking.timeoutReply(CommandHarness.argv("BLMOVE", "s", "d", "LEFT", "LEFT", "0"), 2))).isEqualTo("$-1\r\n");
     assertThat(new String(Blocking.timeoutReply(blpop, 2))).isEqualTo("*-1\r\n");
     assertThat(new String(Blocking.timeoutReply(blpop, 3))).isEqualTo("_\r\n");
     assertThat(r.exec("COMMAND", "INFO", "blpop").toString()).contains("blocking");
@@ -163,13 +163,5 @@ class BlockingPopsTest {
     assertThat(r.exec("CLIENT", "UNBLOCK", "12345")).isEqualTo(0L);
     assertThat(r.exec("CLIENT", "UNBLOCK", "12345", "error")).isEqualTo(0L);
     assertThat((String) r.exec("INFO", "clients")).contains("blocked_clients:0");
-  }
-
-  private static byte[][] argv(String... args) {
-    byte[][] out = new byte[args.length][];
-    for (int i = 0; i < args.length; i++) {
-      out[i] = args[i].getBytes(StandardCharsets.US_ASCII);
-    }
-    return out;
   }
 }

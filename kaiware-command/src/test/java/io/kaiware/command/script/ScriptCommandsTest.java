@@ -413,8 +413,8 @@ class ScriptCommandsTest {
   void aScriptWhoseProbesStopAtAWriteAtOnceIsProbedOnlyNowAndThen() {
     LuaEngine engine = r.dispatcher().scripts();
     String script = "if ARGV[1] == 'w' then return redis.call('incr', KEYS[1]) end return 1";
-    byte[][] eval = bytes("EVAL", script, "1", "k", "w");
-    byte[][] evalsha = bytes("EVALSHA", sha(script).toUpperCase(), "1", "k", "w");
+    byte[][] eval = CommandHarness.argv("EVAL", script, "1", "k", "w");
+    byte[][] evalsha = CommandHarness.argv("EVALSHA", sha(script).toUpperCase(), "1", "k", "w");
     r.session().scriptProbe(true);
     for (int i = 0; i < LuaEngine.QUICK_WRITES_BEFORE_SKIPPING; i++) {
       assertThat(engine.shouldProbe(eval, false)).isTrue();
@@ -430,14 +430,6 @@ class ScriptCommandsTest {
     assertThat(eval(script, "1", "k", "r")).isEqualTo(1L);
     assertThat(engine.shouldProbe(eval, false)).isTrue();
     assertThat(engine.shouldProbe(eval, false)).isTrue();
-  }
-
-  private static byte[][] bytes(String... args) {
-    byte[][] argv = new byte[args.length][];
-    for (int i = 0; i < args.length; i++) {
-      argv[i] = args[i].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    }
-    return argv;
   }
 
   /** scripting.tcl's "SHUTDOWN NOSAVE can kill a timedout script anyway": even one that wrote. */

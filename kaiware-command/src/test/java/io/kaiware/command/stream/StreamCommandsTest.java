@@ -302,20 +302,12 @@ class StreamCommandsTest {
     assertThat((List<Object>) scan.get(1)).containsExactlyInAnyOrder("s", "t", "u");
   }
 
-  private static byte[][] argv(String... args) {
-    byte[][] out = new byte[args.length][];
-    for (int i = 0; i < args.length; i++) {
-      out[i] = args[i].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    }
-    return out;
-  }
-
   @Test
   void blockingReadsTellTheServerWhatTheyWaitFor() {
-    byte[][] xread = argv("XREAD", "COUNT", "2", "BLOCK", "1500", "STREAMS", "s", "t", "$", "0");
+    byte[][] xread = CommandHarness.argv("XREAD", "COUNT", "2", "BLOCK", "1500", "STREAMS", "s", "t", "$", "0");
     assertThat(Blocking.isBlocking(xread)).isTrue();
-    assertThat(Blocking.isBlocking(argv("XREAD", "STREAMS", "s", "$"))).isFalse();
-    assertThat(Blocking.isBlocking(argv("XREADGROUP", "GROUP", "block", "c", "STREAMS", "s", ">"))).isFalse();
+    assertThat(Blocking.isBlocking(CommandHarness.argv("XREAD", "STREAMS", "s", "$"))).isFalse();
+    assertThat(Blocking.isBlocking(CommandHarness.argv("XREADGROUP", "GROUP", "block", "c", "STREAMS", "s", ">"))).isFalse();
     assertThat(Blocking.timeoutMsOf(xread)).isEqualTo(1500);
     assertThat(Blocking.keys(xread)).extracting(String::new).containsExactly("s", "t");
     assertThat(Blocking.valueType(xread)).isEqualTo(StreamValue.class);
@@ -328,7 +320,7 @@ class StreamCommandsTest {
     assertThat(Blocking.serves(s, StreamValue.class, retry, 0)).isFalse();
     r.exec("XADD", "s", "6-0", "f", "v");
     assertThat(Blocking.serves(s, StreamValue.class, retry, 0)).isTrue();
-    byte[][] group = argv("XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">");
+    byte[][] group = CommandHarness.argv("XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">");
     r.exec("XGROUP", "CREATE", "s", "g", "$");
     assertThat(Blocking.serves(s, StreamValue.class, group, 0)).isFalse();
     r.exec("XADD", "s", "7-0", "f", "v");
