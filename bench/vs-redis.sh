@@ -5,6 +5,8 @@
 #   ROUNDS=5 bench/vs-redis.sh             # medians of 5 alternating rounds (default 3)
 #   TESTS=ping,set,get,incr,mset REQUESTS=200000 REQUESTS_PIPELINED=1000000 CLIENTS=50 PIPELINES="1 16" bench/vs-redis.sh
 #   MIXED_DURATION=0 bench/vs-redis.sh     # skip the mixed 90/10 GET/SET run over 1M keys (kaiware bench)
+#   OTHER_ROOT=/tmp/base bench/vs-redis.sh # also another checkout's built server, measured in the same
+#                                          # rounds (order alternating with this one's): an A/B beside Redis
 #   MODE=durable bench/vs-redis.sh         # like with like, durable: Kaiware's default (a one-member Raft
 #                                          # group, log fsynced before the reply) vs redis-server
 #                                          # --appendonly yes --appendfsync always
@@ -30,6 +32,8 @@ KEYSPACE="${KEYSPACE:-}"
 REDIS_PORT="${REDIS_PORT:-16379}"
 KAIWARE_PORT="${KAIWARE_PORT:-16380}"
 KAIWARE_OPTS="${KAIWARE_OPTS:-}"
+OTHER_ROOT="${OTHER_ROOT:-}"
+OTHER_PORT="${OTHER_PORT:-16381}"
 MODE="${MODE:-memory}"
 case "$MODE" in
   memory) REDIS_OPTS=(); KAIWARE_MODE_OPTS=(--non-durable-cache yes) ;;
@@ -47,9 +51,20 @@ bench_start_redis "$REDIS_PORT" "${REDIS_OPTS[@]}"
 # shellcheck disable=SC2086
 bench_start_kaiware "$KAIWARE_PORT" "${KAIWARE_MODE_OPTS[@]}" $KAIWARE_OPTS
 bench_wait_ping "$REDIS_PORT" "$KAIWARE_PORT"
+OTHER_PID=""
+if [ -n "$OTHER_ROOT" ]; then
+  mkdir -p "$WORK/other"
+  # shellcheck disable=SC2086
+  KAIWARE_NO_BUILD=1 "$OTHER_ROOT/bin/kaiware" server --port "$OTHER_PORT" --dir "$WORK/other" --loglevel warning \
+    "${KAIWARE_MODE_OPTS[@]}" $KAIWARE_OPTS > "$WORK/other.log" 2>&1 &
+  OTHER_PID=$!
+  trap 'kill "$OTHER_PID" 2>/dev/null; wait "$OTHER_PID" 2>/dev/null; bench_stop_servers' EXIT
+  bench_wait_ping "$OTHER_PORT"
+fi
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); $(redis-server --version | cut -d' ' -f1-3)"
 echo "kaiware: $(redis-cli -p "$KAIWARE_PORT" info server | grep -E '^kaiware_(version|git_commit)' | tr -d '\r' | tr '\n' ' ')"
+if [ -n "$OTHER_ROOT" ]; then echo "other:   $OTHER_ROOT: $(redis-cli -p "$OTHER_PORT" info server | grep -E '^kaiware_git_commit' | tr -d '\r')"; fi
 echo "java:    $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 echo "mode:    $MODE (redis-server ${REDIS_OPTS[*]:-no persistence}; kaiware ${KAIWARE_MODE_OPTS[*]:-durable default} $KAIWARE_OPTS)"
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -82,19 +97,29 @@ printf '%-12s %3s %14s %14s %7s   %10s %10s %7s\n' test P "redis rps" "kaiware r
 for p in $PIPELINES; do
   warm "$REDIS_PORT" "$p"
   warm "$KAIWARE_PORT" "$p"
+  [ -n "$OTHER_ROOT" ] && warm "$OTHER_PORT" "$p"
   for r in $(seq "$ROUNDS"); do
     measure "$REDIS_PORT" "$p" > "$WORK/redis.$r.csv"
+    if [ -n "$OTHER_ROOT" ] && [ $((r % 2)) = 0 ]; then
+      measure "$OTHER_PORT" "$p" > "$WORK/other.$r.csv"
+    fi
     measure "$KAIWARE_PORT" "$p" > "$WORK/kaiware.$r.csv"
+    if [ -n "$OTHER_ROOT" ] && [ $((r % 2)) = 1 ]; then
+      measure "$OTHER_PORT" "$p" > "$WORK/other.$r.csv"
+    fi
   done
   while IFS=, read -r test _; do
     rr="$(cat "$WORK"/redis.*.csv | awk -F, -v t="$test" '$1 == t { print $2 }' | median)"
-    kr="$(cat "$WORK"/kaiware.*.csv | awk -F, -v t="$test" '$1 == t { print $2 }' | median)"
     rp="$(cat "$WORK"/redis.*.csv | awk -F, -v t="$test" '$1 == t { print $7 }' | median)"
-    kp="$(cat "$WORK"/kaiware.*.csv | awk -F, -v t="$test" '$1 == t { print $7 }' | median)"
-    awk -v t="$test" -v p="$p" -v rr="$rr" -v kr="$kr" -v rp="$rp" -v kp="$kp" \
-      'BEGIN { printf "%-12s %3s %14.0f %14.0f %6.2fx   %8.3fms %8.3fms %6.2fx\n", t, p, rr, kr, kr / rr, rp, kp, (rp > 0 ? kp / rp : 0) }'
+    for server in kaiware ${OTHER_ROOT:+other}; do
+      kr="$(cat "$WORK"/$server.*.csv | awk -F, -v t="$test" '$1 == t { print $2 }' | median)"
+      kp="$(cat "$WORK"/$server.*.csv | awk -F, -v t="$test" '$1 == t { print $7 }' | median)"
+      label="$test"; [ "$server" = other ] && label="  (other)"
+      awk -v t="$label" -v p="$p" -v rr="$rr" -v kr="$kr" -v rp="$rp" -v kp="$kp" \
+        'BEGIN { printf "%-12s %3s %14.0f %14.0f %6.2fx   %8.3fms %8.3fms %6.2fx\n", t, p, rr, kr, kr / rr, rp, kp, (rp > 0 ? kp / rp : 0) }'
+    done
   done < "$WORK/redis.1.csv"
-  rm -f "$WORK"/redis.*.csv "$WORK"/kaiware.*.csv
+  rm -f "$WORK"/redis.*.csv "$WORK"/kaiware.*.csv "$WORK"/other.*.csv
 done
 
 if [ "$MIXED_DURATION" != 0 ]; then

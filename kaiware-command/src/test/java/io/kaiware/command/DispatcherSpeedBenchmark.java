@@ -20,7 +20,8 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  *
  * ({@code ./mvnw -q -o -pl kaiware-command dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt}
- * writes the classpath.) Prints per round and command the mean; the first rounds warm the JIT.
+ * writes the classpath.) Prints per round and command the mean time and the bytes the engine thread
+ * allocated per command (what the collector must later reclaim); the first rounds warm the JIT.
  */
 public final class DispatcherSpeedBenchmark {
   private DispatcherSpeedBenchmark() {}
@@ -40,9 +41,13 @@ public final class DispatcherSpeedBenchmark {
         CommandHarness.argv("INCR", "counter:000000000001"),
     };
     long now = 1_700_000_000_000L;
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long thread = Thread.currentThread().threadId();
     for (int round = 1; round <= rounds; round++) {
       StringBuilder line = new StringBuilder("round " + round + ":");
       for (byte[][] command : commands) {
+        long allocatedBefore = threads.getThreadAllocatedBytes(thread);
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
           if (buf.writerIndex() > (1 << 15)) {
@@ -51,7 +56,9 @@ public final class DispatcherSpeedBenchmark {
           dispatcher.execute(session, command, writer, now);
         }
         long ns = System.nanoTime() - start;
-        line.append(String.format(" %s %.1f ns", new String(command[0], StandardCharsets.US_ASCII), (double) ns / n));
+        long allocated = threads.getThreadAllocatedBytes(thread) - allocatedBefore;
+        line.append(String.format(" %s %.1f ns %.0f B", new String(command[0], StandardCharsets.US_ASCII),
+            (double) ns / n, (double) allocated / n));
       }
       System.out.println(line);
     }

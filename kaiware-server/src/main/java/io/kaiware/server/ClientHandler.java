@@ -27,8 +27,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>Inline</b> ({@code io-threads 1}, the default): the connection's event loop <em>is</em> the
  *       engine thread. Each request runs as soon as it is decoded, its reply is appended to one
- *       output buffer, and the buffer is flushed once when the read is complete: a pipeline of N
- *       commands costs one write system call, and there is no thread hand-off at all.</li>
+ *       output buffer, and the buffer is written when the read is complete and flushed when the
+ *       loop's I/O pass ends, together with every other connection read in that pass
+ *       ({@link PollableIoHandler#flushAfterPass}): a pipeline of N commands costs one write system
+ *       call, and there is no thread hand-off at all.</li>
  *   <li><b>Hand-off</b> ({@code io-threads N > 1}): the I/O thread decodes all requests of a read into
  *       a batch and submits it to the engine thread, which executes the batch and hands one buffer
  *       back to the channel. At most {@link #MAX_BATCHES_IN_FLIGHT} batches per connection are in
@@ -302,6 +304,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     server.stats().addOutput(out.readableBytes());
     if (close) {
       ch.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+    } else if (inline && ch.eventLoop().inEventLoop() && server.flushAfterIoPass(ch)) {
+      ch.write(out, ch.voidPromise());
     } else {
       ch.writeAndFlush(out, ch.voidPromise());
     }

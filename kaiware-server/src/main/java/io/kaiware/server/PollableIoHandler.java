@@ -1,16 +1,24 @@
 package io.kaiware.server;
 
+import io.netty.channel.Channel;
 import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoRegistration;
 import io.netty.util.concurrent.ThreadAwareExecutor;
+import java.util.ArrayList;
 
 /**
- * The engine loop's I/O handler (epoll or NIO), able to poll the network once more from inside a
- * task that runs on the loop: what a script running past busy-reply-threshold needs to answer the
- * other clients BUSY and to hear SCRIPT KILL (Redis's processEventsWhileBlocked).
+ * The engine loop's I/O handler (epoll or NIO). It adds two things to the handler it wraps:
+ * <ul>
+ *   <li>It flushes, when an I/O pass ends, the replies written to the connections read during the
+ *       pass ({@link #flushAfterPass}), as Redis writes its clients' replies in beforeSleep. A flush
+ *       per connection read woke the client once per connection (ADR 0002).</li>
+ *   <li>It can poll the network once more from inside a task that runs on the loop: what a script
+ *       running past busy-reply-threshold needs to answer the other clients BUSY and to hear SCRIPT
+ *       KILL (Redis's processEventsWhileBlocked).</li>
+ * </ul>
  *
  * <h2>Why only from a task</h2>
  * With {@code io-threads 1} the engine thread is the only event loop (ADR 0002), so while a script
@@ -50,6 +58,8 @@ final class PollableIoHandler implements IoHandler {
   private final IoHandler delegate;
   /** Inside {@link #run}: a nested poll would clobber the outer pass's events. */
   private boolean running;
+  /** Channels with replies written during this pass, flushed when it ends ({@link #flushAfterPass}). */
+  private final ArrayList<Channel> toFlush = new ArrayList<>();
 
   private PollableIoHandler(IoHandler delegate) {
     this.delegate = delegate;
@@ -79,7 +89,30 @@ final class PollableIoHandler implements IoHandler {
       return delegate.run(context);
     } finally {
       running = false;
+      flushDeferred();
     }
+  }
+
+  /**
+   * Defers the flush of {@code channel}'s written replies to the end of this I/O pass, as Redis
+   * writes every client's replies in beforeSleep, after reading all ready clients.
+   *
+   * @return false, deferring nothing, outside an I/O pass (the caller flushes)
+   */
+  boolean flushAfterPass(Channel channel) {
+    if (!running) {
+      return false;
+    }
+    toFlush.add(channel);
+    return true;
+  }
+
+  private void flushDeferred() {
+    int n = toFlush.size();
+    for (int i = 0; i < n; i++) {
+      toFlush.get(i).flush();
+    }
+    toFlush.clear();
   }
 
   /** Whether the loop is inside its I/O pass (where {@link #pollNow} does nothing); loop thread only. */
@@ -101,6 +134,7 @@ final class PollableIoHandler implements IoHandler {
       delegate.run(NOW);
     } finally {
       running = false;
+      flushDeferred();
     }
     return true;
   }

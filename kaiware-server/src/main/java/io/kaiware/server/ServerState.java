@@ -78,6 +78,11 @@ final class ServerState implements ServerHooks {
     return engineIo != null && engineLoop.inEventLoop() && engineIo.inIoPass();
   }
 
+  /** Defers {@code channel}'s flush to the end of the engine loop's I/O pass; false when not inside one. */
+  boolean flushAfterIoPass(Channel channel) {
+    return engineIo != null && engineIo.flushAfterPass(channel);
+  }
+
   @Override
   public void serveClientsWhileBusy() {
     if (engineIo != null && engineLoop.inEventLoop()) {
