@@ -27,11 +27,21 @@ bench_wait_ping() {
   done
 }
 
+# Fails when a server already answers on PORT: a server left over from an earlier run would be
+# measured instead of the one this run starts (its own start fails to bind, and PING still answers).
+bench_port_free() {
+  if timeout 2 redis-cli -p "$1" ping >/dev/null 2>&1; then
+    echo "port $1 is already in use (a server left over from an earlier run?); stop it first" >&2
+    return 1
+  fi
+}
+
 # bench_start_redis PORT [redis options ...]: a throwaway redis-server (no persistence unless the
 # options say otherwise, e.g. --appendonly yes --appendfsync always) in $WORK.
 bench_start_redis() {
   local port="$1"
   shift
+  bench_port_free "$port" || exit 1
   redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
     --dir "$WORK" --logfile "$WORK/redis.log" "$@"
 }
@@ -40,6 +50,7 @@ bench_start_redis() {
 bench_start_kaiware() {
   local port="$1"
   shift
+  bench_port_free "$port" || exit 1
   KAIWARE_NO_BUILD=1 "$ROOT/bin/kaiware" server --port "$port" --dir "$WORK" --loglevel warning "$@" \
     > "$WORK/kaiware.log" 2>&1 &
   KAIWARE_PID=$!

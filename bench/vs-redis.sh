@@ -7,6 +7,8 @@
 #   MIXED_DURATION=0 bench/vs-redis.sh     # skip the mixed 90/10 GET/SET run over 1M keys (kaiware bench)
 #   OTHER_ROOT=/tmp/base bench/vs-redis.sh # also another checkout's built server, measured in the same
 #                                          # rounds (order alternating with this one's): an A/B beside Redis
+#   ROUNDS_DIR=/tmp/rounds bench/vs-redis.sh # also keeps every round's redis-benchmark CSV there
+#                                          # (<server>.P<P>.<round>.csv), for paired comparisons
 #   MODE=durable bench/vs-redis.sh         # like with like, durable: Kaiware's default (a one-member Raft
 #                                          # group, log fsynced before the reply) vs redis-server
 #                                          # --appendonly yes --appendfsync always
@@ -54,11 +56,13 @@ bench_wait_ping "$REDIS_PORT" "$KAIWARE_PORT"
 OTHER_PID=""
 if [ -n "$OTHER_ROOT" ]; then
   mkdir -p "$WORK/other"
+  bench_port_free "$OTHER_PORT" || exit 1
   # shellcheck disable=SC2086
   KAIWARE_NO_BUILD=1 "$OTHER_ROOT/bin/kaiware" server --port "$OTHER_PORT" --dir "$WORK/other" --loglevel warning \
     "${KAIWARE_MODE_OPTS[@]}" $KAIWARE_OPTS > "$WORK/other.log" 2>&1 &
   OTHER_PID=$!
-  trap 'kill "$OTHER_PID" 2>/dev/null; wait "$OTHER_PID" 2>/dev/null; bench_stop_servers' EXIT
+  # (|| true: errexit holds inside the trap, and wait reports the kill's 143)
+  trap 'kill "$OTHER_PID" 2>/dev/null || true; wait "$OTHER_PID" 2>/dev/null || true; bench_stop_servers' EXIT
   bench_wait_ping "$OTHER_PORT"
 fi
 
@@ -118,7 +122,20 @@ for p in $PIPELINES; do
       awk -v t="$label" -v p="$p" -v rr="$rr" -v kr="$kr" -v rp="$rp" -v kp="$kp" \
         'BEGIN { printf "%-12s %3s %14.0f %14.0f %6.2fx   %8.3fms %8.3fms %6.2fx\n", t, p, rr, kr, kr / rr, rp, kp, (rp > 0 ? kp / rp : 0) }'
     done
+    if [ -n "$OTHER_ROOT" ]; then
+      # Paired: this build over the other, round by round (both met the same noise in a round).
+      for r in $(seq "$ROUNDS"); do
+        paste -d, <(awk -F, -v t="$test" '$1 == t' "$WORK/kaiware.$r.csv") <(awk -F, -v t="$test" '$1 == t' "$WORK/other.$r.csv")
+      done | awk -F, '{ print $2 / $10, ($15 > 0 ? $7 / $15 : 0) }' > "$WORK/paired"
+      rps="$(cut -d' ' -f1 "$WORK/paired" | median)"; p99="$(cut -d' ' -f2 "$WORK/paired" | median)"
+      awk -v rps="$rps" -v p99="$p99" -v range="$(sort -g -k2 "$WORK/paired" | awk 'NR == 1 { lo = $2 } { hi = $2 } END { printf "%.2f-%.2f", lo, hi }')" \
+        'BEGIN { printf "  (this/other, per round: rps %.2fx, p99 %.2fx, p99 range %s)\n", rps, p99, range }'
+    fi
   done < "$WORK/redis.1.csv"
+  if [ -n "${ROUNDS_DIR:-}" ]; then
+    mkdir -p "$ROUNDS_DIR"
+    for f in "$WORK"/*.csv; do base="$(basename "$f" .csv)"; cp "$f" "$ROUNDS_DIR/${base%%.*}.P$p.${base#*.}.csv"; done
+  fi
   rm -f "$WORK"/redis.*.csv "$WORK"/kaiware.*.csv "$WORK"/other.*.csv
 done
 
