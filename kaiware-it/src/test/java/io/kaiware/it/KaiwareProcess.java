@@ -69,11 +69,23 @@ final class KaiwareProcess implements AutoCloseable {
 
   /** Sends raw bytes and reads until the server closes the connection or {@code timeoutMs} passes. */
   String raw(String request, int timeoutMs) throws IOException {
+    return raw(request, timeoutMs, false);
+  }
+
+  /**
+   * Sends {@code request} and returns what the server sends until it closes (or {@code timeoutMs}
+   * passes without a byte). With {@code halfClose} the client shuts its sending side right after
+   * the request, as {@code printf ... | nc -q1} does.
+   */
+  String raw(String request, int timeoutMs, boolean halfClose) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port())) {
       socket.setSoTimeout(timeoutMs);
       OutputStream out = socket.getOutputStream();
       out.write(request.getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
+      if (halfClose) {
+        socket.shutdownOutput();
+      }
       InputStream in = socket.getInputStream();
       ByteArrayOutputStream received = new ByteArrayOutputStream();
       byte[] buf = new byte[8192];

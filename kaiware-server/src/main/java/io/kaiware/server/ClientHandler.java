@@ -8,11 +8,13 @@ import io.kaiware.resp.RespRequestDecoder;
 import io.kaiware.resp.RespWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -219,7 +221,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         pipeline.offerProtocolError(protocolError);
       }
       ByteBuf out = pipeline.takeReady();
-      boolean close = pipeline.closing() && pipeline.idle();
+      boolean close = pipeline.closesWhenIdle() && pipeline.idle();
       if (out != null && out.isReadable()) {
         write(ctx.channel(), out, close);
       } else {
@@ -227,7 +229,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
           out.release();
         }
         if (close) {
-          ctx.close();
+          closeAfterWrites(ctx);
         }
       }
       return;
@@ -248,7 +250,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
           out.release();
         }
         if (closeAfter || session.closeAfterReply()) {
-          ctx.close();
+          closeAfterWrites(ctx);
         }
       }
       return;
@@ -331,6 +333,31 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   /** Reads while the client reads its replies and neither the hand-off nor the pipeline is full (event loop). */
   private void updateAutoRead(Channel ch) {
     ch.config().setAutoRead(ch.isWritable() && batchesInFlight < MAX_BATCHES_IN_FLIGHT && !pipelineFull);
+  }
+
+  /**
+   * The client shut its side down (EOF; the server's channels allow half-closure for this). Its
+   * last requests and the EOF often arrive in one read, and Redis answers everything it read before
+   * it sees the EOF ({@code printf 'SET k v\r\n' | nc -q1 host port}). On a replicated server the
+   * connection's pipeline answers every request, writes after the log, and closes after the last
+   * reply. Otherwise the replies written by the read, waiting for the end of the I/O pass, leave
+   * now and the connection closes.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent && !closing) {
+      if (inline && pipeline != null && pipeline.answerThenClose()) {
+        flushPending(ctx, null); // closes now when nothing is pending, else after the last reply
+      } else {
+        closeAfterWrites(ctx);
+      }
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  /** Closes once the replies already written (perhaps waiting for the end of the I/O pass) are sent. */
+  private static void closeAfterWrites(ChannelHandlerContext ctx) {
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
   }
 
   @Override

@@ -152,6 +152,8 @@ final class ConnectionPipeline {
   private ByteBuf ready;
   /** A command asked to close the connection (QUIT, CLIENT KILL of itself, a protocol error). */
   private boolean closing;
+  /** The client sent EOF: close after the last reply ({@link #answerThenClose}). */
+  private boolean inputShut;
   private String protocolError;
   /** The connection is gone: late completions are dropped. */
   private boolean released;
@@ -178,6 +180,29 @@ final class ConnectionPipeline {
 
   boolean closing() {
     return closing;
+  }
+
+  /** Whether the connection closes once every request is answered (after a protocol error, QUIT, or EOF). */
+  boolean closesWhenIdle() {
+    return closing || inputShut;
+  }
+
+  /**
+   * The client shut its side down (EOF) after sending its requests: they are still answered, in
+   * order, and the connection closes after the last reply, as Redis answers everything it read
+   * before the EOF (a write's reply waits for the log). A blocking pop in the queue could wait for
+   * ever for a client that can send nothing more; then the connection closes at once instead.
+   *
+   * @return false when the connection should close now
+   */
+  boolean answerThenClose() {
+    for (Slot s : slots) {
+      if (Blocking.isBlocking(s.command)) {
+        return false;
+      }
+    }
+    inputShut = true;
+    return true;
   }
 
   /**
@@ -229,10 +254,11 @@ final class ConnectionPipeline {
   /** Writes what is ready now (after an asynchronous completion), closing when asked to. */
   void flushNow() {
     ByteBuf b = takeReady();
-    boolean close = closing && slots.isEmpty();
+    boolean close = closesWhenIdle() && slots.isEmpty();
     if (b == null) {
       if (close) {
-        channel.close();
+        // after what an earlier read wrote, which may wait for the end of the I/O pass
+        channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
       }
       return;
     }

@@ -161,6 +161,9 @@ public final class KaiwareServer implements AutoCloseable {
         // Connections are accepted only once the Raft member is attached (startReplication).
         .option(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        // EOF reaches ClientHandler, which sends the replies still waiting for the end of the I/O
+        // pass before it closes (Netty would otherwise close at once and drop them).
+        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childOption(ChannelOption.SO_KEEPALIVE, config.getInt("tcp-keepalive") > 0)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
         .childHandler(new ChannelInitializer<SocketChannel>() {
