@@ -9,6 +9,7 @@ import io.kaiware.command.transaction.Transaction;
 import io.kaiware.raft.LogEntryCodec.Request;
 import io.kaiware.resp.RespWriter;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.nio.charset.StandardCharsets;
@@ -258,7 +259,7 @@ final class ConnectionPipeline {
     if (b == null) {
       if (close) {
         // after what an earlier read wrote, which may wait for the end of the I/O pass
-        channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
       }
       return;
     }
