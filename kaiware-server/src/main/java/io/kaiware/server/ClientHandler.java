@@ -355,9 +355,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     ctx.fireUserEventTriggered(evt);
   }
 
-  /** Closes once the replies already written (perhaps waiting for the end of the I/O pass) are sent. */
   private static void closeAfterWrites(ChannelHandlerContext ctx) {
-    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    closeAfterWrites(ctx.channel());
+  }
+
+  /** Closes once the replies already written (perhaps waiting for the end of the I/O pass) are sent. */
+  static void closeAfterWrites(Channel ch) {
+    ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
   }
 
   @Override

@@ -9,7 +9,6 @@ import io.kaiware.command.transaction.Transaction;
 import io.kaiware.raft.LogEntryCodec.Request;
 import io.kaiware.resp.RespWriter;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.nio.charset.StandardCharsets;
@@ -258,8 +257,7 @@ final class ConnectionPipeline {
     boolean close = closesWhenIdle() && slots.isEmpty();
     if (b == null) {
       if (close) {
-        // after what an earlier read wrote, which may wait for the end of the I/O pass
-        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        ClientHandler.closeAfterWrites(channel); // after what an earlier read wrote
       }
       return;
     }
