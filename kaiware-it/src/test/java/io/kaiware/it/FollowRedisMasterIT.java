@@ -154,6 +154,11 @@ class FollowRedisMasterIT {
                 return "1".equals(member.get("g:copied")) && "2".equals(member.get("g:streamed"));
               } catch (redis.clients.jedis.exceptions.JedisMovedDataException e) {
                 return false; // a follower further behind than the stale-read bound redirects: not yet
+              } catch (redis.clients.jedis.exceptions.JedisClusterException e) {
+                if (!String.valueOf(e.getMessage()).startsWith("CLUSTERDOWN")) {
+                  throw e;
+                }
+                return false; // the member has not yet heard the leader's client address: not yet
               }
             });
           }
